@@ -1,0 +1,1 @@
+"""Approval policy, routing, requests and inbox (plain data in, plain data out)."""

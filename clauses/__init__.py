@@ -1,0 +1,1 @@
+"""Clause library, deviation checks and contract export (plain data in, plain data out)."""

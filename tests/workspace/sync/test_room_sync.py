@@ -1,0 +1,93 @@
+"""Two or more real clients in one room: handshake, updates, awareness, keep-alive."""
+
+from __future__ import annotations
+
+from pycrdt import Array, Map, Text, XmlElement, XmlFragment, XmlText
+
+from tests.conftest import World
+from tests.support.yclient import YClient
+
+
+async def test_a_new_client_receives_the_room_in_its_handshake(world: World) -> None:
+    async with YClient(world.ws(), world.rep.bearer) as client:
+        assert client.synced.is_set()
+        assert client.doc.get("deal", type=Map)["title"] == "Deal"
+
+
+async def test_an_edit_reaches_the_other_client_and_the_snapshot(world: World) -> None:
+    async with YClient(world.ws(), world.rep.bearer) as rep, YClient(world.ws(), world.customer.bearer) as buyer:
+
+        def add_clause(doc):  # type: ignore[no-untyped-def]
+            doc.get("terms", type=XmlFragment).children.append(XmlElement("paragraph", {}, [XmlText("Net 30.")]))
+
+        await buyer.edit(add_clause)
+        await rep.wait_for(lambda: "Net 30." in str(rep.doc.get("terms", type=XmlFragment)), what="the clause")
+    snapshot = world.rep.http.get(f"/api/rooms/{world.room_id}/snapshot").json()
+    assert snapshot["shared"]["terms"] == "<paragraph>Net 30.</paragraph>"
+
+
+async def test_rep_edits_lines_and_deal(world: World) -> None:
+    async with YClient(world.ws(), world.rep.bearer) as rep, YClient(world.ws(), world.customer.bearer) as buyer:
+        await rep.edit(lambda doc: doc.get("lines", type=Array).append(Map({"id": "a", "sku": "X", "qty": 3})))
+        await rep.edit(lambda doc: doc.get("deal", type=Map).__setitem__("termMonths", 36))
+        await buyer.wait_for(
+            lambda: len(buyer.doc.get("lines", type=Array)) == 1 and buyer.doc.get("deal", type=Map)["termMonths"] == 36
+        )
+
+
+async def test_awareness_is_relayed_with_the_server_stamped_identity_and_removed_on_leave(world: World) -> None:
+    rep = YClient(world.ws(), world.rep.bearer)
+    await rep.connect()
+    async with YClient(world.ws(), world.customer.bearer) as buyer:
+        await rep.set_awareness({"user": {"name": "I am the CEO", "color": "#f00"}, "cursor": None})
+        rep_id = rep.doc.client_id
+        await buyer.wait_for(lambda: rep_id in buyer.awareness, what="the rep's presence")
+        assert buyer.awareness[rep_id]["user"] == {
+            "name": "Rita Rep",
+            "color": "#f00",
+            "id": world.rep.user_id,
+            "role": "rep",
+        }
+        # A late joiner gets the states of those already there.
+        async with YClient(world.ws(), world.legal.bearer) as late:
+            await late.wait_for(lambda: rep_id in late.awareness, what="initial awareness")
+        await rep.close()
+        await buyer.wait_for(lambda: rep_id not in buyer.awareness, what="the rep's removal")
+
+
+async def test_a_client_cannot_overwrite_another_clients_presence(world: World) -> None:
+    async with YClient(world.ws(), world.rep.bearer) as rep, YClient(world.ws(), world.customer.bearer) as buyer:
+        await rep.set_awareness({"user": {"name": "x"}}, clock=1)
+        await buyer.wait_for(lambda: rep.doc.client_id in buyer.awareness)
+        from workspace.sync import protocol
+
+        forged = protocol.AwarenessEntry(rep.doc.client_id, 99, None)
+        await buyer.send_raw(protocol.awareness([forged]))
+        await buyer.set_awareness({"user": {"name": "b"}})
+        await rep.wait_for(lambda: buyer.doc.client_id in rep.awareness)
+        assert rep.doc.client_id in buyer.awareness
+
+
+async def test_query_awareness_answers_with_everyone_present(world: World) -> None:
+    async with YClient(world.ws(), world.rep.bearer) as rep, YClient(world.ws(), world.customer.bearer) as buyer:
+        await rep.set_awareness({"user": {"name": "r"}})
+        await buyer.wait_for(lambda: rep.doc.client_id in buyer.awareness)
+        buyer.awareness.clear()
+        await buyer.send_raw(b"\x03")
+        await buyer.wait_for(lambda: rep.doc.client_id in buyer.awareness, what="query answer")
+
+
+async def test_text_in_comments_round_trips(world: World) -> None:
+    async with YClient(world.ws(), world.rep.bearer) as rep, YClient(world.ws(), world.customer.bearer) as buyer:
+        await buyer.edit(lambda doc: doc.get("comments", type=Map).__setitem__("t1", Text("Can we do net 45?")))
+        await rep.wait_for(lambda: "t1" in rep.doc.get("comments", type=Map))
+        assert str(rep.doc.get("comments", type=Map)["t1"]) == "Can we do net 45?"
+
+
+async def test_keepalive_arrives_when_the_room_is_quiet(make_server) -> None:  # type: ignore[no-untyped-def]
+    server = make_server(keepalive_seconds=0.2)
+    w = World(server)
+    async with YClient(w.ws(), w.rep.bearer) as rep:
+        count = len(rep.received)
+        await rep.wait_for(lambda: len(rep.received) >= count + 2, timeout=5, what="two keep-alives")
+        assert rep.received[-1] == b"\x01\x01\x00"

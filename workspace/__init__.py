@@ -1,0 +1,1 @@
+"""Dealroom workspace: deal rooms, realtime sync and the web app."""

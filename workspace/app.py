@@ -1,0 +1,79 @@
+"""The Starlette app: routes mounted from each package, services in the lifespan, errors mapped
+to responses in one place."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from workspace import ops
+from workspace.auth import routes as auth_routes
+from workspace.errors import DealroomError
+from workspace.rooms import routes as room_routes
+from workspace.services import Services
+from workspace.settings import Settings, load_settings
+from workspace.sync import closecodes
+from workspace.sync import endpoint as sync_endpoint
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+async def _page(request: Request) -> Response:
+    return FileResponse(STATIC / "index.html")
+
+
+async def _dealroom_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DealroomError)
+    return JSONResponse(exc.body(), status_code=exc.status)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    codes = {404: "not_found", 405: "method_not_allowed"}
+    return JSONResponse(
+        {"error": codes.get(exc.status_code, "http_error"), "detail": exc.detail}, status_code=exc.status_code
+    )
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return JSONResponse({"error": "internal", "detail": "the server failed; it has been logged"}, status_code=500)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        services = Services.create(settings)
+        app.state.services = services
+        await services.start()
+        try:
+            yield
+        finally:
+            for connection in list(services.live):
+                connection.close(closecodes.GOING_AWAY, "the server is restarting")  # type: ignore[attr-defined]
+            await services.stop()
+
+    routes = [
+        *ops.routes,
+        *auth_routes.routes,
+        *room_routes.routes,
+        *sync_endpoint.routes,
+        Route("/", _page),
+        Route("/invite/{token}", _page),
+    ]
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={DealroomError: _dealroom_error, HTTPException: _http_error, Exception: _unexpected},
+    )

@@ -1,0 +1,102 @@
+"""The demo data of API.md: one account per role, and the "Acme — Platform renewal" room."""
+
+from __future__ import annotations
+
+from pycrdt import Array, Map, XmlElement, XmlFragment, XmlText
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workspace.auth import passwords
+from workspace.auth.models import User, UserRole
+from workspace.rooms.models import Membership, Room, RoomRole
+from workspace.rooms.service import initial_deal_update
+from workspace.sync.documents import DocName, new_doc
+from workspace.sync.models import DocUpdate
+
+DEMO_PASSWORD = "demo-password"
+DEMO_ROOM_ID = "demo-acme-renewal"
+DEMO_ROOM_TITLE = "Acme — Platform renewal"
+DEMO_USERS = [
+    ("rep@demo.test", "Riley Rep", UserRole.REP),
+    ("manager@demo.test", "Morgan Manager", UserRole.SALES_MANAGER),
+    ("vp@demo.test", "Val VP", UserRole.VP_SALES),
+    ("finance@demo.test", "Frankie Finance", UserRole.FINANCE),
+    ("legal@demo.test", "Lee Legal", UserRole.LEGAL),
+    ("admin@demo.test", "Ada Admin", UserRole.ADMIN),
+    ("buyer@acme.test", "Blake Buyer (Acme)", UserRole.CUSTOMER),
+]
+
+
+def _demo_content() -> bytes:
+    """Terms and a few pricing lines, so that the demo room is not empty."""
+    doc = new_doc(DocName.SHARED)
+    terms = doc.get("terms", type=XmlFragment)
+    lines = doc.get("lines", type=Array)
+    with doc.transaction(origin="server"):
+        terms.children.append(XmlElement("heading", {"level": "2"}, [XmlText("1. Subscription")]))
+        terms.children.append(
+            XmlElement(
+                "paragraph",
+                {},
+                [
+                    XmlText(
+                        "Vendor grants Acme Corp a non-exclusive right to use the Platform for the subscription term."
+                    )
+                ],
+            )
+        )
+        terms.children.append(XmlElement("heading", {"level": "2"}, [XmlText("2. Payment")]))
+        terms.children.append(
+            XmlElement("paragraph", {}, [XmlText("Invoices are payable within 30 days of the invoice date.")])
+        )
+        for line_id, sku, qty, discount in (
+            ("l1", "PLAT-ENT", 250, 10),
+            ("l2", "SUP-PREM", 1, 0),
+            ("l3", "PS-ONBOARD", 40, 5),
+        ):
+            lines.append(
+                Map(
+                    {
+                        "id": line_id,
+                        "sku": sku,
+                        "qty": qty,
+                        "discountPct": discount,
+                        "locked": line_id == "l2",
+                        "note": "",
+                    }
+                )
+            )
+    return doc.get_update()
+
+
+def seed_demo(db: Session) -> list[str]:
+    """Create what is missing of the demo data; return what was created."""
+    created: list[str] = []
+    users: dict[str, User] = {}
+    for email, name, role in DEMO_USERS:
+        user = db.execute(select(User).where(User.email == email)).scalar_one_or_none()
+        if user is None:
+            user = User(email=email, name=name, role=role.value, password_hash=passwords.hash_password(DEMO_PASSWORD))
+            db.add(user)
+            created.append(f"user {email}")
+        users[email] = user
+    db.flush()
+    if db.get(Room, DEMO_ROOM_ID) is None:
+        rep, buyer = users["rep@demo.test"], users["buyer@acme.test"]
+        db.add(
+            Room(
+                id=DEMO_ROOM_ID,
+                title=DEMO_ROOM_TITLE,
+                customer_name="Acme Corp",
+                created_by=rep.id,
+                customer_may_edit_pricing=True,
+                customer_deal_fields=["startDate"],
+            )
+        )
+        db.flush()
+        db.add(Membership(room_id=DEMO_ROOM_ID, user_id=rep.id, role=RoomRole.REP.value))
+        db.add(Membership(room_id=DEMO_ROOM_ID, user_id=buyer.id, role=RoomRole.CUSTOMER.value))
+        for payload in (initial_deal_update(DEMO_ROOM_TITLE, "Acme Corp"), _demo_content()):
+            db.add(DocUpdate(room_id=DEMO_ROOM_ID, doc=DocName.SHARED.value, payload=payload))
+        created.append(f"room {DEMO_ROOM_TITLE}")
+    return created

@@ -1,0 +1,1 @@
+"""Deal rooms, their members and invitations."""

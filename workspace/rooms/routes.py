@@ -1,0 +1,179 @@
+"""HTTP routes of deal rooms: create, list, read, change, invite, accept, snapshot."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from workspace.auth.models import User
+from workspace.auth.principal import open_session
+from workspace.auth.routes import set_session_cookies
+from workspace.errors import InvalidInput
+from workspace.rooms import service
+from workspace.rooms.access import RoomAccess, role_in, room_access
+from workspace.rooms.models import Membership, Room, RoomRole
+from workspace.sync.documents import DocName, doc_from_updates, to_json
+from workspace.web import caller, field, in_db, json_body, services
+
+
+def _room_view(access: RoomAccess) -> dict[str, Any]:
+    return {**access.room.public(), "role": access.role.value}
+
+
+async def create_room(request: Request) -> Response:
+    principal = await caller(request)
+    data = await json_body(request)
+    title = field(data, "title", str)
+    customer_name = field(data, "customer_name", str)
+
+    def work(db: Session) -> dict[str, Any]:
+        room = service.create_room(db, principal, title, customer_name)
+        return _room_view(RoomAccess(room, RoomRole.REP))
+
+    return JSONResponse(await in_db(request, work), status_code=201)
+
+
+async def list_rooms(request: Request) -> Response:
+    principal = await caller(request)
+    query = request.query_params.get("q", "").strip().lower()[:200]
+
+    def work(db: Session) -> list[dict[str, Any]]:
+        stmt = select(Room).order_by(Room.created_at.desc())
+        if query:
+            like = f"%{query}%"
+            stmt = stmt.where(or_(Room.title.ilike(like), Room.customer_name.ilike(like)))
+        views = []
+        for room in db.execute(stmt).scalars():
+            role = role_in(db, principal, room)
+            if role is not None:
+                views.append(_room_view(RoomAccess(room, role)))
+        return views
+
+    return JSONResponse({"rooms": await in_db(request, work)})
+
+
+async def get_room(request: Request) -> Response:
+    principal = await caller(request)
+    room_id = request.path_params["room_id"]
+
+    def work(db: Session) -> dict[str, Any]:
+        access = room_access(db, principal, room_id)
+        rows = db.execute(
+            select(Membership, User)
+            .join(User, User.id == Membership.user_id)
+            .where(Membership.room_id == room_id)
+            .order_by(User.name)
+        ).all()
+        members = [{"id": u.id, "name": u.name, "role": m.role} for m, u in rows]
+        return {**_room_view(access), "members": members}
+
+    return JSONResponse(await in_db(request, work))
+
+
+async def patch_room(request: Request) -> Response:
+    principal = await caller(request)
+    room_id = request.path_params["room_id"]
+    data = await json_body(request)
+    unknown = set(data) - {"title", "customer_name", "customer_may_edit_pricing", "customer_deal_fields"}
+    if unknown:
+        raise InvalidInput(f"unknown field {sorted(unknown)[0]!r}")
+    deal_fields = data.get("customer_deal_fields")
+    if deal_fields is not None and (
+        not isinstance(deal_fields, list) or not all(isinstance(f, str) for f in deal_fields)
+    ):
+        raise InvalidInput("'customer_deal_fields' must be a list of field names")
+    changes = service.RoomChanges(
+        title=field(data, "title", str, required=False),
+        customer_name=field(data, "customer_name", str, required=False),
+        customer_may_edit_pricing=field(data, "customer_may_edit_pricing", bool, required=False),
+        customer_deal_fields=deal_fields,
+    )
+    access = await in_db(request, lambda db: service.change_room(db, principal, room_id, changes))
+    _refresh_live_connections(request, access)
+    return JSONResponse(_room_view(access))
+
+
+def _refresh_live_connections(request: Request, access: RoomAccess) -> None:
+    """Open connections write under the room's new settings from their next message on."""
+    for connection in list(services(request).live):
+        identity = getattr(connection, "identity", None)
+        if identity is not None and getattr(connection, "room_id", None) == access.room.id:
+            context = dataclasses.replace(
+                identity.context,
+                customer_may_edit_pricing=access.room.customer_may_edit_pricing,
+                customer_deal_fields=frozenset(access.room.customer_deal_fields or ()),
+            )
+            connection.identity = dataclasses.replace(identity, context=context)  # type: ignore[attr-defined]
+
+
+async def create_invitation(request: Request) -> Response:
+    principal = await caller(request)
+    room_id = request.path_params["room_id"]
+    data = await json_body(request)
+    email = field(data, "email", str, max_length=320)
+    if "@" not in email or email.startswith("@") or email.endswith("@"):
+        raise InvalidInput("'email' is not an email address")
+    name = field(data, "name", str)
+    role_name = field(data, "role", str, required=False) or RoomRole.CUSTOMER.value
+    if role_name not in (RoomRole.CUSTOMER.value, RoomRole.VIEWER.value):
+        raise InvalidInput("'role' must be 'customer' or 'viewer'")
+    svc = services(request)
+    days = svc.settings.invitation_days
+    token = await in_db(
+        request, lambda db: service.invite(db, principal, room_id, email, name, RoomRole(role_name), days)
+    )
+    url = f"{svc.settings.public_url.rstrip('/')}/invite/{token}"
+    return JSONResponse({"url": url, "token": token, "expires_in_days": days}, status_code=201)
+
+
+async def accept_invitation(request: Request) -> Response:
+    token = request.path_params["token"]
+    data = await json_body(request)
+    name = field(data, "name", str, required=False)
+    password = field(data, "password", str, max_length=512)
+    days = services(request).settings.session_days
+
+    def work(db: Session) -> tuple[dict[str, Any], str, Any]:
+        user, room_id = service.accept_invitation(db, token, name, password)
+        session = open_session(db, user, days)
+        return user.public(), room_id, session
+
+    user, room_id, session = await in_db(request, work)
+    response = JSONResponse({"user": user, "room_id": room_id})
+    set_session_cookies(request, response, session)
+    return response
+
+
+async def snapshot(request: Request) -> Response:
+    """The room's documents as JSON, as far as the caller may see them."""
+    principal = await caller(request)
+    room_id = request.path_params["room_id"]
+    access = await in_db(request, lambda db: room_access(db, principal, room_id))
+    names = [DocName.SHARED] + ([DocName.INTERNAL] if access.role.is_internal else [])
+    return JSONResponse({name.value: await _doc_json(request, room_id, name) for name in names})
+
+
+async def _doc_json(request: Request, room_id: str, name: DocName) -> dict[str, object]:
+    svc = services(request)
+    loaded = svc.rooms.loaded(room_id, name)
+    if loaded is not None:
+        return to_json(loaded.doc, name)
+    stored = await svc.store.load(room_id, name.value)
+    return to_json(doc_from_updates(name, stored.all_updates), name)
+
+
+routes = [
+    Route("/api/rooms", create_room, methods=["POST"]),
+    Route("/api/rooms", list_rooms, methods=["GET"]),
+    Route("/api/rooms/{room_id}", get_room, methods=["GET"]),
+    Route("/api/rooms/{room_id}", patch_room, methods=["PATCH"]),
+    Route("/api/rooms/{room_id}/invitations", create_invitation, methods=["POST"]),
+    Route("/api/invitations/{token}/accept", accept_invitation, methods=["POST"]),
+    Route("/api/rooms/{room_id}/snapshot", snapshot, methods=["GET"]),
+]

@@ -1,0 +1,136 @@
+"""Typed settings, read once from the environment and an optional `.env` file.
+
+Every limit has a default and a comment saying why it is that number.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from workspace.errors import ConfigurationError
+
+PREFIX = "DEALROOM_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite:///var/dealroom.sqlite3"
+    # Signs session cookies and invitation links. A random key per process is safe but signs
+    # everyone out on restart, so production sets it.
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    public_url: str = "http://127.0.0.1:8000"
+    redis_url: str | None = None
+    smtp_url: str | None = None
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    # Extra origins allowed to open websockets with a session cookie (the public URL always is).
+    allowed_origins: tuple[str, ...] = ()
+    # "FULL" fsyncs every group commit (survives power loss); "NORMAL" in WAL mode survives a
+    # process crash (SIGKILL) but may lose the last commits on power loss. See README.
+    sqlite_synchronous: str = "FULL"
+
+    # --- sync limits -------------------------------------------------------------------------
+    # A y-websocket message is one keystroke or a pasted page; 1 MiB fits a 300-page contract
+    # pasted at once, and keeps one hostile frame from costing the server much memory.
+    max_message_bytes: int = 1024 * 1024
+    # A deal room is a handful of people on each side; 50 leaves room for many tabs and devices,
+    # and caps how much fan-out one room can cost.
+    max_connections_per_room: int = 50
+    # Typing at 15 characters a second plus cursor awareness is ~30 messages a second; the bucket
+    # refills at 60/s and holds a burst of 300 (a reconnect flushing queued offline edits).
+    messages_per_second: float = 60.0
+    message_burst: int = 300
+    # A client that has not finished the sync handshake (its first sync step 1) by then is
+    # holding a socket and a room for nothing.
+    handshake_timeout_seconds: float = 10.0
+    # y-websocket clients drop a connection after 30 s without a message; we send a keep-alive
+    # (an empty awareness update) well within that.
+    keepalive_seconds: float = 15.0
+    # A client that cannot take what the room broadcasts falls behind without bound; past this
+    # many queued outgoing messages it is closed and resyncs when it comes back.
+    max_send_queue: int = 1000
+    # Rooms stay loaded this long after the last connection leaves, so a reload or a flaky
+    # phone connection does not pay for a cold load.
+    room_idle_unload_seconds: float = 30.0
+    # Compaction merges a document's log into its snapshot once it holds this many updates:
+    # keeps cold loads to one snapshot read plus a short tail.
+    compact_after_updates: int = 500
+
+    # --- sessions and invitations ------------------------------------------------------------
+    session_days: int = 14
+    invitation_days: int = 7
+    cookie_secure: bool = False
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+_INT_FIELDS = {
+    "max_message_bytes",
+    "max_connections_per_room",
+    "message_burst",
+    "max_send_queue",
+    "compact_after_updates",
+    "session_days",
+    "invitation_days",
+}
+_FLOAT_FIELDS = {
+    "messages_per_second",
+    "handshake_timeout_seconds",
+    "keepalive_seconds",
+    "room_idle_unload_seconds",
+}
+_BOOL_FIELDS = {"cookie_secure"}
+_TUPLE_FIELDS = {"allowed_origins"}
+
+
+def _convert(name: str, raw: str) -> object:
+    try:
+        if name in _INT_FIELDS:
+            value: object = int(raw)
+        elif name in _FLOAT_FIELDS:
+            value = float(raw)
+        elif name in _BOOL_FIELDS:
+            if raw.lower() not in {"1", "0", "true", "false", "yes", "no"}:
+                raise ValueError(raw)
+            value = raw.lower() in {"1", "true", "yes"}
+        elif name in _TUPLE_FIELDS:
+            value = tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
+        else:
+            value = raw
+    except ValueError as exc:
+        raise ConfigurationError(f"{PREFIX}{name.upper()}={raw!r} is not a valid value") from exc
+    if isinstance(value, int | float) and not isinstance(value, bool) and value <= 0:
+        raise ConfigurationError(f"{PREFIX}{name.upper()} must be positive, got {raw!r}")
+    return value
+
+
+def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")) -> Settings:
+    """Read DEALROOM_* settings from a .env file, overridden by the environment."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+    known = Settings.__dataclass_fields__
+    kwargs: dict[str, object] = {}
+    for key, raw in values.items():
+        if not key.startswith(PREFIX) or key.startswith(PREFIX + "TEST_"):
+            continue
+        name = key[len(PREFIX) :].lower()
+        if name not in known:
+            raise ConfigurationError(f"unknown setting {key}")
+        if raw == "":
+            continue
+        kwargs[name] = _convert(name, raw)
+    settings = Settings(**kwargs)  # type: ignore[arg-type]
+    if settings.sqlite_synchronous.upper() not in {"FULL", "NORMAL", "EXTRA"}:
+        raise ConfigurationError("DEALROOM_SQLITE_SYNCHRONOUS must be FULL, NORMAL or EXTRA")
+    return settings

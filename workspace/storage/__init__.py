@@ -1,0 +1,1 @@
+"""Database engine, the declarative base and migrations runner."""

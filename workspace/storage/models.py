@@ -1,0 +1,8 @@
+"""Imports every package's tables so that the metadata (and Alembic) sees them all."""
+
+from workspace.auth.models import ApiToken, BrowserSession, User
+from workspace.rooms.models import Invitation, Membership, Room
+from workspace.storage.base import Base
+from workspace.sync.models import DocSnapshot, DocUpdate
+
+__all__ = ["ApiToken", "Base", "BrowserSession", "DocSnapshot", "DocUpdate", "Invitation", "Membership", "Room", "User"]

@@ -1,0 +1,37 @@
+"""WebSocket close codes Dealroom uses. 4xxx mirror the HTTP status of the same reason."""
+
+NORMAL = 1000
+"""The connection did what it came for."""
+
+GOING_AWAY = 1001
+"""The server is shutting down; reconnect to another worker or later."""
+
+UNSUPPORTED_DATA = 1003
+"""A text frame: the y-websocket protocol is binary only."""
+
+INTERNAL_ERROR = 1011
+"""The server failed to store or apply an update; the client resyncs on reconnect."""
+
+BAD_MESSAGE = 4400
+"""A malformed, truncated or unknown message."""
+
+UNAUTHENTICATED = 4401
+"""No valid session cookie or bearer token on the upgrade."""
+
+FORBIDDEN = 4403
+"""Not allowed: not a member of the room, a bad Origin, or a write outside the role's sections."""
+
+NOT_FOUND = 4404
+"""No such room or document (or not yours)."""
+
+HANDSHAKE_TIMEOUT = 4408
+"""The client did not start the sync handshake in time."""
+
+MESSAGE_TOO_LARGE = 4413
+"""A message over the configured size limit."""
+
+RATE_LIMITED = 4429
+"""More messages per second than the limit allows, or too slow to take the room's broadcasts."""
+
+ROOM_FULL = 4503
+"""The room already has the maximum number of connections."""

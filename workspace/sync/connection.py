@@ -1,0 +1,169 @@
+"""One client's websocket in one room document: receiving, limits, and the outgoing queue.
+
+Broadcasts never wait on a slow client: each connection has an outgoing queue drained by its own
+task, and a client that lets it grow past the limit is closed (it resyncs when it comes back).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from workspace.errors import DealroomError, InvalidInput, PermissionDenied, RateLimited, TooLarge
+from workspace.settings import Settings
+from workspace.sync import closecodes, protocol
+from workspace.sync.guard import WriteContext
+from workspace.sync.metrics import SyncMetrics
+from workspace.sync.ratelimit import TokenBucket
+from workspace.sync.room import RoomDoc
+
+log = logging.getLogger(__name__)
+
+_CLOSE = object()  # sentinel in the outgoing queue
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is on the other end, as the room and other clients may know them."""
+
+    user_id: int
+    name: str
+    context: WriteContext
+    token_id: int | None = None
+    session_id: str | None = None
+
+    def awareness(self) -> dict[str, Any]:
+        return {"id": self.user_id, "name": self.name, "role": self.context.role.value}
+
+
+class Connection:
+    def __init__(
+        self, websocket: WebSocket, room_id: str, identity: Identity, settings: Settings, metrics: SyncMetrics
+    ) -> None:
+        self.websocket = websocket
+        self.room_id = room_id
+        self.identity = identity
+        self.settings = settings
+        self.metrics = metrics
+        self._outbox: asyncio.Queue[bytes | object] = asyncio.Queue()
+        self._bucket = TokenBucket(settings.messages_per_second, settings.message_burst)
+        self._closing: tuple[int, str] | None = None
+        self._handshaken = asyncio.Event()
+
+    # --- outgoing ----------------------------------------------------------------------------
+
+    def send(self, message: bytes) -> None:
+        if self._closing is not None:
+            return
+        if self._outbox.qsize() >= self.settings.max_send_queue:
+            self.close(closecodes.RATE_LIMITED, "too slow to receive the room's updates; reconnect to resync")
+            return
+        self._outbox.put_nowait(message)
+
+    def close(self, code: int, reason: str) -> None:
+        """Close after what is already queued has been sent."""
+        if self._closing is None:
+            self._closing = (code, reason)
+            self._outbox.put_nowait(_CLOSE)
+
+    def refuse(self, error: DealroomError) -> None:
+        if isinstance(error, PermissionDenied):
+            self._outbox.put_nowait(protocol.permission_denied(error.detail))
+        self.metrics.refused.labels(reason=error.code).inc()
+        self.close(error.close_code, error.detail)
+
+    async def _sender(self) -> None:
+        keepalive = self.settings.keepalive_seconds
+        while True:
+            try:
+                item = await asyncio.wait_for(self._outbox.get(), timeout=keepalive)
+            except TimeoutError:
+                item = protocol.KEEPALIVE
+            if item is _CLOSE:
+                code, reason = self._closing or (closecodes.NORMAL, "")
+                await self.websocket.close(code, close_reason(reason))
+                return
+            assert isinstance(item, bytes)
+            await self.websocket.send_bytes(item)
+            self.metrics.messages_sent.inc()
+
+    # --- incoming ----------------------------------------------------------------------------
+
+    async def serve(self, room: RoomDoc) -> None:
+        """Run until the client leaves or is closed."""
+        self.send(protocol.sync_step1(room.doc.get_state()))
+        sender = asyncio.create_task(self._sender(), name="dealroom-ws-sender")
+        receiver = asyncio.create_task(self._receive_loop(room), name="dealroom-ws-receiver")
+        try:
+            done, _ = await asyncio.wait({sender, receiver}, return_when=asyncio.FIRST_COMPLETED)
+            if receiver in done and not sender.done():
+                # The client is gone or we decided to close: let the sender flush, briefly.
+                self.close(closecodes.NORMAL, "")
+                await asyncio.wait({sender}, timeout=2)
+        finally:
+            for task in (sender, receiver):
+                task.cancel()
+            await asyncio.gather(sender, receiver, return_exceptions=True)
+            room.detach(self)
+
+    async def _receive_loop(self, room: RoomDoc) -> None:
+        timeout = self.settings.handshake_timeout_seconds
+        while self._closing is None:
+            try:
+                if self._handshaken.is_set():
+                    event = await self.websocket.receive()
+                else:
+                    event = await asyncio.wait_for(self.websocket.receive(), timeout=timeout)
+            except TimeoutError:
+                self.metrics.refused.labels(reason="handshake_timeout").inc()
+                self.close(closecodes.HANDSHAKE_TIMEOUT, f"no sync handshake within {timeout:g} s")
+                return
+            except WebSocketDisconnect:
+                return
+            if event["type"] == "websocket.disconnect":
+                return
+            data = event.get("bytes")
+            if data is None:
+                self.metrics.refused.labels(reason="text_frame").inc()
+                self.close(closecodes.UNSUPPORTED_DATA, "text frames are not part of the protocol; send binary")
+                return
+            try:
+                await self._handle(room, data)
+            except DealroomError as error:
+                self.refuse(error)
+                return
+
+    async def _handle(self, room: RoomDoc, data: bytes) -> None:
+        self.metrics.messages_received.inc()
+        limit = self.settings.max_message_bytes
+        if len(data) > limit:
+            raise TooLarge(f"message of {len(data)} bytes exceeds the limit of {limit} bytes")
+        if not self._bucket.take():
+            raise RateLimited(f"more than {self.settings.messages_per_second:g} messages per second")
+        message = protocol.parse_message(data)
+        if isinstance(message, protocol.SyncStep1):
+            room.handshake(self, message.state_vector)
+            self._handshaken.set()
+        elif isinstance(message, protocol.SyncUpdate):
+            if not self._handshaken.is_set() and not message.is_step2:
+                raise InvalidInput("an update before the sync handshake; send sync step 1 first")
+            started = asyncio.get_running_loop().time()
+            if await room.receive_update(self, message.update, self.identity.context):
+                self.metrics.updates.inc()
+                self.metrics.update_seconds.observe(asyncio.get_running_loop().time() - started)
+        elif isinstance(message, protocol.AwarenessUpdate):
+            room.update_awareness(self, message, self.identity.awareness())
+        elif isinstance(message, protocol.QueryAwareness):
+            self.send(protocol.awareness(room.awareness.present()))
+
+
+def close_reason(reason: str) -> str:
+    """A close frame holds at most 123 bytes of reason."""
+    encoded = reason.encode()
+    if len(encoded) <= 123:
+        return reason
+    return encoded[:120].decode(errors="ignore") + "..."

@@ -1,0 +1,62 @@
+"""The two Y documents of a room and the root types each declares (DESIGN.md, "Documents of a room")."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pycrdt import Array, Doc, Map, XmlFragment
+
+
+class DocName(StrEnum):
+    SHARED = "shared"  # everyone in the room, customers included
+    INTERNAL = "internal"  # internal roles only: a customer cannot open its socket
+
+
+ROOT_TYPES: dict[DocName, dict[str, type]] = {
+    DocName.SHARED: {
+        "terms": XmlFragment,
+        "deal": Map,
+        "lines": Array,
+        "computed": Map,
+        "comments": Map,
+    },
+    DocName.INTERNAL: {
+        "notes": XmlFragment,
+        "computed": Map,
+    },
+}
+
+
+def new_doc(name: DocName) -> Doc:
+    """An empty document with its roots declared (pycrdt needs them declared before reading)."""
+    doc: Doc = Doc()
+    for root, kind in ROOT_TYPES[name].items():
+        doc.get(root, type=kind)
+    return doc
+
+
+def doc_from_updates(name: DocName, updates: list[bytes]) -> Doc:
+    doc = new_doc(name)
+    for update in updates:
+        doc.apply_update(update)
+    return doc
+
+
+def to_json(doc: Doc, name: DocName) -> dict[str, object]:
+    """A plain JSON view of a document: maps and arrays as JSON, XML fragments as XML strings."""
+    view: dict[str, object] = {}
+    for root, kind in ROOT_TYPES[name].items():
+        value = doc.get(root, type=kind)
+        view[root] = str(value) if kind is XmlFragment else _plain(value.to_py())
+    return view
+
+
+def _plain(value: object) -> object:
+    """Yjs numbers arrive as floats; whole ones read better (and compare exactly) as ints."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value

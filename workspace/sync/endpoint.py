@@ -1,0 +1,95 @@
+"""The websocket route `/ws/rooms/{room_id}/{doc}`: authenticate, authorise, then serve the room.
+
+Refusals are sent after accepting the socket, so that the client gets a readable reason: the
+y-websocket auth message `[2, 0, reason]` for permission problems, then a named close code.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from starlette.routing import WebSocketRoute
+from starlette.websockets import WebSocket
+
+from workspace.auth.principal import SESSION_COOKIE, Principal, authenticate
+from workspace.errors import DealroomError, NotFound, NotSignedIn, PermissionDenied, RoomFull
+from workspace.rooms.access import room_access
+from workspace.services import Services
+from workspace.sync import protocol
+from workspace.sync.connection import Connection, Identity, close_reason
+from workspace.sync.documents import DocName
+from workspace.web import in_db, services
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+async def _principal(websocket: WebSocket, svc: Services) -> Principal:
+    authorization = websocket.headers.get("authorization")
+    cookie = websocket.cookies.get(SESSION_COOKIE)
+    principal = await in_db(websocket, lambda db: authenticate(db, svc.cookies, authorization, cookie))
+    if principal is None:
+        raise NotSignedIn("sign in first: no valid session cookie or bearer token")
+    if principal.session_id is not None:
+        # A cookie rides along on any page's websocket: only our own pages may use it.
+        origin = websocket.headers.get("origin", "")
+        allowed = {_origin(svc.settings.public_url), *svc.settings.allowed_origins}
+        if origin.rstrip("/") not in allowed:
+            raise PermissionDenied(f"origin {origin or '(none)'} may not open this room with a session cookie")
+    return principal
+
+
+async def _refuse(websocket: WebSocket, svc: Services, error: DealroomError) -> None:
+    svc.metrics.refused.labels(reason=error.code).inc()
+    await websocket.accept()
+    if isinstance(error, PermissionDenied):
+        await websocket.send_bytes(protocol.permission_denied(error.detail))
+    await websocket.close(error.close_code, close_reason(error.detail))
+
+
+async def room_socket(websocket: WebSocket) -> None:
+    svc = services(websocket)
+    room_id = websocket.path_params["room_id"]
+    try:
+        try:
+            name = DocName(websocket.path_params["doc"])
+        except ValueError:
+            raise NotFound("no such document: use 'shared' or 'internal'") from None
+        principal = await _principal(websocket, svc)
+        access = await in_db(websocket, lambda db: room_access(db, principal, room_id))
+        if name is DocName.INTERNAL and not access.role.is_internal:
+            raise PermissionDenied("the internal document is for internal roles only")
+    except DealroomError as error:
+        await _refuse(websocket, svc, error)
+        return
+
+    room = await svc.rooms.acquire(room_id, name)
+    try:
+        if len(room.attached) >= svc.settings.max_connections_per_room:
+            limit = svc.settings.max_connections_per_room
+            await _refuse(websocket, svc, RoomFull(f"this room already has {limit} connections"))
+            return
+        identity = Identity(
+            user_id=principal.user_id,
+            name=principal.name,
+            context=access.write_context(),
+            token_id=principal.token_id,
+            session_id=principal.session_id,
+        )
+        connection = Connection(websocket, room_id, identity, svc.settings, svc.metrics)
+        room.attached.add(connection)
+        svc.live.add(connection)
+        svc.metrics.connections.inc()
+        try:
+            await websocket.accept()
+            await connection.serve(room)
+        finally:
+            svc.live.discard(connection)
+            svc.metrics.connections.dec()
+    finally:
+        svc.rooms.release(room_id, name)
+
+
+routes = [WebSocketRoute("/ws/rooms/{room_id}/{doc}", room_socket)]

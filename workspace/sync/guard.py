@@ -1,0 +1,181 @@
+"""The write guard: who may write which part of a room's documents.
+
+An update is applied to a twin of the room's document first. Observers on the twin tell exactly
+what the update changes; if any change lies outside what the sender's role may write, the update is
+refused, the twin is rebuilt, and the real document, the log and the other clients never see it.
+This is the Yjs author's advice: reject unauthorised updates (the client then resyncs) rather than
+try to roll them back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pycrdt import Array, Doc, Map, TransactionEvent, get_update
+
+from workspace.errors import InvalidInput, PermissionDenied
+from workspace.rooms.models import RoomRole
+from workspace.sync.documents import ROOT_TYPES, DocName, new_doc
+from workspace.sync.wire import Reader, read_state_vector
+
+# Roots each role may write freely. Everything else is refused, except the customer's
+# conditional rights on `deal` and `lines` checked below. `computed` is written by the server only.
+WRITABLE: dict[RoomRole, dict[DocName, frozenset[str]]] = {
+    RoomRole.REP: {
+        DocName.SHARED: frozenset({"terms", "deal", "lines", "comments"}),
+        DocName.INTERNAL: frozenset({"notes"}),
+    },
+    RoomRole.LEGAL: {DocName.SHARED: frozenset({"terms", "comments"}), DocName.INTERNAL: frozenset({"notes"})},
+    RoomRole.APPROVER: {DocName.SHARED: frozenset({"comments"}), DocName.INTERNAL: frozenset({"notes"})},
+    RoomRole.CUSTOMER: {DocName.SHARED: frozenset({"terms", "comments"})},
+    RoomRole.VIEWER: {},
+}
+
+# What a customer may change on an unlocked line when the room allows customer pricing.
+CUSTOMER_LINE_FIELDS = frozenset({"qty", "discountPct", "note"})
+
+
+@dataclass(frozen=True)
+class WriteContext:
+    """Who is writing, and what the room has opened to customers."""
+
+    role: RoomRole
+    customer_may_edit_pricing: bool = False
+    customer_deal_fields: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Change:
+    """One observed change on the twin: which root, where below it, which keys."""
+
+    root: str
+    path: tuple[int | str, ...]
+    is_map: bool
+    keys: frozenset[str]
+    line_id: object = None
+
+
+@dataclass
+class _Observation:
+    changes: list[Change] = field(default_factory=list)
+    delta: bytes | None = None
+
+
+class Guard:
+    """Checks client updates for one document of one room."""
+
+    def __init__(self, name: DocName, source: Callable[[], list[bytes]]) -> None:
+        self.name = name
+        self._source = source
+        self._seen = _Observation()
+        self._twin = self._build_twin()
+
+    def _build_twin(self) -> Doc:
+        twin = new_doc(self.name)
+        for update in self._source():
+            twin.apply_update(update)
+        # Subscriptions end when their Python objects are freed: keep them with the twin.
+        self._subscriptions = [
+            twin.get(root, type=kind).observe_deep(self._observer(root)) for root, kind in ROOT_TYPES[self.name].items()
+        ]
+        self._subscriptions.append(twin.observe(self._on_transaction))
+        return twin
+
+    def _observer(self, root: str) -> Callable[[list[Any]], None]:
+        def record(events: list[Any]) -> None:
+            for event in events:
+                target = event.target
+                is_map = isinstance(target, Map)
+                keys = frozenset(getattr(event, "keys", {}) or {}) if is_map else frozenset()
+                line_id = target.get("id") if is_map and root == "lines" else None
+                self._seen.changes.append(Change(root, tuple(event.path), is_map, keys, line_id))
+
+        return record
+
+    def _on_transaction(self, event: TransactionEvent) -> None:
+        self._seen.delta = event.update
+
+    def rebuild(self) -> None:
+        """Drop the twin and rebuild it from the room's accepted updates."""
+        self._twin = self._build_twin()
+
+    def check(self, update: bytes, context: WriteContext) -> bytes | None:
+        """Apply `update` to the twin. Return the effective change (None when it changes nothing);
+        raise PermissionDenied or InvalidInput, leaving the twin as before, when it is refused."""
+        locked_before = self._line_locks() if context.role is RoomRole.CUSTOMER else {}
+        self._seen = _Observation()
+        try:
+            self._twin.apply_update(update)
+        except Exception as exc:  # pycrdt raises plain exceptions for undecodable updates
+            self.rebuild()
+            raise InvalidInput(f"malformed update: {exc}") from exc
+        try:
+            self._check_complete(update)
+            self._check_roots()
+            for change in self._seen.changes:
+                self._check_change(change, context, locked_before)
+        except (InvalidInput, PermissionDenied):
+            self.rebuild()
+            raise
+        return self._seen.delta
+
+    def _line_locks(self) -> dict[object, bool]:
+        lines = self._twin.get("lines", type=Array) if self.name is DocName.SHARED else None
+        if lines is None:
+            return {}
+        locks: dict[object, bool] = {}
+        for line in lines:
+            if isinstance(line, Map):
+                locks[line.get("id")] = bool(line.get("locked", False))
+        return locks
+
+    def _check_complete(self, update: bytes) -> None:
+        """Refuse updates that depend on content the server does not have. Yjs would park such
+        parts as pending and integrate them later, inside somebody else's update, past the guard."""
+        state = self._twin.get_state()
+        rest = Reader(get_update(update, state))
+        if rest.var_uint() != 0:
+            raise InvalidInput("update depends on changes the server does not have; resync first")
+        have = read_state_vector(state)
+        for _ in range(rest.var_uint()):
+            client = rest.var_uint()
+            for _ in range(rest.var_uint()):
+                clock = rest.var_uint()
+                length = rest.var_uint()
+                if clock + length > have.get(client, 0):
+                    raise InvalidInput("update deletes content the server does not have; resync first")
+
+    def _check_roots(self) -> None:
+        unknown = set(self._twin.keys()) - set(ROOT_TYPES[self.name])
+        if unknown:
+            raise PermissionDenied(f"unknown section {sorted(unknown)[0]!r} in the {self.name} document")
+
+    def _check_change(self, change: Change, context: WriteContext, locked_before: dict[object, bool]) -> None:
+        role = context.role
+        if change.root in WRITABLE[role].get(self.name, frozenset()):
+            return
+        if role is RoomRole.CUSTOMER and self.name is DocName.SHARED:
+            if change.root == "deal" and not change.path and change.keys <= context.customer_deal_fields:
+                return
+            if change.root == "lines":
+                self._check_customer_line(change, context, locked_before)
+                return
+        if role is RoomRole.VIEWER:
+            raise PermissionDenied("read-only members cannot edit this room")
+        raise PermissionDenied(f"a {role.value} may not write {change.root!r} in the {self.name} document")
+
+    @staticmethod
+    def _check_customer_line(change: Change, context: WriteContext, locked_before: dict[object, bool]) -> None:
+        if not context.customer_may_edit_pricing:
+            raise PermissionDenied("this room does not allow the customer to edit pricing")
+        if len(change.path) != 1 or not change.is_map:
+            raise PermissionDenied("customers may change quantities, discounts and notes, not add or remove lines")
+        if not change.keys <= CUSTOMER_LINE_FIELDS:
+            fields = ", ".join(sorted(change.keys - CUSTOMER_LINE_FIELDS))
+            raise PermissionDenied(f"customers may not change {fields} on a line")
+        if change.line_id not in locked_before:
+            raise PermissionDenied("customers may only edit existing lines")
+        if locked_before[change.line_id]:
+            raise PermissionDenied(f"line {change.line_id} is locked")

@@ -1,0 +1,138 @@
+"""The room manager: loads room documents on first use, unloads them when idle, compacts logs.
+
+Lifecycle: created and stopped by the app's lifespan. A document is loaded once even when many
+clients arrive at the same moment; it is unloaded `room_idle_unload_seconds` after its last
+connection leaves, after its log has been compacted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine, Iterator
+from typing import Any
+
+from workspace.settings import Settings
+from workspace.sync.documents import DocName, doc_from_updates
+from workspace.sync.metrics import SyncMetrics
+from workspace.sync.room import RoomDoc
+from workspace.sync.store import UpdateStore
+
+log = logging.getLogger(__name__)
+
+Key = tuple[str, DocName]
+
+
+class RoomManager:
+    def __init__(self, store: UpdateStore, settings: Settings, metrics: SyncMetrics) -> None:
+        self.store = store
+        self.settings = settings
+        self.metrics = metrics
+        self._rooms: dict[Key, RoomDoc] = {}
+        self._loading: dict[Key, asyncio.Future[RoomDoc]] = {}
+        self._users: dict[Key, int] = {}
+        self._unload_timers: dict[Key, asyncio.TimerHandle] = {}
+        self._background: set[asyncio.Task[None]] = set()
+
+    def loaded(self, room_id: str, name: DocName) -> RoomDoc | None:
+        return self._rooms.get((room_id, name))
+
+    def __iter__(self) -> Iterator[RoomDoc]:
+        return iter(list(self._rooms.values()))
+
+    async def acquire(self, room_id: str, name: DocName) -> RoomDoc:
+        """Get the loaded document, loading it if needed; the caller must `release` it."""
+        key = (room_id, name)
+        self._users[key] = self._users.get(key, 0) + 1
+        timer = self._unload_timers.pop(key, None)
+        if timer is not None:
+            timer.cancel()
+        try:
+            return await self._get(key)
+        except BaseException:
+            self.release(room_id, name)
+            raise
+
+    def release(self, room_id: str, name: DocName) -> None:
+        key = (room_id, name)
+        users = self._users.get(key, 0) - 1
+        if users > 0:
+            self._users[key] = users
+            return
+        self._users.pop(key, None)
+        if key in self._rooms:
+            loop = asyncio.get_running_loop()
+            self._unload_timers[key] = loop.call_later(
+                self.settings.room_idle_unload_seconds, lambda: self._spawn(self.unload(key))
+            )
+
+    async def _get(self, key: Key) -> RoomDoc:
+        room = self._rooms.get(key)
+        if room is not None:
+            return room
+        pending = self._loading.get(key)
+        if pending is None:
+            pending = asyncio.get_running_loop().create_future()
+            self._loading[key] = pending
+            try:
+                room = await self._load(key)
+            except BaseException as exc:
+                pending.set_exception(exc)
+                pending.exception()  # mark retrieved: the waiters re-raise it themselves
+                raise
+            finally:
+                self._loading.pop(key, None)
+            self._rooms[key] = room
+            self.metrics.rooms_loaded.set(len(self._rooms))
+            pending.set_result(room)
+            return room
+        return await asyncio.shield(pending)
+
+    async def _load(self, key: Key) -> RoomDoc:
+        room_id, name = key
+        stored = await self.store.load(room_id, name.value)
+        doc = doc_from_updates(name, stored.all_updates)
+        room = RoomDoc(room_id, name, doc, self.store, log_rows=len(stored.updates))
+        room.after_commit = self.maybe_compact
+        if room.log_rows >= self.settings.compact_after_updates:
+            self.maybe_compact(room)
+        return room
+
+    def maybe_compact(self, room: RoomDoc) -> None:
+        if room.log_rows >= self.settings.compact_after_updates and not room.compacting:
+            room.compacting = True
+            self._spawn(self._compact(room))
+
+    async def _compact(self, room: RoomDoc) -> None:
+        try:
+            merged = await self.store.compact(room.room_id, room.name.value)
+            room.log_rows = max(0, room.log_rows - merged)
+            self.metrics.compactions.inc()
+        except Exception:
+            log.exception("compaction of %s/%s failed; the log is intact", room.room_id, room.name.value)
+        finally:
+            room.compacting = False
+
+    async def unload(self, key: Key) -> None:
+        self._unload_timers.pop(key, None)
+        room = self._rooms.get(key)
+        if room is None or self._users.get(key):
+            return
+        if room.log_rows:
+            await self._compact(room)
+        if self._users.get(key):  # somebody arrived while we compacted: keep it
+            return
+        self._rooms.pop(key, None)
+        self.metrics.rooms_loaded.set(len(self._rooms))
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def stop(self) -> None:
+        for timer in self._unload_timers.values():
+            timer.cancel()
+        self._unload_timers.clear()
+        if self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)

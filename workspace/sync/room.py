@@ -1,0 +1,112 @@
+"""One loaded document of one room: the authoritative Y doc, its guard, its connections.
+
+Data flow of one client update (DESIGN.md): guard on the twin -> append to the log and commit ->
+apply to the doc -> broadcast to the other connections that finished their handshake.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from pycrdt import Doc
+
+from workspace.errors import DealroomError
+from workspace.sync import closecodes, protocol
+from workspace.sync.awareness import AwarenessRegistry
+from workspace.sync.documents import DocName
+from workspace.sync.guard import Guard, WriteContext
+
+if TYPE_CHECKING:
+    from workspace.sync.store import UpdateStore
+
+
+class Peer(Protocol):
+    """What a room needs of a connection."""
+
+    def send(self, message: bytes) -> None: ...
+
+
+class StoreFailed(DealroomError):
+    """The update could not be committed; nothing of it was applied."""
+
+    status = 503
+    code = "store_failed"
+    close_code = closecodes.INTERNAL_ERROR
+
+
+class RoomDoc:
+    def __init__(self, room_id: str, name: DocName, doc: Doc, store: UpdateStore, log_rows: int) -> None:
+        self.room_id = room_id
+        self.name = name
+        self.doc = doc
+        self.store = store
+        self.log_rows = log_rows
+        self.attached: set[Peer] = set()  # every open connection, counted against the room limit
+        self.synced: set[Peer] = set()  # connections past their handshake: they get broadcasts
+        self.awareness = AwarenessRegistry()
+        self._in_flight: dict[int, bytes] = {}
+        self._ids = itertools.count()
+        self.guard = Guard(name, self._accepted_updates)
+        self.compacting = False
+        self.after_commit: Callable[[RoomDoc], None] = lambda room: None
+
+    def _accepted_updates(self) -> list[bytes]:
+        return [self.doc.get_update(), *self._in_flight.values()]
+
+    # --- the sync handshake ----------------------------------------------------------------
+
+    def handshake(self, peer: Peer, state_vector: bytes) -> None:
+        """Answer a sync step 1 with step 2 and, from then on, include the peer in broadcasts."""
+        peer.send(protocol.sync_step2(self.doc.get_update(state_vector)))
+        if peer not in self.synced:
+            self.synced.add(peer)
+            present = self.awareness.present()
+            if present:
+                peer.send(protocol.awareness(present))
+
+    # --- updates -------------------------------------------------------------------------
+
+    async def receive_update(self, sender: Peer | None, update: bytes, context: WriteContext) -> bool:
+        """Guard, store, apply and broadcast. Return False when the update changed nothing."""
+        delta = self.guard.check(update, context)
+        if delta is None:
+            return False
+        await self.commit(sender, delta)
+        return True
+
+    async def commit(self, sender: Peer | None, delta: bytes) -> None:
+        """Make an already-guarded change durable, then visible."""
+        key = next(self._ids)
+        self._in_flight[key] = delta
+        try:
+            await self.store.append(self.room_id, self.name.value, delta)
+        except Exception as exc:
+            del self._in_flight[key]
+            self.guard.rebuild()
+            raise StoreFailed("the server could not store your change; reconnect to resync") from exc
+        del self._in_flight[key]
+        self.doc.apply_update(delta)
+        self.log_rows += 1
+        self.broadcast(protocol.sync_update(delta), exclude=sender)
+        self.after_commit(self)
+
+    def broadcast(self, message: bytes, exclude: Peer | None = None) -> None:
+        for peer in list(self.synced):
+            if peer is not exclude:
+                peer.send(message)
+
+    # --- awareness -----------------------------------------------------------------------
+
+    def update_awareness(self, peer: Peer, message: protocol.AwarenessUpdate, identity: dict[str, Any]) -> None:
+        changed = self.awareness.apply(peer, message.entries, identity)
+        if changed:
+            self.broadcast(protocol.awareness(changed), exclude=peer)
+
+    def detach(self, peer: Peer) -> None:
+        self.attached.discard(peer)
+        self.synced.discard(peer)
+        removals = self.awareness.remove_owner(peer)
+        if removals:
+            self.broadcast(protocol.awareness(removals))

@@ -1,0 +1,219 @@
+"""The update store: the durable log of every accepted update, and its compaction.
+
+One writer thread owns every write to the log. Appends are grouped: whatever arrives while the
+previous commit runs goes into the next transaction, so a busy server commits a batch per round
+trip instead of a transaction per keystroke, and the event loop never waits on the database.
+Compaction runs on the same thread, between batches, in one transaction: it merges the log into the
+snapshot and deletes exactly the rows it merged, so a crash at any point loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from pycrdt import Doc
+from sqlalchemy import Engine, delete, insert, select, update
+
+from workspace.storage.base import utcnow
+from workspace.sync.models import DocSnapshot, DocUpdate
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StoredDoc:
+    """What the database holds for one document: its snapshot and the log rows after it."""
+
+    snapshot: bytes | None
+    updates: list[bytes]
+
+    @property
+    def all_updates(self) -> list[bytes]:
+        return ([self.snapshot] if self.snapshot else []) + self.updates
+
+
+@dataclass
+class _Append:
+    room_id: str
+    doc: str
+    payload: bytes
+    done: asyncio.Future[None]
+
+
+@dataclass
+class _Compact:
+    room_id: str
+    doc: str
+    done: asyncio.Future[int]
+
+
+@dataclass
+class BatchStats:
+    """Figures of the last batches, for /metrics."""
+
+    batches: int = 0
+    appended: int = 0
+    observers: list[Callable[[int, float], None]] = field(default_factory=list)
+
+
+class UpdateStore:
+    """Appends, loads and compacts the update logs of room documents."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.stats = BatchStats()
+        self._queue: asyncio.Queue[_Append | _Compact | None] = asyncio.Queue()
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dealroom-writer")
+        self._readers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="dealroom-reader")
+        self._task: asyncio.Task[None] | None = None
+        # Test seam: called inside the compaction transaction at each step ("merged", "written").
+        self.compaction_hook: Callable[[str], None] = lambda step: None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="dealroom-update-writer")
+
+    async def stop(self) -> None:
+        """Flush what is queued, then stop the writer."""
+        if self._task is not None:
+            await self._queue.put(None)
+            await self._task
+            self._task = None
+        self._writer.shutdown(wait=True)
+        self._readers.shutdown(wait=True)
+
+    async def append(self, room_id: str, doc: str, payload: bytes) -> None:
+        """Return once `payload` is committed to the log."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        await self._queue.put(_Append(room_id, doc, payload, done))
+        await done
+
+    async def compact(self, room_id: str, doc: str) -> int:
+        """Merge the document's log into its snapshot; return the number of rows merged."""
+        done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        await self._queue.put(_Compact(room_id, doc, done))
+        return await done
+
+    async def load(self, room_id: str, doc: str) -> StoredDoc:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._readers, self.load_sync, room_id, doc)
+
+    # --- the writer ------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        stopping = False
+        while not stopping:
+            item = await self._queue.get()
+            batch: list[_Append | _Compact] = []
+            if item is None:
+                stopping = True
+            else:
+                batch.append(item)
+            while not self._queue.empty():
+                more = self._queue.get_nowait()
+                if more is None:
+                    stopping = True
+                else:
+                    batch.append(more)
+            appends = [entry for entry in batch if isinstance(entry, _Append)]
+            if appends:
+                await self._commit_appends(loop, appends)
+            for entry in batch:
+                if isinstance(entry, _Compact):
+                    await self._run_compaction(loop, entry)
+
+    async def _commit_appends(self, loop: asyncio.AbstractEventLoop, appends: list[_Append]) -> None:
+        started = loop.time()
+        try:
+            await loop.run_in_executor(self._writer, self._write_batch, appends)
+        except Exception as exc:  # every waiter must learn that its update was not stored
+            log.exception("committing %d updates failed", len(appends))
+            for entry in appends:
+                if not entry.done.done():
+                    entry.done.set_exception(exc)
+            return
+        elapsed = loop.time() - started
+        self.stats.batches += 1
+        self.stats.appended += len(appends)
+        for observer in self.stats.observers:
+            observer(len(appends), elapsed)
+        for entry in appends:
+            if not entry.done.done():
+                entry.done.set_result(None)
+
+    async def _run_compaction(self, loop: asyncio.AbstractEventLoop, entry: _Compact) -> None:
+        try:
+            merged = await loop.run_in_executor(self._writer, self.compact_sync, entry.room_id, entry.doc)
+        except Exception as exc:
+            log.exception("compacting %s/%s failed", entry.room_id, entry.doc)
+            if not entry.done.done():
+                entry.done.set_exception(exc)
+            return
+        if not entry.done.done():
+            entry.done.set_result(merged)
+
+    def _write_batch(self, appends: list[_Append]) -> None:
+        now = utcnow()
+        rows: list[dict[str, Any]] = [
+            {"room_id": a.room_id, "doc": a.doc, "payload": a.payload, "created_at": now} for a in appends
+        ]
+        with self.engine.begin() as conn:
+            conn.execute(insert(DocUpdate), rows)
+
+    # --- synchronous parts (writer or reader threads) ------------------------------------------
+
+    def load_sync(self, room_id: str, doc: str) -> StoredDoc:
+        with self.engine.begin() as conn:
+            snapshot = conn.execute(
+                select(DocSnapshot.payload).where(DocSnapshot.room_id == room_id, DocSnapshot.doc == doc)
+            ).scalar_one_or_none()
+            rows = (
+                conn.execute(
+                    select(DocUpdate.payload)
+                    .where(DocUpdate.room_id == room_id, DocUpdate.doc == doc)
+                    .order_by(DocUpdate.id)
+                )
+                .scalars()
+                .all()
+            )
+        return StoredDoc(snapshot, list(rows))
+
+    def compact_sync(self, room_id: str, doc: str) -> int:
+        with self.engine.begin() as conn:
+            snapshot = conn.execute(
+                select(DocSnapshot.payload).where(DocSnapshot.room_id == room_id, DocSnapshot.doc == doc)
+            ).scalar_one_or_none()
+            rows = conn.execute(
+                select(DocUpdate.id, DocUpdate.payload)
+                .where(DocUpdate.room_id == room_id, DocUpdate.doc == doc)
+                .order_by(DocUpdate.id)
+            ).all()
+            if not rows:
+                return 0
+            merged_doc: Doc = Doc()
+            if snapshot:
+                merged_doc.apply_update(snapshot)
+            for row in rows:
+                merged_doc.apply_update(row.payload)
+            merged = merged_doc.get_update()
+            self.compaction_hook("merged")
+            last_id = rows[-1].id
+            values = {"payload": merged, "last_update_id": last_id, "compacted_at": utcnow()}
+            if snapshot is None:
+                conn.execute(insert(DocSnapshot).values(room_id=room_id, doc=doc, **values))
+            else:
+                conn.execute(
+                    update(DocSnapshot).where(DocSnapshot.room_id == room_id, DocSnapshot.doc == doc).values(**values)
+                )
+            self.compaction_hook("written")
+            # Delete exactly the merged rows: a row another writer committed meanwhile stays.
+            ids = [row.id for row in rows]
+            for start in range(0, len(ids), 500):
+                conn.execute(delete(DocUpdate).where(DocUpdate.id.in_(ids[start : start + 500])))
+            self.compaction_hook("deleted")
+            return len(rows)

@@ -1,0 +1,100 @@
+"""Helpers shared by every HTTP route: the app's services, JSON bodies, the caller, the database."""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection, Request
+
+from workspace.auth.principal import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, Principal, authenticate
+from workspace.errors import CsrfFailed, InvalidInput, NotSignedIn, PermissionDenied, TooLarge
+
+if TYPE_CHECKING:
+    from workspace.services import Services
+
+T = TypeVar("T")
+
+# JSON bodies of this API are small; a price book upload has its own limit.
+MAX_JSON_BYTES = 256 * 1024
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def services(conn: HTTPConnection) -> Services:
+    return conn.app.state.services  # type: ignore[no-any-return]
+
+
+async def in_db(conn: HTTPConnection, work: Callable[[Session], T]) -> T:
+    """Run `work` in a worker thread inside one transaction (committed if it returns)."""
+    maker = services(conn).sessions
+
+    def run() -> T:
+        with maker.begin() as db:
+            return work(db)
+
+    return await run_in_threadpool(run)
+
+
+async def json_body(request: Request, limit: int = MAX_JSON_BYTES) -> dict[str, Any]:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise TooLarge(f"request body of {declared} bytes exceeds the limit of {limit} bytes")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise TooLarge(f"request body exceeds the limit of {limit} bytes")
+    try:
+        data = json.loads(body or b"null")
+    except ValueError as exc:
+        raise InvalidInput("the request body is not valid JSON") from exc
+    if not isinstance(data, dict):
+        raise InvalidInput("the request body must be a JSON object")
+    return data
+
+
+def field(data: dict[str, Any], name: str, kind: type[T], *, max_length: int = 200, required: bool = True) -> T:
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise InvalidInput(f"'{name}' is required")
+        return None  # type: ignore[return-value]
+    if kind is bool and not isinstance(value, bool):
+        raise InvalidInput(f"'{name}' must be true or false")
+    if not isinstance(value, kind):
+        raise InvalidInput(f"'{name}' must be a {kind.__name__}")
+    if isinstance(value, str):
+        text = value.strip()
+        if required and not text:
+            raise InvalidInput(f"'{name}' must not be empty")
+        if len(text) > max_length:
+            raise InvalidInput(f"'{name}' may have at most {max_length} characters")
+        return text  # type: ignore[return-value]
+    return value
+
+
+async def caller(conn: HTTPConnection, method: str | None = None) -> Principal:
+    """The signed-in caller; enforce the double-submit CSRF check for cookie-authenticated writes."""
+    svc = services(conn)
+    authorization = conn.headers.get("authorization")
+    cookie = conn.cookies.get(SESSION_COOKIE)
+    principal = await in_db(conn, lambda db: authenticate(db, svc.cookies, authorization, cookie))
+    if principal is None:
+        raise NotSignedIn("sign in first")
+    method = method or (conn.scope.get("method") or "GET")
+    if principal.session_id is not None and method not in _SAFE_METHODS:
+        header = conn.headers.get(CSRF_HEADER, "")
+        cookie_token = conn.cookies.get(CSRF_COOKIE, "")
+        expected = principal.csrf_token or ""
+        if not (header and hmac.compare_digest(header, cookie_token) and hmac.compare_digest(header, expected)):
+            raise CsrfFailed("missing or wrong X-CSRF-Token header")
+    return principal
+
+
+def require_internal(principal: Principal) -> None:
+    if not principal.is_internal:
+        raise PermissionDenied("only internal users may do this")
