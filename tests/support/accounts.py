@@ -48,3 +48,22 @@ def sign_in(base_url: str, email: str, password: str = PASSWORD) -> Api:
     http.headers["X-CSRF-Token"] = http.cookies["dealroom_csrf"]
     token = http.post("/api/tokens", json={"name": "tests"}).json()["token"]
     return Api(http, token, response.json()["user"]["id"])
+
+
+def seed_room(sessions: sessionmaker[Session]) -> tuple[str, str, str]:
+    """A rep and a customer in one room, straight in the database; returns (room_id, rep_token, customer_token)."""
+    from workspace.auth.models import ApiToken
+    from workspace.auth.principal import principal_for
+    from workspace.auth.secrets import digest, new_token
+    from workspace.rooms.service import create_room
+
+    rep_id = add_user(sessions, "rep@seed.test", "rep")
+    customer_id = add_user(sessions, "buyer@seed.test", "customer")
+    tokens = {rep_id: new_token("drt"), customer_id: new_token("drt")}
+    with sessions.begin() as db:
+        room = create_room(db, principal_for(db.get(User, rep_id)), "Seeded deal", "Buyer Inc")  # type: ignore[arg-type]
+        db.add(Membership(room_id=room.id, user_id=customer_id, role="customer"))
+        for user_id, token in tokens.items():
+            db.add(ApiToken(user_id=user_id, name="seed", token_hash=digest(token)))
+        room_id = room.id
+    return room_id, tokens[rep_id], tokens[customer_id]

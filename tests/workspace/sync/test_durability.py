@@ -1,0 +1,66 @@
+"""Nothing acknowledged is ever lost: the server is SIGKILLed while clients edit; after a restart,
+every update that any other client had received is there."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from pycrdt import Map
+
+from tests.support.accounts import seed_room
+from tests.support.process import ServerProcess
+from tests.support.yclient import YClient
+from workspace.settings import Settings
+from workspace.storage.engine import make_engine, make_sessionmaker
+
+pytestmark = pytest.mark.database
+
+
+async def _edit_until_closed(client: YClient, name: str) -> None:
+    comments = client.doc.get("comments", type=Map)
+    i = 0
+    while not client.closed.is_set():
+        try:
+            await client.edit(lambda doc, i=i: comments.__setitem__(f"{name}-{i}", i))
+        except Exception:  # the socket died under us: that is the point of this test
+            return
+        i += 1
+        await asyncio.sleep(0.002)  # pace the edits like fast typing, not a busy loop
+
+
+def _seen_from_others(client: YClient, name: str) -> set[str]:
+    return {key for key in client.doc.get("comments", type=Map) if not key.startswith(f"{name}-")}
+
+
+async def test_sigkill_while_editing_loses_nothing_anyone_saw(database_url: str, tmp_path: Path) -> None:
+    engine = make_engine(Settings(database_url=database_url))
+    room_id, rep_token, customer_token = seed_room(make_sessionmaker(engine))
+    engine.dispose()
+    server = ServerProcess(database_url, tmp_path).start()
+    try:
+        names = ["rep", "buyer", "rep2"]
+        tokens = [rep_token, customer_token, rep_token]
+        clients = [YClient(server.ws_url(room_id), {"Authorization": f"Bearer {t}"}) for t in tokens]
+        observer = YClient(server.ws_url(room_id), {"Authorization": f"Bearer {rep_token}"})
+        for client in [*clients, observer]:
+            await client.connect()
+        editors = [asyncio.create_task(_edit_until_closed(c, n)) for c, n in zip(clients, names, strict=True)]
+        await observer.wait_for(lambda: len(observer.doc.get("comments", type=Map)) >= 300, timeout=30)
+        server.kill()
+        await asyncio.gather(*editors)
+        for client in [*clients, observer]:
+            await client.wait_closed()
+        seen = set(observer.doc.get("comments", type=Map))
+        for client, name in zip(clients, names, strict=True):
+            seen |= _seen_from_others(client, name)
+        assert len(seen) >= 300
+
+        server.start()
+        async with YClient(server.ws_url(room_id), {"Authorization": f"Bearer {rep_token}"}) as after:
+            stored = set(after.doc.get("comments", type=Map))
+        lost = seen - stored
+        assert lost == set(), f"{len(lost)} updates that clients had received were lost, e.g. {sorted(lost)[:5]}"
+    finally:
+        server.stop()
