@@ -91,35 +91,39 @@ class RoomManager:
     async def _load(self, key: Key) -> RoomDoc:
         room_id, name = key
         stored = await self.store.load(room_id, name.value)
+        self.metrics.room_loads.inc()
         doc = doc_from_updates(name, stored.all_updates)
-        room = RoomDoc(room_id, name, doc, self.store, log_rows=len(stored.updates))
+        room = RoomDoc(room_id, name, doc, self.store, log_ids=list(stored.update_ids))
         room.after_commit = self.maybe_compact
-        if room.log_rows >= self.settings.compact_after_updates:
-            self.maybe_compact(room)
+        self.maybe_compact(room)
         return room
 
     def maybe_compact(self, room: RoomDoc) -> None:
-        if room.log_rows >= self.settings.compact_after_updates and not room.compacting:
-            room.compacting = True
+        if len(room.log_ids) >= self.settings.compact_after_updates and not room.compaction.locked():
             self._spawn(self._compact(room))
 
     async def _compact(self, room: RoomDoc) -> None:
-        try:
-            merged = await self.store.compact(room.room_id, room.name.value)
-            room.log_rows = max(0, room.log_rows - merged)
+        async with room.compaction:
+            if not room.log_ids:
+                return
+            # The document and the ids are read together, with no await between: the snapshot
+            # holds exactly the rows it will delete (an update still in flight is in neither).
+            snapshot = room.doc.get_update()
+            merged_ids = list(room.log_ids)
+            try:
+                await self.store.compact(room.room_id, room.name.value, snapshot, merged_ids)
+            except Exception:
+                log.exception("compaction of %s/%s failed; the log is intact", room.room_id, room.name.value)
+                return
+            del room.log_ids[: len(merged_ids)]  # commits only append, so the merged ids are a prefix
             self.metrics.compactions.inc()
-        except Exception:
-            log.exception("compaction of %s/%s failed; the log is intact", room.room_id, room.name.value)
-        finally:
-            room.compacting = False
 
     async def unload(self, key: Key) -> None:
         self._unload_timers.pop(key, None)
         room = self._rooms.get(key)
         if room is None or self._users.get(key):
             return
-        if room.log_rows:
-            await self._compact(room)
+        await self._compact(room)
         if self._users.get(key):  # somebody arrived while we compacted: keep it
             return
         self._rooms.pop(key, None)

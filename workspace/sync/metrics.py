@@ -36,6 +36,7 @@ class SyncMetrics:
             buckets=(1, 2, 5, 10, 20, 50, 100, 500),
             registry=registry,
         )
+        self.room_loads = Counter("dealroom_room_loads", "Room documents loaded from the database", registry=registry)
         self.compactions = Counter("dealroom_compactions", "Log compactions", registry=registry)
 
     def observe_commit(self, size: int, seconds: float) -> None:

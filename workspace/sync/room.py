@@ -6,6 +6,7 @@ apply to the doc -> broadcast to the other connections that finished their hands
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
@@ -37,19 +38,20 @@ class StoreFailed(DealroomError):
 
 
 class RoomDoc:
-    def __init__(self, room_id: str, name: DocName, doc: Doc, store: UpdateStore, log_rows: int) -> None:
+    def __init__(self, room_id: str, name: DocName, doc: Doc, store: UpdateStore, log_ids: list[int]) -> None:
         self.room_id = room_id
         self.name = name
         self.doc = doc
         self.store = store
-        self.log_rows = log_rows
+        # Log rows whose updates this document holds, oldest first: what compaction may delete.
+        self.log_ids = log_ids
         self.attached: set[Peer] = set()  # every open connection, counted against the room limit
         self.synced: set[Peer] = set()  # connections past their handshake: they get broadcasts
         self.awareness = AwarenessRegistry()
         self._in_flight: dict[int, bytes] = {}
         self._ids = itertools.count()
         self.guard = Guard(name, self._accepted_updates)
-        self.compacting = False
+        self.compaction = asyncio.Lock()
         self.after_commit: Callable[[RoomDoc], None] = lambda room: None
 
     def _accepted_updates(self) -> list[bytes]:
@@ -81,14 +83,14 @@ class RoomDoc:
         key = next(self._ids)
         self._in_flight[key] = delta
         try:
-            await self.store.append(self.room_id, self.name.value, delta)
+            row_id = await self.store.append(self.room_id, self.name.value, delta)
         except Exception as exc:
             del self._in_flight[key]
             self.guard.rebuild()
             raise StoreFailed("the server could not store your change; reconnect to resync") from exc
         del self._in_flight[key]
         self.doc.apply_update(delta)
-        self.log_rows += 1
+        self.log_ids.append(row_id)
         self.broadcast(protocol.sync_update(delta), exclude=sender)
         self.after_commit(self)
 

@@ -94,28 +94,49 @@ async def test_concurrent_appends_share_commits_and_all_land(store: UpdateStore)
     assert _content(stored.all_updates) == {f"k{i}": float(i) for i in range(200)}
 
 
+async def _compact_all(store: UpdateStore) -> int:
+    """What the room manager does: the merged document as the snapshot, and the rows it holds."""
+    stored = await store.load("r1", "shared")
+    snapshot = doc_from_updates(DocName.SHARED, stored.all_updates).get_update()
+    return await store.compact("r1", "shared", snapshot, stored.update_ids)
+
+
 async def test_compaction_merges_into_one_snapshot_and_loads_the_same(store: UpdateStore) -> None:
     updates = _updates(300)
-    for update in updates:
-        await store.append("r1", "shared", update)
-    assert await store.compact("r1", "shared") == 300
+    ids = [await store.append("r1", "shared", update) for update in updates]
+    assert ids == sorted(ids) and len(set(ids)) == 300
+    assert await _compact_all(store) == 300
     stored = await store.load("r1", "shared")
     assert stored.updates == [] and stored.snapshot is not None
     assert _content(stored.all_updates) == _content(updates)
     more = _updates(310)[300:]
     for update in more:
         await store.append("r1", "shared", update)
-    assert await store.compact("r1", "shared") == 10
+    assert await _compact_all(store) == 10
     assert _content((await store.load("r1", "shared")).all_updates) == _content(updates + more)
-    assert await store.compact("r1", "shared") == 0
+    assert await _compact_all(store) == 0
 
 
-@pytest.mark.parametrize("step", ["merged", "written", "deleted"])
+async def test_rows_committed_after_the_snapshot_was_taken_survive_compaction(store: UpdateStore) -> None:
+    updates = _updates(20)
+    for update in updates[:10]:
+        await store.append("r1", "shared", update)
+    stored = await store.load("r1", "shared")
+    snapshot = doc_from_updates(DocName.SHARED, stored.all_updates).get_update()
+    for update in updates[10:]:  # committed between taking the snapshot and compacting
+        await store.append("r1", "shared", update)
+    assert await store.compact("r1", "shared", snapshot, stored.update_ids) == 10
+    after = await store.load("r1", "shared")
+    assert len(after.updates) == 10
+    assert _content(after.all_updates) == _content(updates)
+
+
+@pytest.mark.parametrize("step", ["written", "deleted"])
 async def test_compaction_interrupted_at_any_step_loses_nothing(store: UpdateStore, step: str) -> None:
     updates = _updates(50)
     for update in updates[:20]:
         await store.append("r1", "shared", update)
-    await store.compact("r1", "shared")
+    await _compact_all(store)
     for update in updates[20:]:
         await store.append("r1", "shared", update)
 
@@ -125,12 +146,12 @@ async def test_compaction_interrupted_at_any_step_loses_nothing(store: UpdateSto
 
     store.compaction_hook = crash
     with pytest.raises(RuntimeError):
-        await store.compact("r1", "shared")
+        await _compact_all(store)
     stored = await store.load("r1", "shared")
     assert len(stored.updates) == 30, "the interrupted compaction must not have deleted any row"
     assert _content(stored.all_updates) == _content(updates)
     store.compaction_hook = lambda at: None
-    assert await store.compact("r1", "shared") == 30
+    assert await _compact_all(store) == 30
     assert _content((await store.load("r1", "shared")).all_updates) == _content(updates)
 
 
@@ -146,6 +167,7 @@ import sys
 from pycrdt import Doc, Map
 from workspace.settings import Settings
 from workspace.storage.engine import make_engine
+from workspace.sync.documents import DocName, doc_from_updates
 from workspace.sync.store import UpdateStore, _Append
 
 engine = make_engine(Settings(database_url=sys.argv[1]))
@@ -159,7 +181,9 @@ for i in range(100000):
     store._write_batch([_Append("r1", "shared", doc.get_update(state), None)])  # committed on return
     print(i, flush=True)
     if i % 7 == 6:
-        store.compact_sync("r1", "shared")
+        stored = store.load_sync("r1", "shared")
+        snapshot = doc_from_updates(DocName.SHARED, stored.all_updates).get_update()
+        store.compact_sync("r1", "shared", snapshot, stored.update_ids)
 """
 
 
