@@ -48,6 +48,7 @@ class Services:
 
     async def start(self) -> None:
         await self.store.start()
+        await self.rooms.start()
 
     async def stop(self) -> None:
         await self.rooms.stop()

@@ -23,13 +23,13 @@ class Settings:
     database_url: str = "sqlite:///var/dealroom.sqlite3"
     # Signs session cookies and invitation links. A random key per process is safe but signs
     # everyone out on restart, so production sets it.
-    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
     public_url: str = "http://127.0.0.1:8000"
     redis_url: str | None = None
     smtp_url: str | None = None
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
-    oidc_client_secret: str | None = None
+    oidc_client_secret: str | None = field(default=None, repr=False)
     # Extra origins allowed to open websockets with a session cookie (the public URL always is).
     allowed_origins: tuple[str, ...] = ()
     # "FULL" fsyncs every group commit (survives power loss); "NORMAL" in WAL mode survives a
@@ -59,6 +59,9 @@ class Settings:
     # Rooms stay loaded this long after the last connection leaves, so a reload or a flaky
     # phone connection does not pay for a cold load.
     room_idle_unload_seconds: float = 30.0
+    # A loaded room keeps a second copy of its document (the write guard's twin) only while people
+    # write; after this long without a write it is dropped, halving an idle room's memory.
+    guard_idle_seconds: float = 60.0
     # Compaction merges a document's log into its snapshot once it holds this many updates:
     # keeps cold loads to one snapshot read plus a short tail.
     compact_after_updates: int = 500
@@ -73,36 +76,19 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
 
-_INT_FIELDS = {
-    "max_message_bytes",
-    "max_connections_per_room",
-    "message_burst",
-    "max_send_queue",
-    "compact_after_updates",
-    "session_days",
-    "invitation_days",
-}
-_FLOAT_FIELDS = {
-    "messages_per_second",
-    "handshake_timeout_seconds",
-    "keepalive_seconds",
-    "room_idle_unload_seconds",
-}
-_BOOL_FIELDS = {"cookie_secure"}
-_TUPLE_FIELDS = {"allowed_origins"}
-
-
 def _convert(name: str, raw: str) -> object:
+    """Parse a raw value by the type the Settings field declares."""
+    kind = str(Settings.__dataclass_fields__[name].type)
     try:
-        if name in _INT_FIELDS:
+        if kind == "int":
             value: object = int(raw)
-        elif name in _FLOAT_FIELDS:
+        elif kind == "float":
             value = float(raw)
-        elif name in _BOOL_FIELDS:
+        elif kind == "bool":
             if raw.lower() not in {"1", "0", "true", "false", "yes", "no"}:
                 raise ValueError(raw)
             value = raw.lower() in {"1", "true", "yes"}
-        elif name in _TUPLE_FIELDS:
+        elif kind.startswith("tuple"):
             value = tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
         else:
             value = raw

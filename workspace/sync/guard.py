@@ -9,11 +9,12 @@ try to roll them back.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pycrdt import Array, Doc, Map, TransactionEvent, get_update
+from pycrdt import Array, Doc, Map, Subscription, TransactionEvent, get_update
 
 from workspace.errors import InvalidInput, PermissionDenied
 from workspace.rooms.models import RoomRole
@@ -70,7 +71,17 @@ class Guard:
         self.name = name
         self._source = source
         self._seen = _Observation()
-        self._twin = self._build_twin()
+        self._subscriptions: list[Subscription] = []
+        # Built on the first write and dropped when writes stop (see `release`): an idle room
+        # then costs one document, not two.
+        self._twin: Doc | None = None
+        self.last_used = time.monotonic()
+
+    @property
+    def twin(self) -> Doc:
+        if self._twin is None:
+            self._twin = self._build_twin()
+        return self._twin
 
     def _build_twin(self) -> Doc:
         twin = new_doc(self.name)
@@ -98,22 +109,32 @@ class Guard:
         self._seen.delta = event.update
 
     def rebuild(self) -> None:
-        """Drop the twin and rebuild it from the room's accepted updates."""
-        self._twin = self._build_twin()
+        """Drop the twin; the next check rebuilds it from the room's accepted updates."""
+        self.release()
+
+    def release(self) -> None:
+        self._twin = None
+        self._subscriptions = []
+
+    @property
+    def is_built(self) -> bool:
+        return self._twin is not None
 
     def check(self, update: bytes, context: WriteContext) -> bytes | None:
         """Apply `update` to the twin. Return the effective change (None when it changes nothing);
         raise PermissionDenied or InvalidInput, leaving the twin as before, when it is refused."""
-        locked_before = self._line_locks() if context.role is RoomRole.CUSTOMER else {}
+        self.last_used = time.monotonic()
+        twin = self.twin
+        locked_before = self._line_locks(twin) if context.role is RoomRole.CUSTOMER else {}
         self._seen = _Observation()
         try:
-            self._twin.apply_update(update)
+            twin.apply_update(update)
         except Exception as exc:  # pycrdt raises plain exceptions for undecodable updates
             self.rebuild()
             raise InvalidInput(f"malformed update: {exc}") from exc
         try:
-            self._check_complete(update)
-            self._check_roots()
+            self._check_complete(twin, update)
+            self._check_roots(twin)
             for change in self._seen.changes:
                 self._check_change(change, context, locked_before)
         except (InvalidInput, PermissionDenied):
@@ -121,8 +142,8 @@ class Guard:
             raise
         return self._seen.delta
 
-    def _line_locks(self) -> dict[object, bool]:
-        lines = self._twin.get("lines", type=Array) if self.name is DocName.SHARED else None
+    def _line_locks(self, twin: Doc) -> dict[object, bool]:
+        lines = twin.get("lines", type=Array) if self.name is DocName.SHARED else None
         if lines is None:
             return {}
         locks: dict[object, bool] = {}
@@ -131,10 +152,10 @@ class Guard:
                 locks[line.get("id")] = bool(line.get("locked", False))
         return locks
 
-    def _check_complete(self, update: bytes) -> None:
+    def _check_complete(self, twin: Doc, update: bytes) -> None:
         """Refuse updates that depend on content the server does not have. Yjs would park such
         parts as pending and integrate them later, inside somebody else's update, past the guard."""
-        state = self._twin.get_state()
+        state = twin.get_state()
         rest = Reader(get_update(update, state))
         if rest.var_uint() != 0:
             raise InvalidInput("update depends on changes the server does not have; resync first")
@@ -147,8 +168,8 @@ class Guard:
                 if clock + length > have.get(client, 0):
                     raise InvalidInput("update deletes content the server does not have; resync first")
 
-    def _check_roots(self) -> None:
-        unknown = set(self._twin.keys()) - set(ROOT_TYPES[self.name])
+    def _check_roots(self, twin: Doc) -> None:
+        unknown = set(twin.keys()) - set(ROOT_TYPES[self.name])
         if unknown:
             raise PermissionDenied(f"unknown section {sorted(unknown)[0]!r} in the {self.name} document")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Coroutine, Iterator
 from typing import Any
 
@@ -33,6 +34,19 @@ class RoomManager:
         self._users: dict[Key, int] = {}
         self._unload_timers: dict[Key, asyncio.TimerHandle] = {}
         self._background: set[asyncio.Task[None]] = set()
+        self._sweeper: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._sweeper = asyncio.create_task(self._sweep_guards(), name="dealroom-guard-sweeper")
+
+    async def _sweep_guards(self) -> None:
+        idle = self.settings.guard_idle_seconds
+        while True:
+            await asyncio.sleep(idle / 2)
+            cutoff = time.monotonic() - idle
+            for room in list(self._rooms.values()):
+                if room.guard.is_built and room.guard.last_used < cutoff:
+                    room.guard.release()
 
     def loaded(self, room_id: str, name: DocName) -> RoomDoc | None:
         return self._rooms.get((room_id, name))
@@ -135,6 +149,9 @@ class RoomManager:
         task.add_done_callback(self._background.discard)
 
     async def stop(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            await asyncio.gather(self._sweeper, return_exceptions=True)
         for timer in self._unload_timers.values():
             timer.cancel()
         self._unload_timers.clear()

@@ -71,3 +71,30 @@ async def test_many_clients_arriving_at_once_share_one_load(world: World) -> Non
     assert len(states) == 1
     assert await world.server.doc_state(world.room_id) in states
     await asyncio.gather(*(client.close() for client in clients))
+
+
+async def test_an_idle_rooms_guard_twin_is_dropped_and_rebuilt_on_the_next_write(make_server) -> None:  # type: ignore[no-untyped-def]
+    world = World(make_server(guard_idle_seconds=0.2))
+
+    async def twin_built() -> bool:
+        room = world.server.services.rooms.loaded(world.room_id, DocName.SHARED)
+        return room is not None and room.guard.is_built
+
+    async with YClient(world.ws(), world.rep.bearer) as rep, YClient(world.ws(), world.customer.bearer) as buyer:
+        await rep.edit(lambda doc: doc.get("comments", type=Map).__setitem__("a", 1))
+        await buyer.wait_for(lambda: "a" in buyer.doc.get("comments", type=Map))
+        assert await world.server.acall(twin_built())
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 10
+        while await world.server.acall(twin_built()):
+            assert loop.time() < deadline, "the idle twin was not dropped"
+            await asyncio.sleep(0.05)  # poll the server until the deadline
+        # The rebuilt twin knows everything: the customer still cannot write `computed`...
+        await buyer.edit(lambda doc: doc.get("computed", type=Map).__setitem__("total", "0"))
+        await buyer.wait_closed()
+        assert buyer.close_code == 4403
+        # ...and the rep's next edit, which builds on everything before, is accepted.
+        await rep.edit(lambda doc: doc.get("comments", type=Map).__setitem__("b", 2))
+        async with YClient(world.ws(), world.legal.bearer) as late:
+            await late.wait_for(lambda: "b" in late.doc.get("comments", type=Map))
+        assert not rep.closed.is_set()
