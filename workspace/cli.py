@@ -6,7 +6,7 @@ import argparse
 import secrets
 import sys
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from workspace.auth import passwords
 from workspace.auth.models import INTERNAL_ROLES, User
@@ -52,20 +52,21 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
 
 def _user_add(settings: Settings, args: argparse.Namespace) -> None:
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else secrets.token_urlsafe(12)
+    email = args.email.strip().lower()
     engine = make_engine(settings)
     with make_sessionmaker(engine).begin() as db:
-        if db.execute(select(User).where(User.email == args.email.lower())).scalar_one_or_none():
-            raise SystemExit(f"a user with the email {args.email} already exists")
+        if db.execute(select(User).where(func.lower(User.email) == email)).scalar_one_or_none():
+            raise SystemExit(f"a user with the email {email} already exists")
         db.add(
             User(
-                email=args.email.lower(),
+                email=email,
                 name=args.name,
                 role=args.role,
                 password_hash=passwords.hash_password(password),
             )
         )
     engine.dispose()
-    print(f"created {args.role} {args.email}")
+    print(f"created {args.role} {email}")
     if not args.password_stdin:
         print(f"password: {password}")
 

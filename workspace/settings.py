@@ -5,6 +5,7 @@ Every limit has a default and a comment saying why it is that number.
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from collections.abc import Mapping
@@ -94,6 +95,8 @@ def _convert(name: str, raw: str) -> object:
             value = raw
     except ValueError as exc:
         raise ConfigurationError(f"{PREFIX}{name.upper()}={raw!r} is not a valid value") from exc
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigurationError(f"{PREFIX}{name.upper()} must be a finite number, got {raw!r}")
     if isinstance(value, int | float) and not isinstance(value, bool) and value <= 0:
         raise ConfigurationError(f"{PREFIX}{name.upper()} must be positive, got {raw!r}")
     return value

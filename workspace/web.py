@@ -69,7 +69,7 @@ def field(data: dict[str, Any], name: str, kind: type[T], *, max_length: int = 2
         raise InvalidInput(f"'{name}' must be a {kind.__name__}")
     if isinstance(value, str):
         text = value.strip()
-        if required and not text:
+        if not text:
             raise InvalidInput(f"'{name}' must not be empty")
         if len(text) > max_length:
             raise InvalidInput(f"'{name}' may have at most {max_length} characters")

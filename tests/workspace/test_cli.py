@@ -90,7 +90,7 @@ def test_user_add_creates_an_internal_user_who_can_sign_in(migrated: Run, db_url
         stdin="a-strong-password\n",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "created finance Fin@Example.test" in result.stdout
+    assert "created finance fin@example.test" in result.stdout  # stored (and reported) lowercased
     assert "password" not in result.stdout  # it came from stdin: never echoed
     server = _serve(db_url)
     try:

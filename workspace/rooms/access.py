@@ -36,13 +36,22 @@ class RoomAccess:
         )
 
 
+def implied_role(principal: Principal) -> RoomRole | None:
+    """The role a person has in every room by their job, without being a member."""
+    return _IMPLIED.get(principal.role)
+
+
+def member_role_for(principal: Principal, stored: str) -> RoomRole | None:
+    role = RoomRole(stored)
+    # A customer account never gets an internal role, whatever a row says.
+    return role if principal.is_internal or not role.is_internal else None
+
+
 def role_in(db: Session, principal: Principal, room: Room) -> RoomRole | None:
     membership = db.get(Membership, (room.id, principal.user_id))
     if membership is not None:
-        role = RoomRole(membership.role)
-        # A customer account never gets an internal role, whatever a row says.
-        return role if principal.is_internal or not role.is_internal else None
-    return _IMPLIED.get(principal.role)
+        return member_role_for(principal, membership.role)
+    return implied_role(principal)
 
 
 def room_access(db: Session, principal: Principal, room_id: str) -> RoomAccess:

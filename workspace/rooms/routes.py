@@ -16,7 +16,7 @@ from workspace.auth.principal import open_session
 from workspace.auth.routes import set_session_cookies
 from workspace.errors import InvalidInput
 from workspace.rooms import service
-from workspace.rooms.access import RoomAccess, role_in, room_access
+from workspace.rooms.access import RoomAccess, implied_role, member_role_for, room_access
 from workspace.rooms.models import Membership, Room, RoomRole
 from workspace.sync.documents import DocName, doc_from_updates, to_json
 from workspace.web import caller, field, in_db, json_body, services
@@ -44,13 +44,18 @@ async def list_rooms(request: Request) -> Response:
     query = request.query_params.get("q", "").strip().lower()[:200]
 
     def work(db: Session) -> list[dict[str, Any]]:
-        stmt = select(Room).order_by(Room.created_at.desc())
+        stmt = select(Room, Membership.role).outerjoin(
+            Membership, (Membership.room_id == Room.id) & (Membership.user_id == principal.user_id)
+        )
+        implied = implied_role(principal)
+        if implied is None:  # reps and customers: only the rooms they are members of
+            stmt = stmt.where(Membership.user_id.is_not(None))
         if query:
-            like = f"%{query}%"
-            stmt = stmt.where(or_(Room.title.ilike(like), Room.customer_name.ilike(like)))
+            like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            stmt = stmt.where(or_(Room.title.ilike(like, escape="\\"), Room.customer_name.ilike(like, escape="\\")))
         views = []
-        for room in db.execute(stmt).scalars():
-            role = role_in(db, principal, room)
+        for room, member_role in db.execute(stmt.order_by(Room.created_at.desc())):
+            role = member_role_for(principal, member_role) if member_role else implied
             if role is not None:
                 views.append(_room_view(RoomAccess(room, role)))
         return views

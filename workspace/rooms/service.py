@@ -132,6 +132,8 @@ def accept_invitation(db: Session, token: str, name: str | None, password: str) 
         )
         db.add(user)
         db.flush()
+    elif user.user_role.is_internal:
+        raise Conflict("this email belongs to an internal account; sign in instead")
     elif not passwords.verify(user.password_hash, password) or not user.is_active:
         raise NotSignedIn("this email already has an account: enter its password")
     if db.get(Membership, (invitation.room_id, user.id)) is None:
