@@ -60,8 +60,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             yield
         finally:
-            for connection in list(services.live):
-                connection.close(closecodes.GOING_AWAY, "the server is restarting")  # type: ignore[attr-defined]
+            services.close_connections(lambda c: True, closecodes.GOING_AWAY, "the server is restarting")
             await services.stop()
 
     routes = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from workspace.auth.principal import SessionCookies
 from workspace.settings import Settings
 from workspace.storage.engine import make_engine, make_sessionmaker
+from workspace.sync.connection import Connection
 from workspace.sync.manager import RoomManager
 from workspace.sync.metrics import SyncMetrics
 from workspace.sync.store import UpdateStore
@@ -26,7 +28,7 @@ class Services:
     metrics: SyncMetrics
     store: UpdateStore
     rooms: RoomManager
-    live: set[object] = field(default_factory=set)  # open websocket connections
+    live: set[Connection] = field(default_factory=set)  # open websocket connections
 
     @classmethod
     def create(cls, settings: Settings) -> Services:
@@ -49,6 +51,11 @@ class Services:
     async def start(self) -> None:
         await self.store.start()
         await self.rooms.start()
+
+    def close_connections(self, matches: Callable[[Connection], bool], code: int, reason: str) -> None:
+        for connection in list(self.live):
+            if matches(connection):
+                connection.close(code, reason)
 
     async def stop(self) -> None:
         await self.rooms.stop()

@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from workspace.auth import passwords
 from workspace.auth.models import ApiToken, BrowserSession, User
-from workspace.auth.principal import CSRF_COOKIE, SESSION_COOKIE, Principal, open_session
+from workspace.auth.principal import CSRF_COOKIE, SESSION_COOKIE, open_session
 from workspace.auth.secrets import digest, new_token
 from workspace.errors import NotFound, NotSignedIn
 from workspace.storage.base import utcnow
@@ -60,6 +60,9 @@ async def sign_out(request: Request) -> Response:
                 session.revoked_at = utcnow()
 
         await in_db(request, work)
+        services(request).close_connections(
+            lambda c: c.identity.session_id == session_id, closecodes.UNAUTHENTICATED, "signed out"
+        )
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE)
     response.delete_cookie(CSRF_COOKIE)
@@ -108,16 +111,11 @@ async def revoke_token(request: Request) -> Response:
             row.revoked_at = utcnow()
 
     await in_db(request, work)
-    close_token_connections(request, principal, token_id)
+    # A revoked token's open websockets close at once, not at their next reconnect.
+    services(request).close_connections(
+        lambda c: c.identity.token_id == token_id, closecodes.UNAUTHENTICATED, "this API token was revoked"
+    )
     return Response(status_code=204)
-
-
-def close_token_connections(request: Request, principal: Principal, token_id: int) -> None:
-    """A revoked token's open websockets close at once, not at their next reconnect."""
-    for connection in list(services(request).live):
-        identity = getattr(connection, "identity", None)
-        if identity is not None and identity.token_id == token_id:
-            connection.close(closecodes.UNAUTHENTICATED, "this API token was revoked")  # type: ignore[attr-defined]
 
 
 def _token_view(row: ApiToken) -> dict[str, object]:

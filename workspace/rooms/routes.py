@@ -107,14 +107,14 @@ async def patch_room(request: Request) -> Response:
 def _refresh_live_connections(request: Request, access: RoomAccess) -> None:
     """Open connections write under the room's new settings from their next message on."""
     for connection in list(services(request).live):
-        identity = getattr(connection, "identity", None)
-        if identity is not None and getattr(connection, "room_id", None) == access.room.id:
+        if connection.room_id == access.room.id:
+            identity = connection.identity
             context = dataclasses.replace(
                 identity.context,
                 customer_may_edit_pricing=access.room.customer_may_edit_pricing,
                 customer_deal_fields=frozenset(access.room.customer_deal_fields or ()),
             )
-            connection.identity = dataclasses.replace(identity, context=context)  # type: ignore[attr-defined]
+            connection.identity = dataclasses.replace(identity, context=context)
 
 
 async def create_invitation(request: Request) -> Response:

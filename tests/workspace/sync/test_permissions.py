@@ -284,3 +284,14 @@ async def test_room_setting_changes_apply_to_open_connections(world: World) -> N
         world.rep.http.patch(f"/api/rooms/{world.room_id}", json={"customer_may_edit_pricing": True}).raise_for_status()
         await buyer.edit(lambda d: d.get("lines", type=Array)[0].__setitem__("qty", 9))
         await rep.wait_for(lambda: rep.doc.get("lines", type=Array)[0]["qty"] == 9)
+
+
+async def test_signing_out_closes_that_sessions_websockets(world: World) -> None:
+    cookie = f"dealroom_session={world.rep.http.cookies['dealroom_session']}"
+    live = YClient(world.ws(), {"Cookie": cookie, "Origin": "http://testserver.local"})
+    await live.connect()
+    async with YClient(world.ws(), world.rep.bearer) as by_token:
+        world.rep.http.delete("/api/session").raise_for_status()
+        await live.wait_closed()
+        assert (live.close_code, live.close_reason) == (4401, "signed out")
+        assert not by_token.closed.is_set(), "the same user's token connection is not the session"
