@@ -6,15 +6,13 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import JSONResponse, Response
 
-from workspace import ops
+from workspace import frontend, ops
 from workspace.auth import routes as auth_routes
 from workspace.errors import DealroomError
 from workspace.rooms import routes as room_routes
@@ -24,11 +22,6 @@ from workspace.sync import closecodes
 from workspace.sync import endpoint as sync_endpoint
 
 log = logging.getLogger(__name__)
-STATIC = Path(__file__).resolve().parent / "static"
-
-
-async def _page(request: Request) -> Response:
-    return FileResponse(STATIC / "index.html")
 
 
 async def _dealroom_error(request: Request, exc: Exception) -> Response:
@@ -68,8 +61,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *auth_routes.routes,
         *room_routes.routes,
         *sync_endpoint.routes,
-        Route("/", _page),
-        Route("/invite/{token}", _page),
+        *frontend.routes(),
     ]
     return Starlette(
         routes=routes,

@@ -34,9 +34,12 @@ async def _principal(websocket: WebSocket, svc: Services) -> Principal:
         raise NotSignedIn("sign in first: no valid session cookie or bearer token")
     if principal.session_id is not None:
         # A cookie rides along on any page's websocket: only our own pages may use it.
-        origin = websocket.headers.get("origin", "")
+        # Same origin (the page was served by this host) or a configured one.
+        origin = websocket.headers.get("origin", "").rstrip("/")
+        host = websocket.headers.get("host", "")
+        same_origin = bool(host) and urlsplit(origin).netloc == host
         allowed = {_origin(svc.settings.public_url), *svc.settings.allowed_origins}
-        if origin.rstrip("/") not in allowed:
+        if not same_origin and origin not in allowed:
             raise PermissionDenied(f"origin {origin or '(none)'} may not open this room with a session cookie")
     return principal
 

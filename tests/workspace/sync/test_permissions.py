@@ -219,6 +219,9 @@ async def test_session_cookie_needs_our_origin(world: World) -> None:
     assert evil.close_code == 4403 and "evil.example" in evil.close_reason
     async with YClient(world.ws(), {"Cookie": cookie, "Origin": "http://testserver.local"}) as good:
         assert good.synced.is_set()
+    # The page's own origin (served by this host) is allowed too, whatever DEALROOM_PUBLIC_URL says.
+    async with YClient(world.ws(), {"Cookie": cookie, "Origin": f"http://127.0.0.1:{world.server.port}"}) as same:
+        assert same.synced.is_set()
 
 
 async def test_read_only_viewer_writes_nothing(world: World) -> None:

@@ -1,0 +1,32 @@
+"""Serving the browser app: the built files of frontend/ (Vite), with the app's page for its routes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+ROOT = Path(__file__).resolve().parent.parent
+DIST = ROOT / "frontend" / "dist"
+PLACEHOLDER = Path(__file__).resolve().parent / "static" / "index.html"
+
+# Paths the browser app routes itself; each gets the app's page.
+APP_PATHS = ("/", "/signin", "/rooms/{room_id}", "/invite/{token}")
+
+
+async def _page(request: Request) -> Response:
+    index = DIST / "index.html"
+    # The page is tiny and names hashed assets: never cache it, so a deploy is seen at once.
+    headers = {"Cache-Control": "no-cache"}
+    return FileResponse(index if index.is_file() else PLACEHOLDER, headers=headers)
+
+
+def routes() -> list[BaseRoute]:
+    found: list[BaseRoute] = [Route(path, _page) for path in APP_PATHS]
+    assets = DIST / "assets"
+    if assets.is_dir():
+        found.append(Mount("/assets", StaticFiles(directory=assets), name="assets"))
+    return found
