@@ -59,6 +59,9 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rooms", type=int, default=200)
     parser.add_argument("--doc-kb", type=int, default=10)
+    parser.add_argument(
+        "--writing", action="store_true", help="rooms being written to: the write guard's twin is built too"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(database_url=f"sqlite:///{Path(tmp) / 'm.sqlite3'}", room_idle_unload_seconds=3600)
@@ -85,11 +88,15 @@ async def main() -> None:
         await store.start()
         manager = RoomManager(store, settings, SyncMetrics(CollectorRegistry()))
         # Warm up allocators and imports with one room, then measure the rest.
-        await manager.acquire("r0", DocName.SHARED)
+        first = await manager.acquire("r0", DocName.SHARED)
+        if args.writing:
+            assert first.guard.twin is not None
         gc.collect()
         before = _rss_kb()
         for i in range(1, args.rooms):
-            await manager.acquire(f"r{i}", DocName.SHARED)
+            room = await manager.acquire(f"r{i}", DocName.SHARED)
+            if args.writing:
+                assert room.guard.twin is not None
         gc.collect()
         after = _rss_kb()
         await store.stop()
@@ -99,6 +106,7 @@ async def main() -> None:
         json.dumps(
             {
                 "rooms": args.rooms,
+                "state": "being written (document + guard twin)" if args.writing else "idle (document only)",
                 "doc_bytes": len(content),
                 "rss_per_room_kb": round(per_room, 1),
                 "ratio_to_doc_size": round(per_room * 1024 / len(content), 1),
