@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,7 @@ class Connection:
         self._bucket = TokenBucket(settings.messages_per_second, settings.message_burst)
         self._closing: tuple[int, str] | None = None
         self._handshaken = asyncio.Event()
+        self._last_sent = time.monotonic()
 
     # --- outgoing ----------------------------------------------------------------------------
 
@@ -77,19 +79,25 @@ class Connection:
         self.close(error.close_code, error.detail)
 
     async def _sender(self) -> None:
-        keepalive = self.settings.keepalive_seconds
         while True:
-            try:
-                item = await asyncio.wait_for(self._outbox.get(), timeout=keepalive)
-            except TimeoutError:
-                item = protocol.KEEPALIVE
+            item = await self._outbox.get()
             if item is _CLOSE:
                 code, reason = self._closing or (closecodes.NORMAL, "")
                 await self.websocket.close(code, close_reason(reason))
                 return
             assert isinstance(item, bytes)
             await self.websocket.send_bytes(item)
+            self._last_sent = time.monotonic()
             self.metrics.messages_sent.inc()
+
+    async def _keepalive(self) -> None:
+        """A quiet client still hears from us often enough not to drop the link."""
+        interval = self.settings.keepalive_seconds
+        while True:
+            await asyncio.sleep(max(0.0, self._last_sent + interval - time.monotonic()))
+            if time.monotonic() - self._last_sent >= interval and self._outbox.empty():
+                self.send(protocol.KEEPALIVE)
+                self._last_sent = time.monotonic()
 
     # --- incoming ----------------------------------------------------------------------------
 
@@ -98,6 +106,7 @@ class Connection:
         self.send(protocol.sync_step1(room.doc.get_state()))
         sender = asyncio.create_task(self._sender(), name="dealroom-ws-sender")
         receiver = asyncio.create_task(self._receive_loop(room), name="dealroom-ws-receiver")
+        keepalive = asyncio.create_task(self._keepalive(), name="dealroom-ws-keepalive")
         try:
             done, _ = await asyncio.wait({sender, receiver}, return_when=asyncio.FIRST_COMPLETED)
             if receiver in done and not sender.done():
@@ -105,9 +114,9 @@ class Connection:
                 self.close(closecodes.NORMAL, "")
                 await asyncio.wait({sender}, timeout=2)
         finally:
-            for task in (sender, receiver):
+            for task in (sender, receiver, keepalive):
                 task.cancel()
-            await asyncio.gather(sender, receiver, return_exceptions=True)
+            await asyncio.gather(sender, receiver, keepalive, return_exceptions=True)
             room.detach(self)
 
     async def _receive_loop(self, room: RoomDoc) -> None:
