@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
@@ -24,9 +25,18 @@ async def _page(request: Request) -> Response:
     return FileResponse(index if index.is_file() else PLACEHOLDER, headers=headers)
 
 
+class HashedAssets(StaticFiles):
+    """Vite names assets by their content hash: a file at a path never changes, so cache it for good."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
 def routes() -> list[BaseRoute]:
     found: list[BaseRoute] = [Route(path, _page) for path in APP_PATHS]
     assets = DIST / "assets"
     if assets.is_dir():
-        found.append(Mount("/assets", StaticFiles(directory=assets), name="assets"))
+        found.append(Mount("/assets", HashedAssets(directory=assets), name="assets"))
     return found

@@ -68,3 +68,18 @@ def test_a_wrong_method_is_a_json_405(server: LiveServer) -> None:
     response = httpx.put(server.url + "/api/session", timeout=10)
     assert response.status_code == 405
     assert response.json()["error"] == "method_not_allowed"
+
+
+def test_the_app_is_served_compressed_with_cacheable_assets(server: LiveServer) -> None:
+    from workspace.frontend import DIST
+
+    page = httpx.get(f"{server.url}/rooms/any-room", headers={"Accept-Encoding": "gzip"})
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert page.headers["cache-control"] == "no-cache"
+    assets = sorted((DIST / "assets").glob("*.js")) if (DIST / "assets").is_dir() else []
+    if not assets:
+        pytest.skip("frontend/dist is not built (the README's test command builds it)")
+    script = httpx.get(f"{server.url}/assets/{assets[0].name}", headers={"Accept-Encoding": "gzip"})
+    assert script.status_code == 200
+    assert script.headers["content-encoding"] == "gzip"
+    assert "immutable" in script.headers["cache-control"]

@@ -1,0 +1,88 @@
+/** The browser app: one page, routed on the history API. The room page loads as its own chunk. */
+import "./styles.css";
+import { ApiError, api, type Me } from "./lib/api";
+import { h, mount } from "./lib/dom";
+import { interceptLinks, navigate, onNavigate, parseRoute, signInUrl } from "./lib/router";
+import { invitePage } from "./pages/invite";
+import { roomsPage } from "./pages/rooms";
+import { signInPage } from "./pages/signin";
+
+const root = document.getElementById("app") as HTMLElement;
+let cleanup: (() => void) | undefined;
+let generation = 0;
+
+/** The signed-in person, or a trip to the sign-in page (then null). */
+async function requireMe(): Promise<Me | null> {
+  try {
+    return await api.me();
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) {
+      navigate(signInUrl(), { replace: true });
+      return null;
+    }
+    throw e;
+  }
+}
+
+function loading(): void {
+  mount(root, h("div", { class: "page-loading", role: "status" }, h("span", { class: "spinner", "aria-hidden": "true" }), "Loading…"));
+}
+
+function failure(message: string): void {
+  mount(
+    root,
+    h(
+      "main",
+      { class: "page page-center" },
+      h("h1", { class: "page-title" }, "Something went wrong"),
+      h("p", { class: "page-lead" }, message),
+      h("button", { type: "button", class: "btn btn-primary", onclick: () => render() }, "Try again"),
+    ),
+  );
+}
+
+async function render(): Promise<void> {
+  cleanup?.();
+  cleanup = undefined;
+  const mine = ++generation;
+  const route = parseRoute(location.pathname, location.search);
+  window.scrollTo(0, 0);
+  try {
+    switch (route.name) {
+      case "signin":
+        return signInPage(root, route.next);
+      case "invite":
+        return invitePage(root, route.token);
+      case "rooms": {
+        loading();
+        const me = await requireMe();
+        if (me && mine === generation) cleanup = roomsPage(root, me);
+        return;
+      }
+      case "room": {
+        loading();
+        const [me, page] = await Promise.all([requireMe(), import("./room/page")]);
+        if (me && mine === generation) cleanup = page.roomPage(root, me, route.id);
+        return;
+      }
+      case "notfound":
+        document.title = "Not found · Dealroom";
+        return mount(
+          root,
+          h(
+            "main",
+            { class: "page page-center" },
+            h("h1", { class: "page-title" }, "Page not found"),
+            h("p", { class: "page-lead" }, "There is nothing at this address."),
+            h("a", { href: "/", class: "btn btn-primary" }, "Go to your rooms"),
+          ),
+        );
+    }
+  } catch (e) {
+    if (mine === generation) failure(e instanceof ApiError ? e.detail : "The page could not be loaded. Check your connection.");
+  }
+}
+
+interceptLinks(document);
+onNavigate(() => void render());
+void render();

@@ -1,0 +1,170 @@
+/** `/`: the rooms the caller may see, a search as you type, and "New room" for reps and admins. */
+import { ApiError, api, mayCreateRooms, type Me, type RoomSummary } from "../lib/api";
+import { debounce, h, icon, mount, uid } from "../lib/dom";
+import { navigate } from "../lib/router";
+import { brand, busy, field, formError } from "./forms";
+import { initials, roleLabel } from "./labels";
+
+export function appBar(me: Me): HTMLElement {
+  const signOut = h("button", { type: "button", class: "btn btn-ghost", "data-testid": "sign-out" }, "Sign out");
+  signOut.addEventListener("click", async () => {
+    signOut.disabled = true;
+    try {
+      await api.signOut();
+    } catch {
+      // Signed out or not, the session on this page is over: the sign-in page is the right place.
+    }
+    navigate("/signin", { replace: true });
+  });
+  return h(
+    "header",
+    { class: "appbar" },
+    h("div", { class: "appbar-inner" }, brand(), h("div", { class: "appbar-user" },
+      h("span", { class: "avatar", "aria-hidden": "true" }, initials(me.name)),
+      h("span", { class: "appbar-name" }, me.name),
+      signOut,
+    )),
+  );
+}
+
+export function roomsPage(root: HTMLElement, me: Me): () => void {
+  const searchId = uid("search");
+  const search = h("input", {
+    id: searchId,
+    type: "search",
+    class: "input input-search",
+    placeholder: "Search by deal or customer",
+    autocomplete: "off",
+    "data-testid": "room-search",
+  });
+  const list = h("ul", { class: "room-list", "aria-label": "Deal rooms" });
+  const status = h("p", { class: "list-status", role: "status" });
+  let seq = 0;
+  let alive = true;
+
+  async function load(q: string): Promise<void> {
+    const mine = ++seq;
+    list.setAttribute("aria-busy", "true");
+    try {
+      const { rooms } = await api.rooms(q);
+      if (!alive || mine !== seq) return; // a newer search has been typed since
+      render(rooms, q);
+    } catch (e) {
+      if (!alive || mine !== seq) return;
+      if (e instanceof ApiError && e.status === 401) return navigate("/signin", { replace: true });
+      status.textContent = e instanceof ApiError ? e.detail : "Could not load your rooms.";
+    } finally {
+      if (mine === seq) list.removeAttribute("aria-busy");
+    }
+  }
+
+  function render(rooms: RoomSummary[], q: string): void {
+    mount(list, rooms.map(roomItem));
+    status.textContent = rooms.length
+      ? q
+        ? `${rooms.length} room${rooms.length === 1 ? "" : "s"} match “${q}”`
+        : ""
+      : q
+        ? `No rooms match “${q}”.`
+        : "No deal rooms yet.";
+  }
+
+  const searchLater = debounce((q: string) => void load(q), 250);
+  search.addEventListener("input", () => searchLater(search.value.trim()));
+  search.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") searchLater.flush();
+  });
+
+  const main = h(
+    "main",
+    { class: "page" },
+    h(
+      "div",
+      { class: "page-head" },
+      h("div", {}, h("h1", { class: "page-title" }, "Deal rooms"), h("p", { class: "page-lead" }, "Every negotiation in one live place.")),
+    ),
+    mayCreateRooms(me) ? newRoomForm() : null,
+    h(
+      "section",
+      { class: "card list-card", "aria-labelledby": "rooms-heading" },
+      h("h2", { id: "rooms-heading", class: "visually-hidden" }, "Your rooms"),
+      h(
+        "div",
+        { class: "search" },
+        h("label", { for: searchId, class: "visually-hidden" }, "Search rooms"),
+        h("span", { class: "search-icon" }, icon("search")),
+        search,
+      ),
+      status,
+      list,
+    ),
+  );
+  document.title = "Deal rooms · Dealroom";
+  mount(root, appBar(me), main);
+  void load("");
+  return () => {
+    alive = false;
+    searchLater.cancel();
+  };
+}
+
+function roomItem(room: RoomSummary): HTMLElement {
+  return h(
+    "li",
+    {},
+    h(
+      "a",
+      { href: `/rooms/${encodeURIComponent(room.id)}`, class: "room-item", "data-testid": "room-item" },
+      h("span", { class: "room-item-main" },
+        h("span", { class: "room-item-title" }, room.title),
+        h("span", { class: "room-item-customer" }, room.customer_name),
+      ),
+      h(
+        "span",
+        { class: "room-item-side" },
+        h("span", { class: `badge badge-${room.role}` }, roleLabel(room.role)),
+        h("span", { class: "room-item-date" }, openedOn(room.created_at)),
+      ),
+    ),
+  );
+}
+
+function openedOn(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? "" : date.toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" });
+}
+
+function newRoomForm(): HTMLElement {
+  const title = field({ label: "Deal title", name: "title", required: true, testid: "new-room-title", placeholder: "e.g. Acme — Platform renewal" });
+  const customer = field({ label: "Customer", name: "customer_name", required: true, testid: "new-room-customer", placeholder: "e.g. Acme Corp" });
+  const error = formError();
+  error.removeAttribute("data-testid"); // the sign-in/invite hook; this form's error is its own
+  const submit = h("button", { type: "submit", class: "btn btn-primary", "data-testid": "new-room-submit" }, icon("plus"), "Create room");
+  const form = h(
+    "form",
+    { class: "card new-room", novalidate: true, "aria-labelledby": "new-room-heading" },
+    h("h2", { id: "new-room-heading", class: "card-title" }, "New room"),
+    h("div", { class: "new-room-fields" }, title.wrap, customer.wrap, h("div", { class: "new-room-actions" }, submit)),
+    error,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const t = title.input.value.trim();
+    const c = customer.input.value.trim();
+    if (!t || !c) {
+      error.show("Enter a deal title and the customer's name.");
+      (t ? customer.input : title.input).focus();
+      return;
+    }
+    error.show(null);
+    busy(submit, true, "Creating…");
+    try {
+      const room = await api.createRoom(t, c);
+      navigate(`/rooms/${encodeURIComponent(room.id)}`);
+    } catch (e) {
+      busy(submit, false, "");
+      error.show(e instanceof ApiError ? e.detail : "Could not create the room.");
+    }
+  });
+  return form;
+}

@@ -1,0 +1,307 @@
+/**
+ * `/rooms/{id}`: the deal room. Terms (TipTap), pricing, deal fields and, for internal roles, the
+ * internal notes (a separate chunk and socket), all bound to the room's live Y docs.
+ */
+import type { Editor } from "@tiptap/core";
+import type * as Y from "yjs";
+import { ApiError, api, type Me, type RoomDetail } from "../lib/api";
+import { h, icon, mount } from "../lib/dom";
+import { navigate, signInUrl } from "../lib/router";
+import { roleLabel } from "../pages/labels";
+import { colorFor } from "./colors";
+import { DealFields } from "./deal-fields";
+import { createCollabEditor, toolbar } from "./editor";
+import type { Lines } from "./lines";
+import { pendingLabel } from "./pending";
+import { canWriteTerms, isInternal, type Access } from "./permissions";
+import { PresenceList } from "./presence";
+import { PricingTable } from "./pricing-table";
+import { ResetBudget, refusalMessage, type CloseAction } from "./refusal";
+import { RoomAccessPanel } from "./room-access";
+import { stateAttr, SyncSession, type ConnState } from "./session";
+import { Tabs } from "./tabs";
+
+const STATE_TEXT: Record<ConnState, string> = {
+  live: "Live",
+  connecting: "Connecting…",
+  reconnecting: "Reconnecting…",
+  offline: "Offline",
+};
+
+export function roomPage(root: HTMLElement, me: Me, roomId: string): () => void {
+  let disposed = false;
+  let teardown: (() => void) | undefined;
+  mount(root, h("div", { class: "page-loading", role: "status" }, h("span", { class: "spinner", "aria-hidden": "true" }), "Opening the room…"));
+  api
+    .room(roomId)
+    .then((room) => {
+      if (!disposed) teardown = openRoom(root, me, room);
+    })
+    .catch((e: unknown) => {
+      if (disposed) return;
+      if (e instanceof ApiError && e.status === 401) return navigate(signInUrl(), { replace: true });
+      if (e instanceof ApiError && (e.status === 404 || e.status === 403)) return notFound(root);
+      mount(
+        root,
+        h(
+          "main",
+          { class: "page page-center" },
+          h("h1", { class: "page-title" }, "The room could not be opened"),
+          h("p", { class: "page-lead", "data-testid": "notice" }, e instanceof ApiError ? e.detail : "Check your connection and try again."),
+          h("a", { href: location.pathname, class: "btn btn-primary" }, "Try again"),
+        ),
+      );
+    });
+  return () => {
+    disposed = true;
+    teardown?.();
+  };
+}
+
+function notFound(root: HTMLElement): void {
+  document.title = "Room not found · Dealroom";
+  mount(
+    root,
+    h(
+      "main",
+      { class: "page page-center" },
+      h("h1", { class: "page-title" }, "Room not found"),
+      h("p", { class: "page-lead", "data-testid": "notice", role: "alert" }, "Room not found. It may have been removed, or you no longer have access."),
+      h("a", { href: "/", class: "btn btn-primary" }, "Back to your rooms"),
+    ),
+  );
+}
+
+/** A notice bar: refusals stay until dismissed, information fades after a few seconds. */
+class Notice {
+  readonly el: HTMLElement;
+  private readonly text: HTMLElement;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  constructor() {
+    this.text = h("span", { class: "notice-text" });
+    const close = h("button", { type: "button", class: "icon-btn notice-close", "aria-label": "Dismiss" }, "×");
+    close.addEventListener("click", () => this.hide());
+    this.el = h("div", { class: "notice", "data-testid": "notice", role: "status", "aria-live": "polite", hidden: true }, this.text, close);
+  }
+  show(message: string, tone: "info" | "error" = "info", action?: { label: string; run(): void }): void {
+    clearTimeout(this.timer);
+    this.text.replaceChildren(message);
+    if (action) {
+      const b = h("button", { type: "button", class: "btn btn-small btn-secondary notice-action" }, action.label);
+      b.addEventListener("click", () => {
+        this.hide();
+        action.run();
+      });
+      this.text.append(" ", b);
+    }
+    this.el.dataset.tone = tone;
+    this.el.setAttribute("role", tone === "error" ? "alert" : "status");
+    this.el.hidden = false;
+    if (tone === "info") this.timer = setTimeout(() => this.hide(), 6000);
+  }
+  hide(): void {
+    clearTimeout(this.timer);
+    this.el.hidden = true;
+  }
+}
+
+function panel(id: string, title: string, ...body: (Node | null)[]): HTMLElement {
+  return h(
+    "section",
+    { class: `panel panel-${id}`, id: `panel-${id}`, role: "tabpanel", "aria-labelledby": `tab-${id}`, tabindex: -1 },
+    h("div", { class: "panel-head" }, h("h2", { class: "panel-title", id: `heading-${id}` }, title)),
+    ...body,
+  );
+}
+
+function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
+  let room = initial;
+  const access = (): Access => ({
+    role: room.role,
+    customer_may_edit_pricing: room.customer_may_edit_pricing,
+    customer_deal_fields: room.customer_deal_fields,
+  });
+  const user = { name: me.name, color: colorFor(`u${me.id}`) };
+  const internal = isInternal(room.role);
+  const budget = new ResetBudget();
+  const notice = new Notice();
+  let destroyed = false;
+
+  // Header
+  const title = h("h1", { class: "room-title", "data-testid": "room-title" }, room.title);
+  const customer = h("span", { class: "room-customer" }, room.customer_name);
+  const conn = h("div", { class: "conn", "data-testid": "connection-state", "data-state": "connecting", role: "status" }, h("span", { class: "conn-dot", "aria-hidden": "true" }), h("span", { class: "conn-text" }, STATE_TEXT.connecting));
+  const pending = h("span", { class: "pending", "data-testid": "pending-edits", hidden: true, "aria-live": "polite" }, pendingLabel(0));
+  const presence = new PresenceList({ id: me.id, name: me.name, color: user.color });
+  const header = h(
+    "header",
+    { class: "room-header" },
+    h(
+      "div",
+      { class: "room-header-inner" },
+      h("a", { href: "/", class: "back-link", "aria-label": "All rooms" }, icon("back", 20), h("span", { class: "back-text" }, "Rooms")),
+      h("div", { class: "room-heading" }, title, h("p", { class: "room-meta" }, customer, h("span", { class: `badge badge-${room.role}` }, roleLabel(room.role)))),
+      h("div", { class: "room-status" }, presence.el, h("div", { class: "conn-wrap" }, conn, pending)),
+    ),
+  );
+
+  // Panels
+  const termsHost = h("div", { class: "editor", "data-testid": "terms-editor" });
+  const termsTools = h("div", { class: "editor-tools" });
+  const termsPanel = panel(
+    "terms",
+    "Terms",
+    canWriteTerms(room.role) ? null : h("p", { class: "readonly-banner" }, icon("eye", 16), "You can read the terms; editing is not part of your role in this room."),
+    termsTools,
+    termsHost,
+  );
+  const pricingHost = h("div");
+  const pricingPanel = panel("pricing", "Pricing", pricingHost);
+  const dealHost = h("div");
+  const accessHost = h("div");
+  const dealPanel = panel("deal", "Deal", dealHost, accessHost);
+  const notesPanel = internal
+    ? panel("notes", "Internal notes", h("p", { class: "hint internal-hint" }, icon("lock", 14), "Only your company sees this. Customers never do."), h("div", { class: "internal-host" }, h("p", { class: "muted" }, "Loading notes…")))
+    : null;
+
+  const tabs = new Tabs([
+    { id: "terms", label: "Terms", panel: termsPanel },
+    { id: "pricing", label: "Pricing", panel: pricingPanel },
+    { id: "deal", label: "Deal", panel: dealPanel },
+    ...(notesPanel ? [{ id: "notes", label: "Notes", panel: notesPanel }] : []),
+  ]);
+
+  const layout = h(
+    "main",
+    { class: `room-layout${internal ? " has-notes" : ""}` },
+    h("div", { class: "col col-main" }, termsPanel, notesPanel),
+    h("div", { class: "col col-side" }, pricingPanel, dealPanel),
+  );
+  mount(root, header, tabs.el, h("div", { class: "room-notice-wrap" }, notice.el), layout);
+
+  // Live binding
+  let editor: Editor | null = null;
+  let pricing: PricingTable | null = null;
+  let deal: DealFields | null = null;
+  let accessPanel: RoomAccessPanel | null = null;
+  let titleDeal: Y.Map<unknown> | null = null;
+  const onDealTitle = () => {
+    const t = titleDeal?.get("title");
+    title.textContent = typeof t === "string" && t ? t : room.title;
+    const c = titleDeal?.get("customerName");
+    customer.textContent = typeof c === "string" && c ? c : room.customer_name;
+    document.title = `${title.textContent} · Dealroom`;
+  };
+
+  const session = new SyncSession(room.id, "shared", user, {
+    onState(state) {
+      conn.dataset.state = stateAttr(state);
+      conn.querySelector(".conn-text")!.textContent = STATE_TEXT[state];
+      conn.setAttribute("aria-label", `Connection: ${STATE_TEXT[state]}`);
+    },
+    onPending(count) {
+      pending.textContent = pendingLabel(count);
+      pending.hidden = count === 0;
+    },
+    onClose: (action, reason, _code, aboutLocalEdits) => void onClose(action, reason, aboutLocalEdits),
+  });
+
+  function bind(): void {
+    const doc = session.doc;
+    const fragment = doc.getXmlFragment("terms");
+    const dealMap = doc.getMap<unknown>("deal");
+    const parts = { lines: doc.getArray("lines") as Lines, computed: doc.getMap<unknown>("computed"), deal: dealMap };
+    termsHost.replaceChildren();
+    editor = createCollabEditor({ element: termsHost, fragment, provider: session.provider, user, editable: canWriteTerms(room.role), label: "Contract terms" });
+    termsTools.replaceChildren(canWriteTerms(room.role) ? toolbar(editor, "Format the terms") : "");
+    pricing = new PricingTable(parts, { access: access(), notify: (m) => notice.show(m) });
+    pricingHost.replaceChildren(pricing.el);
+    deal = new DealFields(dealMap, { access: access() });
+    dealHost.replaceChildren(deal.el);
+    titleDeal = dealMap;
+    dealMap.observe(onDealTitle);
+    onDealTitle();
+    presence.bind(session.provider.awareness);
+  }
+
+  function unbind(): void {
+    editor?.destroy();
+    pricing?.destroy();
+    deal?.destroy();
+    titleDeal?.unobserve(onDealTitle);
+    presence.destroy();
+    editor = null;
+    pricing = null;
+    deal = null;
+  }
+
+  async function onClose(action: CloseAction, reason: string, aboutLocalEdits: boolean): Promise<void> {
+    if (action === "signin") {
+      destroy();
+      return navigate(signInUrl(), { replace: true });
+    }
+    if (action === "not-found") {
+      destroy();
+      return notFound(root);
+    }
+    if (!budget.allow(aboutLocalEdits)) {
+      // Refused before anything was edited here: a fresh doc would be refused the same way.
+      notice.show(reason ? `The server closed the room: ${reason}.` : "The server closed the room.", "error", {
+        label: "Reconnect",
+        run: () => session.retry(),
+      });
+      return;
+    }
+    notice.show(refusalMessage(action, reason), "error");
+    // The refusal may come from a changed room setting (e.g. pricing closed to customers).
+    try {
+      room = await api.room(room.id);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return navigate(signInUrl(), { replace: true });
+      if (e instanceof ApiError && e.status === 404) {
+        destroy();
+        return notFound(root);
+      }
+    }
+    if (destroyed) return;
+    unbind();
+    session.reset();
+    bind();
+    accessPanel?.update(room);
+  }
+
+  bind();
+  if (room.role === "rep") {
+    accessPanel = new RoomAccessPanel(room, {
+      onChange: (next) => {
+        room = { ...room, ...next };
+      },
+      notify: (m, tone) => notice.show(m, tone),
+    });
+    accessHost.replaceChildren(accessPanel.el);
+  }
+
+  // The internal pane: its own chunk and socket, only ever for internal roles.
+  let internalPane: { destroy(): void } | null = null;
+  if (notesPanel) {
+    import("./internal")
+      .then(({ mountInternal }) => {
+        if (destroyed) return;
+        internalPane = mountInternal(notesPanel.querySelector(".internal-host") as HTMLElement, { roomId: room.id, user, me });
+      })
+      .catch(() => {
+        const host = notesPanel.querySelector(".internal-host");
+        if (host) mount(host, h("p", { class: "field-error" }, "The internal notes could not be loaded. Reload the page to try again."));
+      });
+  }
+
+  function destroy(): void {
+    if (destroyed) return;
+    destroyed = true;
+    unbind();
+    session.destroy();
+    internalPane?.destroy();
+    tabs.destroy();
+  }
+  return destroy;
+}

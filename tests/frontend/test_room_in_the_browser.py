@@ -1,0 +1,164 @@
+"""The deal room in two real browsers: a rep at a desk and the customer on a phone."""
+
+from __future__ import annotations
+
+import httpx
+from playwright.sync_api import BrowserContext, Page, WebSocket, expect
+
+from tests.frontend.conftest import open_context, screenshot, sign_in
+from tests.support.server import LiveServer
+from workspace.demo import DEMO_PASSWORD, DEMO_ROOM_ID
+
+ROOM = f"/rooms/{DEMO_ROOM_ID}"
+
+
+def _rep_and_buyer(browser, contexts, demo: LiveServer) -> tuple[Page, Page, BrowserContext]:  # type: ignore[no-untyped-def]
+    rep = sign_in(open_context(browser, contexts), demo, "rep@demo.test", ROOM)
+    buyer_context = open_context(browser, contexts, phone=True)
+    buyer = sign_in(buyer_context, demo, "buyer@acme.test", ROOM)
+    for page in (rep, buyer):
+        expect(page.locator("[data-testid=connection-state]")).to_have_attribute("data-state", "live")
+    return rep, buyer, buyer_context
+
+
+def _show(page: Page, tab: str) -> None:
+    """On a phone the room is tabbed; on a desktop the tab bar is hidden and everything is shown."""
+    button = page.locator(f"[data-testid=tab-{tab}]")
+    if button.is_visible():
+        button.click()
+
+
+def _terms(page: Page):  # type: ignore[no-untyped-def]
+    return page.locator("[data-testid=terms-editor] .ProseMirror")
+
+
+def _row(page: Page, line_id: str):  # type: ignore[no-untyped-def]
+    return page.locator(f"[data-testid=line-row][data-line-id='{line_id}']")
+
+
+def _rows(page: Page) -> list[tuple[str, str, str]]:
+    rows = page.locator("[data-testid=line-row]")
+    return [
+        (
+            rows.nth(i).get_attribute("data-line-id") or "",
+            rows.nth(i).locator("[data-testid=line-sku]").input_value(),
+            rows.nth(i).locator("[data-testid=line-qty]").input_value(),
+        )
+        for i in range(rows.count())
+    ]
+
+
+def test_typing_in_the_terms_appears_on_the_other_side(browser, contexts, demo: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    rep, buyer, _ = _rep_and_buyer(browser, contexts, demo)
+    _show(buyer, "terms")
+    _terms(rep).click()
+    rep.keyboard.press("Control+End")
+    rep.keyboard.type(" Renewal for 36 months.")
+    expect(_terms(buyer)).to_contain_text("Renewal for 36 months.")
+    _terms(buyer).tap()
+    buyer.keyboard.press("Control+End")
+    buyer.keyboard.type(" Acme asks for net 45.")
+    expect(_terms(rep)).to_contain_text("Acme asks for net 45.")
+    expect(rep.locator("[data-testid=presence-user]", has_text="Blake Buyer")).to_be_visible()
+    screenshot(rep, "room-rep-desktop")
+    screenshot(buyer, "room-customer-phone-terms")
+
+
+def test_both_edit_the_pricing_table_at_once_and_end_with_the_same_rows(browser, contexts, demo: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    rep, buyer, _ = _rep_and_buyer(browser, contexts, demo)
+    _show(buyer, "pricing")
+    rep.fill("[data-testid=new-line-sku]", "ADDON-SSO")
+    rep.fill("[data-testid=new-line-qty]", "250")
+    buyer_qty = _row(buyer, "l1").locator("[data-testid=line-qty]")
+    buyer_qty.fill("300")
+    # Both commit at the same moment.
+    rep.click("[data-testid=add-line]")
+    buyer_qty.press("Enter")
+    expect(rep.locator("[data-testid=line-row]")).to_have_count(4)
+    expect(buyer.locator("[data-testid=line-row]")).to_have_count(4)
+    expect(_row(rep, "l1").locator("[data-testid=line-qty]")).to_have_value("300")
+    assert _rows(rep) == _rows(buyer)
+    assert [sku for _, sku, _ in _rows(buyer)].count("ADDON-SSO") == 1
+    buyer.reload()
+    _show(buyer, "pricing")
+    expect(buyer.locator("[data-testid=line-row]")).to_have_count(4)
+    assert _rows(buyer) == _rows(rep)
+    screenshot(buyer, "room-customer-phone-pricing")
+
+
+def test_the_customer_cannot_edit_a_locked_line(browser, contexts, demo: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    _, buyer, _ = _rep_and_buyer(browser, contexts, demo)
+    _show(buyer, "pricing")
+    locked = _row(buyer, "l2")
+    for field in ("line-qty", "line-discount", "line-note"):
+        control = locked.locator(f"[data-testid={field}]")
+        assert control.is_disabled() or not control.is_editable(), f"{field} of a locked line is editable"
+    assert buyer.locator("[data-testid=line-lock]").count() == 0, "the customer sees lock buttons"
+    assert _row(buyer, "l1").locator("[data-testid=line-qty]").is_editable()
+    assert buyer.locator("[data-testid=add-line]").count() == 0 or buyer.locator("[data-testid=add-line]").is_disabled()
+
+
+def test_the_customer_page_holds_no_internal_data(browser, contexts, demo: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    secret = "FLOOR-PRICE-81000-DO-NOT-SHARE"
+    rep = sign_in(open_context(browser, contexts), demo, "rep@demo.test", ROOM)
+    notes = rep.locator("[data-testid=internal-notes] .ProseMirror")
+    _show(rep, "notes")
+    notes.click()
+    rep.keyboard.type(secret)
+    expect(notes).to_contain_text(secret)
+
+    buyer_context = open_context(browser, contexts, phone=True)
+    sockets: list[str] = []
+    frames: list[bytes] = []
+
+    def watch(ws: WebSocket) -> None:
+        sockets.append(ws.url)
+        ws.on("framereceived", lambda payload: frames.append(payload if isinstance(payload, bytes) else payload.encode()))
+
+    buyer_context.on("page", lambda page: page.on("websocket", watch))
+    buyer = sign_in(buyer_context, demo, "buyer@acme.test", ROOM)
+    expect(buyer.locator("[data-testid=connection-state]")).to_have_attribute("data-state", "live")
+    for tab in ("terms", "pricing", "deal"):
+        _show(buyer, tab)
+    assert sockets and all(url.endswith("/shared") for url in sockets), sockets
+    assert frames, "the customer received no frames at all"
+    assert not any(secret.encode() in frame for frame in frames)
+    assert buyer.locator("[data-testid=internal-notes]").count() == 0
+    assert buyer.locator("[data-testid=tab-notes]").count() == 0
+    assert secret not in buyer.content()
+
+
+def test_edits_made_offline_are_delivered_on_reconnect_and_survive_a_reload(browser, contexts, demo: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    rep, buyer, buyer_context = _rep_and_buyer(browser, contexts, demo)
+    _show(buyer, "pricing")
+    buyer_context.set_offline(True)
+    expect(buyer.locator("[data-testid=connection-state]")).to_have_attribute("data-state", "offline")
+    note = _row(buyer, "l1").locator("[data-testid=line-note]")
+    note.fill("Written in the lift, no signal")
+    note.press("Enter")
+    expect(buyer.locator("[data-testid=pending-edits]")).to_contain_text("1")
+    expect(_row(rep, "l1").locator("[data-testid=line-note]")).to_have_value("")
+    buyer_context.set_offline(False)
+    expect(_row(rep, "l1").locator("[data-testid=line-note]")).to_have_value("Written in the lift, no signal")
+    expect(buyer.locator("[data-testid=connection-state]")).to_have_attribute("data-state", "live")
+    rep.reload()
+    expect(_row(rep, "l1").locator("[data-testid=line-note]")).to_have_value("Written in the lift, no signal")
+
+
+def test_a_refused_edit_shows_the_servers_reason_and_the_room_resyncs(browser, contexts, demo: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    rep, buyer, _ = _rep_and_buyer(browser, contexts, demo)
+    _show(buyer, "pricing")
+    with httpx.Client(base_url=demo.url) as api:
+        api.post("/api/session", json={"email": "rep@demo.test", "password": DEMO_PASSWORD}).raise_for_status()
+        api.patch(
+            f"/api/rooms/{DEMO_ROOM_ID}",
+            json={"customer_may_edit_pricing": False},
+            headers={"X-CSRF-Token": api.cookies["dealroom_csrf"]},
+        ).raise_for_status()
+    qty = _row(buyer, "l1").locator("[data-testid=line-qty]")
+    if qty.is_editable():  # the page has not heard of the change yet: the server is the judge
+        qty.fill("999")
+        qty.press("Enter")
+        expect(buyer.locator("[data-testid=notice]")).to_contain_text("does not allow the customer to edit pricing")
+        expect(_row(buyer, "l1").locator("[data-testid=line-qty]")).to_have_value("250")
+    expect(_row(rep, "l1").locator("[data-testid=line-qty]")).to_have_value("250")
