@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from workspace.auth import passwords
 from workspace.auth.models import INTERNAL_ROLES, User
 from workspace.errors import DealroomError
-from workspace.settings import Settings, load_settings
+from workspace.settings import Settings, load_settings, with_secret_key
 from workspace.storage.engine import make_engine, make_sessionmaker
 from workspace.storage.migrate import is_current, upgrade
 
@@ -94,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     try:
-        settings = load_settings()
+        settings = with_secret_key(load_settings())
         if args.command == "migrate":
             _migrate(settings)
             print("database is at the latest schema")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -41,7 +42,8 @@ class Services:
             settings=settings,
             engine=engine,
             sessions=make_sessionmaker(engine),
-            cookies=SessionCookies(settings.secret_key),
+            # Without a configured key (tests, embedded use) sessions last as long as the process.
+            cookies=SessionCookies(settings.secret_key or secrets.token_urlsafe(32)),
             registry=registry,
             metrics=metrics,
             store=store,

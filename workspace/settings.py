@@ -9,7 +9,7 @@ import math
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dotenv import dotenv_values
@@ -22,9 +22,9 @@ PREFIX = "DEALROOM_"
 @dataclass(frozen=True)
 class Settings:
     database_url: str = "sqlite:///var/dealroom.sqlite3"
-    # Signs session cookies and invitation links. A random key per process is safe but signs
-    # everyone out on restart, so production sets it.
-    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
+    # Signs session cookies. When unset, the `dealroom` commands generate one once into
+    # var/secret_key (see `with_secret_key`), so restarts keep people signed in.
+    secret_key: str = field(default="", repr=False)
     public_url: str = "http://127.0.0.1:8000"
     redis_url: str | None = None
     smtp_url: str | None = None
@@ -123,3 +123,19 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
     if settings.sqlite_synchronous.upper() not in {"FULL", "NORMAL", "EXTRA"}:
         raise ConfigurationError("DEALROOM_SQLITE_SYNCHRONOUS must be FULL, NORMAL or EXTRA")
     return settings
+
+
+def with_secret_key(settings: Settings, key_file: Path = Path("var/secret_key")) -> Settings:
+    """Settings with a secret key: the configured one, else one generated once and kept in
+    `key_file` (readable by the owner only), so that a restart does not sign everyone out."""
+    if settings.secret_key:
+        return settings
+    if key_file.is_file():
+        key = key_file.read_text().strip()
+    else:
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(32)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(key)
+    return replace(settings, secret_key=key)

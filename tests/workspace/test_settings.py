@@ -21,7 +21,7 @@ def test_defaults_without_any_setting() -> None:
     assert settings.redis_url is None
     assert settings.cookie_secure is False
     assert settings.allowed_origins == ()
-    assert len(settings.secret_key) >= 32
+    assert settings.secret_key == ""  # unset: the dealroom commands generate and keep one (with_secret_key)
 
 
 def test_values_are_parsed_to_their_types() -> None:
@@ -118,3 +118,14 @@ def test_an_unknown_name_in_the_env_file_is_refused(tmp_path: Path) -> None:
 
 def test_a_missing_env_file_is_fine(tmp_path: Path) -> None:
     assert load_settings(environ={}, env_file=tmp_path / "absent.env").session_days == 14
+
+
+def test_a_missing_secret_key_is_generated_once_and_kept(tmp_path: Path) -> None:
+    from workspace.settings import Settings, with_secret_key
+
+    key_file = tmp_path / "var" / "secret_key"
+    first = with_secret_key(Settings(), key_file)
+    again = with_secret_key(Settings(), key_file)
+    assert first.secret_key and first.secret_key == again.secret_key
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert with_secret_key(Settings(secret_key="configured"), key_file).secret_key == "configured"
