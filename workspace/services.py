@@ -7,15 +7,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from workspace.auth.principal import SessionCookies
+from workspace.rooms.models import Room
 from workspace.settings import Settings
 from workspace.storage.engine import make_engine, make_sessionmaker
 from workspace.sync.connection import Connection
 from workspace.sync.manager import RoomManager
 from workspace.sync.metrics import SyncMetrics
+from workspace.sync.room import DealHeader
 from workspace.sync.store import UpdateStore
 
 
@@ -38,16 +41,30 @@ class Services:
         metrics = SyncMetrics(registry)
         store = UpdateStore(engine)
         store.stats.observers.append(metrics.observe_commit)
+        sessions = make_sessionmaker(engine)
+
+        async def rename_room(room_id: str, header: DealHeader) -> None:
+            values = {"title": header.title, "customer_name": header.customer_name}
+            values = {key: value for key, value in values.items() if value is not None}
+            if not values:
+                return
+
+            def work() -> None:
+                with sessions.begin() as db:
+                    db.execute(update(Room).where(Room.id == room_id).values(**values))
+
+            await run_in_threadpool(work)
+
         return cls(
             settings=settings,
             engine=engine,
-            sessions=make_sessionmaker(engine),
+            sessions=sessions,
             # Without a configured key (tests, embedded use) sessions last as long as the process.
             cookies=SessionCookies(settings.secret_key or secrets.token_urlsafe(32)),
             registry=registry,
             metrics=metrics,
             store=store,
-            rooms=RoomManager(store, settings, metrics),
+            rooms=RoomManager(store, settings, metrics, on_header_change=rename_room),
         )
 
     async def start(self) -> None:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
 from workspace.settings import Settings
 from workspace.sync.documents import DocName, doc_from_updates
 from workspace.sync.metrics import SyncMetrics
-from workspace.sync.room import RoomDoc
+from workspace.sync.room import DealHeader, RoomDoc, deal_header
 from workspace.sync.store import UpdateStore
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,16 @@ Key = tuple[str, DocName]
 
 
 class RoomManager:
-    def __init__(self, store: UpdateStore, settings: Settings, metrics: SyncMetrics) -> None:
+    def __init__(
+        self,
+        store: UpdateStore,
+        settings: Settings,
+        metrics: SyncMetrics,
+        on_header_change: Callable[[str, DealHeader], Coroutine[Any, Any, None]] | None = None,
+    ) -> None:
+        # Told when a room's deal title or customer name changes in its shared document, so
+        # that the room list (a database table) follows what people typed in the room.
+        self._on_header_change = on_header_change or _ignore_header
         self.store = store
         self.settings = settings
         self.metrics = metrics
@@ -108,9 +117,17 @@ class RoomManager:
         self.metrics.room_loads.inc()
         doc = doc_from_updates(name, stored.all_updates)
         room = RoomDoc(room_id, name, doc, self.store, log_ids=list(stored.update_ids))
-        room.after_commit = self.maybe_compact
+        room.after_commit = self._after_commit
+        room.header = deal_header(room)
         self.maybe_compact(room)
         return room
+
+    def _after_commit(self, room: RoomDoc) -> None:
+        self.maybe_compact(room)
+        header = deal_header(room)
+        if header is not None and header != room.header:
+            room.header = header
+            self._spawn(self._on_header_change(room.room_id, header))
 
     def maybe_compact(self, room: RoomDoc) -> None:
         if len(room.log_ids) >= self.settings.compact_after_updates and not room.compaction.locked():
@@ -157,3 +174,7 @@ class RoomManager:
         self._unload_timers.clear()
         if self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
+
+
+async def _ignore_header(room_id: str, header: DealHeader) -> None:
+    return None

@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from pycrdt import Doc
+from pycrdt import Doc, Map
 
 from workspace.errors import DealroomError
 from workspace.sync import closecodes, protocol
@@ -37,6 +38,25 @@ class StoreFailed(DealroomError):
     close_code = closecodes.INTERNAL_ERROR
 
 
+@dataclass(frozen=True)
+class DealHeader:
+    """The deal's title and customer name as typed in the room; None where blank or not text."""
+
+    title: str | None
+    customer_name: str | None
+
+
+def _text(value: object) -> str | None:
+    return value.strip()[:200] or None if isinstance(value, str) else None
+
+
+def deal_header(room: RoomDoc) -> DealHeader | None:
+    if room.name is not DocName.SHARED:
+        return None
+    deal = room.doc.get("deal", type=Map)
+    return DealHeader(_text(deal.get("title")), _text(deal.get("customerName")))
+
+
 class RoomDoc:
     def __init__(self, room_id: str, name: DocName, doc: Doc, store: UpdateStore, log_ids: list[int]) -> None:
         self.room_id = room_id
@@ -53,6 +73,7 @@ class RoomDoc:
         self.guard = Guard(name, self._accepted_updates)
         self.compaction = asyncio.Lock()
         self.after_commit: Callable[[RoomDoc], None] = lambda room: None
+        self.header: DealHeader | None = None
 
     def _accepted_updates(self) -> list[bytes]:
         return [self.doc.get_update(), *self._in_flight.values()]

@@ -91,3 +91,24 @@ async def test_keepalive_arrives_when_the_room_is_quiet(make_server) -> None:  #
         count = len(rep.received)
         await rep.wait_for(lambda: len(rep.received) >= count + 2, timeout=5, what="two keep-alives")
         assert rep.received[-1] == b"\x01\x01\x00"
+
+
+async def test_renaming_the_deal_in_the_room_renames_it_in_the_room_list(world: World) -> None:
+    from tests.support.yclient import wait_until
+
+    async with YClient(world.ws(), world.rep.bearer) as rep:
+        await rep.edit(lambda doc: doc.get("deal", type=Map).__setitem__("title", "  Deal — 3-year renewal "))
+
+        def listed() -> bool:
+            rooms = world.rep.http.get("/api/rooms").json()["rooms"]
+            return any(room["title"] == "Deal — 3-year renewal" for room in rooms)
+
+        await wait_until(listed, 10, "the room list to follow the new title")
+        await rep.edit(lambda doc: doc.get("deal", type=Map).__setitem__("title", "   "))  # blank: list keeps the name
+        await rep.edit(lambda doc: doc.get("deal", type=Map).__setitem__("customerName", "Cust Holdings"))
+        await wait_until(
+            lambda: world.rep.http.get(f"/api/rooms/{world.room_id}").json()["customer_name"] == "Cust Holdings",
+            10,
+            "the customer name",
+        )
+        assert world.rep.http.get(f"/api/rooms/{world.room_id}").json()["title"] == "Deal — 3-year renewal"
