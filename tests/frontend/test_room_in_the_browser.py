@@ -162,3 +162,56 @@ def test_a_refused_edit_shows_the_servers_reason_and_the_room_resyncs(browser, c
         expect(buyer.locator("[data-testid=notice]")).to_contain_text("does not allow the customer to edit pricing")
         expect(_row(buyer, "l1").locator("[data-testid=line-qty]")).to_have_value("250")
     expect(_row(rep, "l1").locator("[data-testid=line-qty]")).to_have_value("250")
+
+
+def test_sign_in_and_the_room_list_on_a_phone(browser, contexts, demo: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    context = open_context(browser, contexts, phone=True)
+    page = context.new_page()
+    page.goto(f"{demo.url}/rooms/{DEMO_ROOM_ID}")
+    page.wait_for_url("**/signin?next=*")
+    page.fill("input[name=email]", "rep@demo.test")
+    page.fill("input[name=password]", "wrong-password")
+    page.click("button[type=submit]")
+    expect(page.locator("[data-testid=form-error]")).to_contain_text("wrong email or password")
+    screenshot(page, "signin-phone")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{demo.url}{ROOM}")
+    page.goto(f"{demo.url}/")
+    expect(page.locator("[data-testid=room-item]")).to_have_count(1)
+    page.fill("[data-testid=new-room-title]", "Globex — Analytics pilot")
+    page.fill("[data-testid=new-room-customer]", "Globex")
+    page.click("[data-testid=new-room-submit]")
+    page.wait_for_url("**/rooms/*")
+    expect(page.locator("[data-testid=room-title]")).to_have_text("Globex — Analytics pilot")
+    page.goto(f"{demo.url}/")
+    expect(page.locator("[data-testid=room-item]")).to_have_count(2)
+    screenshot(page, "rooms-phone")
+    page.fill("[data-testid=room-search]", "acme")
+    expect(page.locator("[data-testid=room-item]")).to_have_count(1)
+    expect(page.locator("[data-testid=room-item]")).to_contain_text("Acme — Platform renewal")
+    page.click("[data-testid=sign-out]")
+    page.wait_for_url("**/signin*")
+
+
+def test_a_customer_arrives_by_invitation_and_sees_only_that_room(browser, contexts, demo: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    with httpx.Client(base_url=demo.url) as api:
+        api.post("/api/session", json={"email": "rep@demo.test", "password": DEMO_PASSWORD}).raise_for_status()
+        invitation = api.post(
+            f"/api/rooms/{DEMO_ROOM_ID}/invitations",
+            json={"email": "cfo@acme.test", "name": "Casey CFO"},
+            headers={"X-CSRF-Token": api.cookies["dealroom_csrf"]},
+        ).json()
+    page = open_context(browser, contexts, phone=True).new_page()
+    page.goto(f"{demo.url}/invite/{invitation['token']}")
+    page.fill("input[name=name]", "Casey CFO")
+    page.fill("input[name=password]", "short")
+    page.click("button[type=submit]")
+    expect(page.locator("[data-testid=form-error]")).to_contain_text("at least 10 characters")
+    page.fill("input[name=password]", "a-long-enough-password")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{demo.url}{ROOM}")
+    expect(page.locator("[data-testid=connection-state]")).to_have_attribute("data-state", "live")
+    screenshot(page, "invited-customer-phone")
+    page.goto(f"{demo.url}/")
+    expect(page.locator("[data-testid=room-item]")).to_have_count(1)
