@@ -186,6 +186,7 @@ def test_sign_in_and_the_room_list_on_a_phone(browser, contexts, demo: LiveServe
     expect(page.locator("[data-testid=room-title]")).to_have_text("Globex — Analytics pilot")
     page.goto(f"{demo.url}/")
     expect(page.locator("[data-testid=room-item]")).to_have_count(2)
+    expect(page.locator("[data-testid=room-edited]", has_text="Edited")).to_have_count(2)
     screenshot(page, "rooms-phone")
     page.fill("[data-testid=room-search]", "acme")
     expect(page.locator("[data-testid=room-item]")).to_have_count(1)

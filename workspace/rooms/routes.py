@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -19,6 +19,7 @@ from workspace.rooms import service
 from workspace.rooms.access import RoomAccess, implied_role, member_role_for, room_access
 from workspace.rooms.models import Membership, Room, RoomRole
 from workspace.sync.documents import DocName, doc_from_updates, to_json
+from workspace.sync.models import DocSnapshot, DocUpdate
 from workspace.web import caller, field, in_db, json_body, services
 
 
@@ -58,9 +59,38 @@ async def list_rooms(request: Request) -> Response:
             role = member_role_for(principal, member_role) if member_role else implied
             if role is not None:
                 views.append(_room_view(RoomAccess(room, role)))
+        edited = _last_edits(db, [view["id"] for view in views])
+        for view in views:
+            view["last_edit_at"] = edited.get(view["id"], view["created_at"])
         return views
 
-    return JSONResponse({"rooms": await in_db(request, work)})
+    views = await in_db(request, work)
+    here = _people_here(request)
+    for view in views:
+        view["people_here"] = here.get(view["id"], 0)
+    return JSONResponse({"rooms": views})
+
+
+def _last_edits(db: Session, room_ids: list[str]) -> dict[str, str]:
+    """When each room's documents last changed: the newest log row, else the last compaction."""
+    if not room_ids:
+        return {}
+    found: dict[str, str] = {}
+    snapshots = select(DocSnapshot.room_id, func.max(DocSnapshot.compacted_at)).group_by(DocSnapshot.room_id)
+    updates = select(DocUpdate.room_id, func.max(DocUpdate.created_at)).group_by(DocUpdate.room_id)
+    for query in (snapshots, updates):  # log rows are newer than any snapshot they are not in
+        for room_id, at in db.execute(query.where(query.selected_columns[0].in_(room_ids))):
+            if at is not None:
+                found[room_id] = at.isoformat()  # max() keeps the column's type: an aware UTC datetime
+    return found
+
+
+def _people_here(request: Request) -> dict[str, int]:
+    """How many different people have a room open right now (on this server)."""
+    people: dict[str, set[int]] = {}
+    for connection in services(request).live:
+        people.setdefault(connection.room_id, set()).add(connection.identity.user_id)
+    return {room_id: len(users) for room_id, users in people.items()}
 
 
 async def get_room(request: Request) -> Response:

@@ -17,6 +17,10 @@ export interface RoomSummary {
   customer_deal_fields: string[];
   created_at: string;
   role: RoomRole;
+  /** When the room's documents last changed (ISO date). */
+  last_edit_at?: string;
+  /** How many different people have the room open right now. */
+  people_here?: number;
 }
 
 export interface Member {

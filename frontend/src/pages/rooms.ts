@@ -123,10 +123,31 @@ function roomItem(room: RoomSummary): HTMLElement {
         "span",
         { class: "room-item-side" },
         h("span", { class: `badge badge-${room.role}` }, roleLabel(room.role)),
-        h("span", { class: "room-item-date" }, openedOn(room.created_at)),
+        roomActivity(room),
       ),
     ),
   );
+}
+
+/** The deal's state at a glance: who is in it now, else when it last changed. */
+function roomActivity(room: RoomSummary): HTMLElement {
+  const here = room.people_here ?? 0;
+  if (here > 0) {
+    return h("span", { class: "room-item-live", "data-testid": "room-here" }, `${here} here now`);
+  }
+  const edited = room.last_edit_at ?? room.created_at;
+  return h("span", { class: "room-item-date", "data-testid": "room-edited" }, `Edited ${sinceLabel(edited)}`);
+}
+
+export function sinceLabel(iso: string, now: number = Date.now()): string {
+  const then = new Date(iso).getTime();
+  if (Number.isNaN(then)) return "";
+  const minutes = Math.floor((now - then) / 60_000);
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  return `on ${openedOn(iso)}`;
 }
 
 function openedOn(iso: string): string {

@@ -112,3 +112,19 @@ async def test_renaming_the_deal_in_the_room_renames_it_in_the_room_list(world: 
             "the customer name",
         )
         assert world.rep.http.get(f"/api/rooms/{world.room_id}").json()["title"] == "Deal — 3-year renewal"
+
+
+async def test_the_room_list_tells_who_is_here_and_when_the_deal_last_changed(world: World) -> None:
+    before = {room["id"]: room for room in world.rep.http.get("/api/rooms").json()["rooms"]}
+    assert before[world.room_id]["people_here"] == 0
+    async with (
+        YClient(world.ws(), world.rep.bearer) as rep,
+        YClient(world.ws(), world.rep.bearer),  # a second tab of the same person
+        YClient(world.ws(), world.customer.bearer) as buyer,
+    ):
+        await rep.edit(lambda doc: doc.get("comments", type=Map).__setitem__("c", "hello"))
+        await buyer.wait_for(lambda: "c" in buyer.doc.get("comments", type=Map))  # committed before it arrives
+        rooms = {room["id"]: room for room in world.rep.http.get("/api/rooms").json()["rooms"]}
+    assert rooms[world.room_id]["people_here"] == 2
+    assert rooms[world.other_room_id]["people_here"] == 0
+    assert rooms[world.room_id]["last_edit_at"] > before[world.room_id]["last_edit_at"]
