@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from workspace import frontend, ops
 from workspace.auth import routes as auth_routes
 from workspace.errors import DealroomError
+from workspace.pricebook import routes as pricebook_routes
 from workspace.rooms import routes as room_routes
 from workspace.services import Services
 from workspace.settings import Settings, load_settings
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *ops.routes,
         *auth_routes.routes,
         *room_routes.routes,
+        *pricebook_routes.routes,
         *sync_endpoint.routes,
         *frontend.routes(),
     ]

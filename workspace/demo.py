@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 
 from workspace.auth import passwords
 from workspace.auth.models import User, UserRole
+from workspace.pricebook.service import Catalog
+from workspace.pricing.samples import SAMPLE_INCENTIVE_PLAN, SAMPLE_PRICE_BOOK
 from workspace.rooms.models import Membership, Room, RoomRole
 from workspace.rooms.service import initial_deal_update
 from workspace.sync.documents import DocName, new_doc
@@ -52,7 +54,8 @@ def _demo_content() -> bytes:
         for line_id, sku, qty, discount in (
             ("l1", "PLAT-ENT", 250, 10),
             ("l2", "SUP-PREM", 1, 0),
-            ("l3", "PS-ONBOARD", 40, 5),
+            ("l3", "PS-ONBOARD", 1, 5),
+            ("l4", "ADD-SSO", 250, 15),
         ):
             lines.append(
                 Map(
@@ -81,6 +84,13 @@ def seed_demo(db: Session) -> list[str]:
             created.append(f"user {email}")
         users[email] = user
     db.flush()
+    catalog = Catalog()
+    if catalog.latest_book_version(db) is None:
+        catalog.save_book(db, SAMPLE_PRICE_BOOK, users["admin@demo.test"].id)
+        created.append("price book")
+    if catalog.plan(db) is None:
+        catalog.save_plan(db, SAMPLE_INCENTIVE_PLAN, users["admin@demo.test"].id)
+        created.append("incentive plan")
     if db.get(Room, DEMO_ROOM_ID) is None:
         rep, buyer = users["rep@demo.test"], users["buyer@acme.test"]
         db.add(

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from workspace.auth.principal import SessionCookies
+from workspace.derive import Deriver
+from workspace.pricebook.service import Catalog
 from workspace.rooms.models import Room
 from workspace.settings import Settings
 from workspace.storage.engine import make_engine, make_sessionmaker
@@ -32,6 +34,8 @@ class Services:
     metrics: SyncMetrics
     store: UpdateStore
     rooms: RoomManager
+    catalog: Catalog
+    deriver: Deriver
     live: set[Connection] = field(default_factory=set)  # open websocket connections
 
     @classmethod
@@ -55,6 +59,10 @@ class Services:
 
             await run_in_threadpool(work)
 
+        rooms = RoomManager(store, settings, metrics, on_header_change=rename_room)
+        catalog = Catalog()
+        deriver = Deriver(rooms, sessions, catalog)
+        rooms.on_client_change = deriver.changed
         return cls(
             settings=settings,
             engine=engine,
@@ -64,7 +72,9 @@ class Services:
             registry=registry,
             metrics=metrics,
             store=store,
-            rooms=RoomManager(store, settings, metrics, on_header_change=rename_room),
+            rooms=rooms,
+            catalog=catalog,
+            deriver=deriver,
         )
 
     async def start(self) -> None:
@@ -77,6 +87,7 @@ class Services:
                 connection.close(code, reason)
 
     async def stop(self) -> None:
+        await self.deriver.stop()
         await self.rooms.stop()
         await self.store.stop()
         self.engine.dispose()

@@ -74,14 +74,14 @@ def test_both_edit_the_pricing_table_at_once_and_end_with_the_same_rows(browser,
     # Both commit at the same moment.
     rep.click("[data-testid=add-line]")
     buyer_qty.press("Enter")
-    expect(rep.locator("[data-testid=line-row]")).to_have_count(4)
-    expect(buyer.locator("[data-testid=line-row]")).to_have_count(4)
+    expect(rep.locator("[data-testid=line-row]")).to_have_count(5)
+    expect(buyer.locator("[data-testid=line-row]")).to_have_count(5)
     expect(_row(rep, "l1").locator("[data-testid=line-qty]")).to_have_value("300")
     assert _rows(rep) == _rows(buyer)
     assert [sku for _, sku, _ in _rows(buyer)].count("ADDON-SSO") == 1
     buyer.reload()
     _show(buyer, "pricing")
-    expect(buyer.locator("[data-testid=line-row]")).to_have_count(4)
+    expect(buyer.locator("[data-testid=line-row]")).to_have_count(5)
     assert _rows(buyer) == _rows(rep)
     screenshot(buyer, "room-customer-phone-pricing")
 
@@ -113,7 +113,7 @@ def test_the_customer_page_holds_no_internal_data(browser, contexts, demo: LiveS
 
     def watch(ws: WebSocket) -> None:
         sockets.append(ws.url)
-        ws.on("framereceived", lambda payload: frames.append(payload if isinstance(payload, bytes) else payload.encode()))
+        ws.on("framereceived", lambda data: frames.append(data if isinstance(data, bytes) else data.encode()))
 
     buyer_context.on("page", lambda page: page.on("websocket", watch))
     buyer = sign_in(buyer_context, demo, "buyer@acme.test", ROOM)
@@ -128,7 +128,7 @@ def test_the_customer_page_holds_no_internal_data(browser, contexts, demo: LiveS
     assert secret not in buyer.content()
 
 
-def test_edits_made_offline_are_delivered_on_reconnect_and_survive_a_reload(browser, contexts, demo: LiveServer) -> None:  # type: ignore[no-untyped-def]
+def test_offline_edits_are_delivered_on_reconnect_and_survive_a_reload(browser, contexts, demo: LiveServer) -> None:  # type: ignore[no-untyped-def]
     rep, buyer, buyer_context = _rep_and_buyer(browser, contexts, demo)
     _show(buyer, "pricing")
     buyer_context.set_offline(True)

@@ -37,6 +37,9 @@ class Room(Base):
     customer_deal_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # The price book version this room prices against; None until the first quote pins the
+    # newest. The rep moves it to a newer version explicitly.
+    price_book_version: Mapped[int | None] = mapped_column(Integer)
 
     def public(self) -> dict[str, Any]:
         return {
@@ -45,6 +48,7 @@ class Room(Base):
             "customer_name": self.customer_name,
             "customer_may_edit_pricing": self.customer_may_edit_pricing,
             "customer_deal_fields": list(self.customer_deal_fields or []),
+            "price_book_version": self.price_book_version,
             "created_at": self.created_at.isoformat(),
         }
 

@@ -1,8 +1,21 @@
 """Imports every package's tables so that the metadata (and Alembic) sees them all."""
 
 from workspace.auth.models import ApiToken, BrowserSession, User
+from workspace.pricebook.models import IncentivePlanVersion, PriceBookVersion
 from workspace.rooms.models import Invitation, Membership, Room
 from workspace.storage.base import Base
 from workspace.sync.models import DocSnapshot, DocUpdate
 
-__all__ = ["ApiToken", "Base", "BrowserSession", "DocSnapshot", "DocUpdate", "Invitation", "Membership", "Room", "User"]
+__all__ = [
+    "ApiToken",
+    "Base",
+    "BrowserSession",
+    "DocSnapshot",
+    "DocUpdate",
+    "IncentivePlanVersion",
+    "Invitation",
+    "Membership",
+    "PriceBookVersion",
+    "Room",
+    "User",
+]

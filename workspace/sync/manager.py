@@ -32,6 +32,9 @@ class RoomManager:
         metrics: SyncMetrics,
         on_header_change: Callable[[str, DealHeader], Coroutine[Any, Any, None]] | None = None,
     ) -> None:
+        # Told when a document is loaded and after each change a client made: the server derives
+        # its own sections (prices, approvals) from the room's content then (see workspace.derive).
+        self.on_client_change: Callable[[RoomDoc], None] = lambda room: None
         # Told when a room's deal title or customer name changes in its shared document, so
         # that the room list (a database table) follows what people typed in the room.
         self._on_header_change = on_header_change or _ignore_header
@@ -120,10 +123,13 @@ class RoomManager:
         room.after_commit = self._after_commit
         room.header = deal_header(room)
         self.maybe_compact(room)
+        self.on_client_change(room)
         return room
 
-    def _after_commit(self, room: RoomDoc) -> None:
+    def _after_commit(self, room: RoomDoc, by_client: bool) -> None:
         self.maybe_compact(room)
+        if by_client:
+            self.on_client_change(room)
         header = deal_header(room)
         if header is not None and header != room.header:
             room.header = header

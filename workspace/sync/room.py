@@ -72,7 +72,8 @@ class RoomDoc:
         self._ids = itertools.count()
         self.guard = Guard(name, self._accepted_updates)
         self.compaction = asyncio.Lock()
-        self.after_commit: Callable[[RoomDoc], None] = lambda room: None
+        # Told after each commit; the flag says whether a client (not the server) made the change.
+        self.after_commit: Callable[[RoomDoc, bool], None] = lambda room, by_client: None
         self.header: DealHeader | None = None
 
     def _accepted_updates(self) -> list[bytes]:
@@ -99,6 +100,15 @@ class RoomDoc:
         await self.commit(sender, delta)
         return True
 
+    async def server_write(self, change: Callable[[Doc], None]) -> bool:
+        """A change by the server itself (origin "server"), durable like any other before anyone
+        sees it. Return False when it changed nothing."""
+        delta = self.guard.local_change(change)
+        if delta is None:
+            return False
+        await self.commit(None, delta)
+        return True
+
     async def commit(self, sender: Peer | None, delta: bytes) -> None:
         """Make an already-guarded change durable, then visible."""
         key = next(self._ids)
@@ -113,7 +123,7 @@ class RoomDoc:
         self.doc.apply_update(delta)
         self.log_ids.append(row_id)
         self.broadcast(protocol.sync_update(delta), exclude=sender)
-        self.after_commit(self)
+        self.after_commit(self, sender is not None)
 
     def broadcast(self, message: bytes, exclude: Peer | None = None) -> None:
         for peer in list(self.synced):

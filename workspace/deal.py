@@ -1,0 +1,86 @@
+"""Reading a room's shared document into the plain values the pricing core takes.
+
+Whatever a client typed (a number, a string, nothing) becomes a Decimal or NaN: the core turns a
+value it cannot price into a violation shown on the line, never an exception.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from pycrdt import Array, Doc, Map
+
+from workspace.pricing import DealInput, DealLine
+
+_NAN = Decimal("NaN")
+
+
+@dataclass(frozen=True)
+class DealFacts:
+    """What the incentive estimate needs besides the quote."""
+
+    vertical: str | None
+    close_date: date
+
+
+def _decimal(value: object) -> Decimal:
+    if isinstance(value, bool) or value is None:
+        return _NAN
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        # Yjs numbers are doubles; repr gives the shortest decimal that reads back the same (12.5, not 12.4999...).
+        return Decimal(repr(value)) if math.isfinite(value) else _NAN
+    if isinstance(value, str):
+        try:
+            return Decimal(value.strip())
+        except InvalidOperation:
+            return _NAN
+    return _NAN
+
+
+def _term(value: object) -> int:
+    number = _decimal(value)
+    return int(number) if number.is_finite() and number == number.to_integral_value() else 0
+
+
+def deal_input(doc: Doc) -> DealInput:
+    """The `deal` map's pricing fields and the `lines` array of a shared document."""
+    deal = doc.get("deal", type=Map)
+    lines: list[DealLine] = []
+    for index, raw in enumerate(doc.get("lines", type=Array)):
+        if not isinstance(raw, Map):
+            continue
+        line_id = raw.get("id")
+        ramp = raw.get("ramp")
+        lines.append(
+            DealLine(
+                id=line_id if isinstance(line_id, str) and line_id else f"#{index + 1}",
+                sku=str(raw.get("sku") or ""),
+                qty=_decimal(raw.get("qty", 0)),
+                discount_pct=_decimal(raw.get("discountPct", 0)),
+                ramp=tuple(_decimal(qty) for qty in ramp) if isinstance(ramp, list) else (),
+            )
+        )
+    currency = deal.get("currency")
+    billing = deal.get("billing")
+    return DealInput(
+        currency=currency if isinstance(currency, str) else "",
+        term_months=_term(deal.get("termMonths", 12)),
+        lines=tuple(lines),
+        billing=billing if isinstance(billing, str) else "annual",
+    )
+
+
+def deal_facts(doc: Doc, today: date) -> DealFacts:
+    deal = doc.get("deal", type=Map)
+    vertical = deal.get("vertical")
+    close = deal.get("closeDate")
+    try:
+        close_date = date.fromisoformat(close) if isinstance(close, str) else today
+    except ValueError:
+        close_date = today
+    return DealFacts(vertical if isinstance(vertical, str) and vertical else None, close_date)

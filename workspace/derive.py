@@ -1,0 +1,161 @@
+"""The server's own sections of a room, derived from what people typed (DESIGN.md, data flow step 6).
+
+After a client's change is committed, the room is re-priced after a short debounce: the quote goes to
+the shared `computed` (what everyone may see) and the internal `computed` (cost, margin, floor
+breaches, the rep's commission estimate). Both are server writes that take the durable path like
+any other update, and are written only when they change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pycrdt import Doc, Map
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+
+from workspace.deal import deal_facts, deal_input
+from workspace.errors import NotFound
+from workspace.pricebook.service import Catalog
+from workspace.pricing import IncentivePlan, PriceBook, estimate, internal_view, price_deal, public_view
+from workspace.pricing.money import format_money, is_currency
+from workspace.rooms.models import Room
+from workspace.sync.documents import DocName
+from workspace.sync.manager import RoomManager
+from workspace.sync.room import RoomDoc
+
+log = logging.getLogger(__name__)
+
+# Long enough to fold a burst of keystrokes into one recomputation, short enough to feel instant.
+DEBOUNCE_SECONDS = 0.005
+
+
+@dataclass(frozen=True)
+class Priced:
+    """A room's quote in the three shapes the room and the API show."""
+
+    public: dict[str, Any]
+    internal: dict[str, Any]
+    commission: dict[str, Any] | None
+
+
+def commission_view(plan: IncentivePlan | None, quote: Any, doc: Doc) -> dict[str, Any] | None:
+    if plan is None:
+        return None
+    facts = deal_facts(doc, datetime.now(UTC).date())
+    result = estimate(quote, plan, facts.vertical, facts.close_date)
+    money = (lambda amount: format_money(amount, result.currency)) if is_currency(result.currency) else str
+    return {
+        "currency": result.currency,
+        "total": money(result.total),
+        "layers": [
+            {"name": layer.name, "amount": money(layer.amount), "explanation": layer.explanation}
+            for layer in result.layers
+        ],
+        "hints": list(result.hints),
+    }
+
+
+def price_room(doc: Doc, book: PriceBook, plan: IncentivePlan | None) -> Priced:
+    """Price the shared document `doc` against `book` (pure: no I/O)."""
+    quote = price_deal(deal_input(doc), book)
+    return Priced(public_view(quote), internal_view(quote), commission_view(plan, quote, doc))
+
+
+def pinned_book(db: Session, catalog: Catalog, room_id: str) -> tuple[PriceBook, IncentivePlan | None]:
+    """The room's price book (pinning the newest on first use) and the current incentive plan."""
+    room = db.get(Room, room_id)
+    if room is None:
+        raise NotFound("no such room")
+    if room.price_book_version is None:
+        latest = catalog.latest_book_version(db)
+        if latest is None:
+            raise NotFound("there is no price book yet")
+        room.price_book_version = latest
+    return catalog.book(db, room.price_book_version), catalog.plan(db)
+
+
+def _set(key: str, value: Any) -> Callable[[Doc], None]:
+    def change(doc: Doc) -> None:
+        doc.get("computed", type=Map)[key] = value
+
+    return change
+
+
+def _current(room: RoomDoc, key: str) -> Any:
+    return room.doc.get("computed", type=Map).get(key)
+
+
+class Deriver:
+    """Schedules and runs the re-pricing of rooms; one run at a time per room."""
+
+    def __init__(self, rooms: RoomManager, sessions: sessionmaker[Session], catalog: Catalog) -> None:
+        self.rooms = rooms
+        self.sessions = sessions
+        self.catalog = catalog
+        self._scheduled: set[str] = set()
+        self._running: dict[str, asyncio.Task[None]] = {}
+        self._again: set[str] = set()
+        self.runs = 0
+
+    def changed(self, room: RoomDoc) -> None:
+        """A client changed the shared document (or it was loaded): re-price soon."""
+        if room.name is not DocName.SHARED or room.room_id in self._scheduled:
+            return
+        self._scheduled.add(room.room_id)
+        asyncio.get_running_loop().call_later(DEBOUNCE_SECONDS, self._start, room.room_id)
+
+    def _start(self, room_id: str) -> None:
+        self._scheduled.discard(room_id)
+        if room_id in self._running:
+            self._again.add(room_id)  # the running pass may have read the document before this change
+            return
+        task = asyncio.ensure_future(self._run(room_id))
+        self._running[room_id] = task
+        task.add_done_callback(lambda _: self._finished(room_id))
+
+    def _finished(self, room_id: str) -> None:
+        self._running.pop(room_id, None)
+        if room_id in self._again:
+            self._again.discard(room_id)
+            self._start(room_id)
+
+    async def _run(self, room_id: str) -> None:
+        shared = self.rooms.loaded(room_id, DocName.SHARED)
+        if shared is None:
+            return
+        try:
+            book, plan = await run_in_threadpool(self._book_and_plan, room_id)
+        except NotFound:
+            return  # no price book yet: nothing to price against
+        except Exception:
+            log.exception("could not read the price book for room %s", room_id)
+            return
+        self.runs += 1
+        priced = price_room(shared.doc, book, plan)
+        try:
+            if _current(shared, "quote") != priced.public:
+                await shared.server_write(_set("quote", priced.public))
+            internal = await self.rooms.acquire(room_id, DocName.INTERNAL)
+            try:
+                if _current(internal, "quote") != priced.internal:
+                    await internal.server_write(_set("quote", priced.internal))
+                if _current(internal, "commission") != priced.commission:
+                    await internal.server_write(_set("commission", priced.commission))
+            finally:
+                self.rooms.release(room_id, DocName.INTERNAL)
+        except Exception:
+            log.exception("could not store the derived sections of room %s", room_id)
+
+    def _book_and_plan(self, room_id: str) -> tuple[PriceBook, IncentivePlan | None]:
+        with self.sessions.begin() as db:
+            return pinned_book(db, self.catalog, room_id)
+
+    async def stop(self) -> None:
+        if self._running:
+            await asyncio.gather(*self._running.values(), return_exceptions=True)

@@ -1,0 +1,197 @@
+"""HTTP routes: the price book (admin writes, internal reads, JSON or CSV), product facts, the
+incentive plan, a room's quote and moving a room to the newest price book."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from workspace.auth.models import UserRole
+from workspace.auth.principal import Principal
+from workspace.derive import pinned_book, price_room
+from workspace.errors import InvalidInput, NotFound, PermissionDenied, TooLarge
+from workspace.pricebook.csv_format import export_csv, import_csv
+from workspace.pricing import PriceBook, Product
+from workspace.rooms.access import room_access
+from workspace.rooms.service import require_rep
+from workspace.sync.documents import DocName, doc_from_updates
+from workspace.web import caller, in_db, json_body, require_internal, services
+
+# A price book of a few thousand products with tiers and facts is a few MB of JSON.
+MAX_BOOK_BYTES = 8 * 1024 * 1024
+
+
+def _require_admin(principal: Principal) -> None:
+    if principal.role is not UserRole.ADMIN:
+        raise PermissionDenied("only admins change the price book and the incentive plan")
+
+
+async def _raw_body(request: Request, limit: int) -> bytes:
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise TooLarge(f"request body exceeds the limit of {limit} bytes")
+    return body
+
+
+def _wants_csv(request: Request) -> bool:
+    return request.query_params.get("format") == "csv" or "text/csv" in request.headers.get("accept", "")
+
+
+async def get_pricebook(request: Request) -> Response:
+    principal = await caller(request)
+    require_internal(principal)
+    catalog = services(request).catalog
+    version = request.query_params.get("version")
+    if version is not None and not version.isdigit():
+        raise InvalidInput("'version' must be a whole number")
+    data = await in_db(request, lambda db: catalog.book_data(db, int(version) if version else None))
+    if _wants_csv(request):
+        return PlainTextResponse(export_csv(data), media_type="text/csv; charset=utf-8")
+    return JSONResponse(data)
+
+
+async def put_pricebook(request: Request) -> Response:
+    principal = await caller(request)
+    _require_admin(principal)
+    catalog = services(request).catalog
+    if request.headers.get("content-type", "").startswith("text/csv"):
+        text = (await _raw_body(request, MAX_BOOK_BYTES)).decode("utf-8-sig", errors="strict")
+
+        def save_csv(db: Session) -> PriceBook:
+            current = catalog.book_data(db) if catalog.latest_book_version(db) else None
+            return catalog.save_book(db, import_csv(text, current), principal.user_id)
+
+        book = await in_db(request, save_csv)
+    else:
+        data = await json_body(request, MAX_BOOK_BYTES)
+        book = await in_db(request, lambda db: catalog.save_book(db, data, principal.user_id))
+    return JSONResponse({"version": book.version, "products": len(book.products)})
+
+
+def _summary(product: Product) -> dict[str, Any]:
+    return {
+        "sku": product.sku,
+        "name": product.name,
+        "unit": product.unit,
+        "billing_period": str(product.billing_period),
+        "description": product.description,
+    }
+
+
+async def list_products(request: Request) -> Response:
+    await caller(request)
+    catalog = services(request).catalog
+    book = await in_db(request, lambda db: catalog.book(db))
+    products = [_summary(product) for product in book.products if product.active]
+    return JSONResponse({"version": book.version, "products": products})
+
+
+async def product_facts(request: Request) -> Response:
+    principal = await caller(request)
+    sku = request.path_params["sku"]
+    catalog = services(request).catalog
+    book = await in_db(request, lambda db: catalog.book(db))
+    product = book.product(sku)
+    if product is None:
+        raise NotFound(f"no product {sku} in the price book")
+    facts = product.facts if principal.is_internal else book.facts_for_customer(sku)
+    assert facts is not None
+    view: dict[str, Any] = {
+        **_summary(product),
+        "facts": {
+            "collateral": [
+                {"title": link.title, "url": link.url, **({"internal": True} if link.internal else {})}
+                for link in facts.collateral
+            ],
+            "often_bought_with": list(facts.often_bought_with),
+        },
+    }
+    if principal.is_internal:
+        view["facts"]["competitor_notes"] = [
+            {"competitor": note.competitor, "note": note.note} for note in facts.competitor_notes
+        ]
+    return JSONResponse(view)
+
+
+async def get_plan(request: Request) -> Response:
+    principal = await caller(request)
+    require_internal(principal)
+    catalog = services(request).catalog
+    found = await in_db(request, catalog.plan_data)
+    if found is None:
+        raise NotFound("there is no incentive plan yet: an admin uploads one with PUT /api/incentives/plan")
+    version, data = found
+    return JSONResponse({"version": version, "plan": data})
+
+
+async def put_plan(request: Request) -> Response:
+    principal = await caller(request)
+    _require_admin(principal)
+    data = await json_body(request, MAX_BOOK_BYTES)
+    catalog = services(request).catalog
+    version = await in_db(request, lambda db: catalog.save_plan(db, data, principal.user_id))
+    return JSONResponse({"version": version})
+
+
+async def room_quote(request: Request) -> Response:
+    """The room priced now: what everyone may see, plus cost, margin, floor and commission for internal roles."""
+    principal = await caller(request)
+    room_id = request.path_params["room_id"]
+    svc = services(request)
+
+    def work(db: Session) -> tuple[Any, ...]:
+        access = room_access(db, principal, room_id)
+        book, plan = pinned_book(db, svc.catalog, room_id)
+        return access, book, plan
+
+    access, book, plan = await in_db(request, work)
+    loaded = svc.rooms.loaded(room_id, DocName.SHARED)
+    if loaded is not None:
+        doc = loaded.doc
+    else:
+        doc = doc_from_updates(DocName.SHARED, (await svc.store.load(room_id, DocName.SHARED.value)).all_updates)
+    priced = price_room(doc, book, plan)
+    if not access.role.is_internal:
+        return JSONResponse({"quote": priced.public})
+    return JSONResponse({"quote": priced.internal, "commission": priced.commission})
+
+
+async def upgrade_room_pricebook(request: Request) -> Response:
+    """Move a room to the newest price book (rooms keep the version they were opened with until then)."""
+    principal = await caller(request)
+    room_id = request.path_params["room_id"]
+    svc = services(request)
+
+    def work(db: Session) -> dict[str, Any]:
+        access = room_access(db, principal, room_id)
+        require_rep(access)
+        latest = svc.catalog.latest_book_version(db)
+        if latest is None:
+            raise NotFound("there is no price book yet")
+        previous = access.room.price_book_version
+        access.room.price_book_version = latest
+        return {"previous_version": previous, "version": latest}
+
+    moved = await in_db(request, work)
+    loaded = svc.rooms.loaded(room_id, DocName.SHARED)
+    if loaded is not None:
+        svc.deriver.changed(loaded)
+    return JSONResponse(moved)
+
+
+routes = [
+    Route("/api/pricebook", get_pricebook, methods=["GET"]),
+    Route("/api/pricebook", put_pricebook, methods=["PUT"]),
+    Route("/api/pricebook/products", list_products, methods=["GET"]),
+    Route("/api/pricebook/products/{sku}", product_facts, methods=["GET"]),
+    Route("/api/incentives/plan", get_plan, methods=["GET"]),
+    Route("/api/incentives/plan", put_plan, methods=["PUT"]),
+    Route("/api/rooms/{room_id}/quote", room_quote, methods=["GET"]),
+    Route("/api/rooms/{room_id}/pricebook/upgrade", upgrade_room_pricebook, methods=["POST"]),
+]

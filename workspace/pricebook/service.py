@@ -1,0 +1,99 @@
+"""Saving and reading versions of the price book and the incentive plan, with a parse cache.
+
+Each save is a new version; nothing is edited in place, so a room pinned to version 3 prices the
+same way tomorrow. Parsed books are cached by version: parsing validates every product, and the
+live quote needs the book on every edit.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from workspace.errors import NotFound, Unprocessable
+from workspace.pricebook.models import IncentivePlanVersion, PriceBookVersion
+from workspace.pricing import IncentivePlan, PriceBook, PricingDataInvalid, load_incentive_plan, load_price_book
+
+
+class Catalog:
+    """The price books and the incentive plan, parsed once per version."""
+
+    def __init__(self) -> None:
+        self._books: dict[int, PriceBook] = {}
+        self._plans: dict[int, IncentivePlan] = {}
+        self._lock = threading.Lock()
+
+    def latest_book_version(self, db: Session) -> int | None:
+        return db.execute(select(func.max(PriceBookVersion.version))).scalar_one_or_none()
+
+    def book(self, db: Session, version: int | None = None) -> PriceBook:
+        """The book of `version`, or the newest; NotFound when there is none."""
+        version = version if version is not None else self.latest_book_version(db)
+        if version is None:
+            raise NotFound("there is no price book yet: an admin uploads one with PUT /api/pricebook")
+        with self._lock:
+            cached = self._books.get(version)
+        if cached is not None:
+            return cached
+        row = db.get(PriceBookVersion, version)
+        if row is None:
+            raise NotFound(f"no price book version {version}")
+        book = load_price_book(row.data)
+        with self._lock:
+            self._books[version] = book
+        return book
+
+    def book_data(self, db: Session, version: int | None = None) -> dict[str, Any]:
+        book = self.book(db, version)
+        row = db.get(PriceBookVersion, book.version)
+        assert row is not None
+        return dict(row.data)
+
+    def save_book(self, db: Session, data: dict[str, Any], user_id: int | None) -> PriceBook:
+        """Validate `data` and store it as the next version."""
+        version = (self.latest_book_version(db) or 0) + 1
+        stored = {**data, "version": version}
+        book = _validated(load_price_book, stored)
+        db.add(PriceBookVersion(version=version, data=stored, created_by=user_id))
+        db.flush()
+        return book
+
+    def plan(self, db: Session) -> IncentivePlan | None:
+        version = db.execute(select(func.max(IncentivePlanVersion.version))).scalar_one_or_none()
+        if version is None:
+            return None
+        with self._lock:
+            cached = self._plans.get(version)
+        if cached is not None:
+            return cached
+        row = db.get(IncentivePlanVersion, version)
+        assert row is not None
+        plan = load_incentive_plan(row.data)
+        with self._lock:
+            self._plans[version] = plan
+        return plan
+
+    def plan_data(self, db: Session) -> tuple[int, dict[str, Any]] | None:
+        row = db.execute(
+            select(IncentivePlanVersion).order_by(IncentivePlanVersion.version.desc()).limit(1)
+        ).scalar_one_or_none()
+        return None if row is None else (row.version, dict(row.data))
+
+    def save_plan(self, db: Session, data: dict[str, Any], user_id: int | None) -> int:
+        _validated(load_incentive_plan, data)
+        version = (db.execute(select(func.max(IncentivePlanVersion.version))).scalar_one_or_none() or 0) + 1
+        db.add(IncentivePlanVersion(version=version, data=data, created_by=user_id))
+        db.flush()
+        return version
+
+
+def _validated(load: Any, data: dict[str, Any]) -> Any:
+    try:
+        return load(data)
+    except PricingDataInvalid as invalid:
+        raise Unprocessable(
+            f"{len(invalid.errors)} problem(s) in what was sent; nothing was saved", errors=list(invalid.errors)
+        ) from invalid
