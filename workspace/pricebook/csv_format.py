@@ -58,7 +58,7 @@ def import_csv(text: str, current: dict[str, Any] | None) -> dict[str, Any]:
             if (row.get(column) or "").strip():
                 product[column][currency] = row[column].strip()
     for product in products.values():
-        for column in ("cost", "floor"):
+        for column in ("cost", "floor", "description"):  # optional: an empty cell means "none"
             if not product[column]:
                 del product[column]
     book = {key: value for key, value in (current or {}).items() if key in ("name", "effective_from")}
