@@ -19,10 +19,19 @@ from pycrdt import Doc, Map
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from workspace.deal import deal_facts, deal_input
+from workspace.deal import DealFacts, deal_facts, deal_input
 from workspace.errors import NotFound
 from workspace.pricebook.service import Catalog
-from workspace.pricing import IncentivePlan, PriceBook, estimate, internal_view, price_deal, public_view
+from workspace.pricing import (
+    DealInput,
+    IncentivePlan,
+    PriceBook,
+    Quote,
+    estimate,
+    internal_view,
+    price_deal,
+    public_view,
+)
 from workspace.pricing.money import format_money, is_currency
 from workspace.rooms.models import Room
 from workspace.sync.documents import DocName
@@ -44,10 +53,9 @@ class Priced:
     commission: dict[str, Any] | None
 
 
-def commission_view(plan: IncentivePlan | None, quote: Any, doc: Doc) -> dict[str, Any] | None:
+def commission_view(plan: IncentivePlan | None, quote: Quote, facts: DealFacts) -> dict[str, Any] | None:
     if plan is None:
         return None
-    facts = deal_facts(doc, datetime.now(UTC).date())
     result = estimate(quote, plan, facts.vertical, facts.close_date)
     money = (lambda amount: format_money(amount, result.currency)) if is_currency(result.currency) else str
     return {
@@ -61,10 +69,22 @@ def commission_view(plan: IncentivePlan | None, quote: Any, doc: Doc) -> dict[st
     }
 
 
-def price_room(doc: Doc, book: PriceBook, plan: IncentivePlan | None) -> Priced:
-    """Price the shared document `doc` against `book` (pure: no I/O)."""
-    quote = price_deal(deal_input(doc), book)
-    return Priced(public_view(quote), internal_view(quote), commission_view(plan, quote, doc))
+@dataclass(frozen=True)
+class RoomDeal:
+    """What pricing needs of a room, read from its document (on the event loop, which owns it)."""
+
+    deal: DealInput
+    facts: DealFacts
+
+    @classmethod
+    def read(cls, doc: Doc) -> RoomDeal:
+        return cls(deal_input(doc), deal_facts(doc, datetime.now(UTC).date()))
+
+
+def price_room(room_deal: RoomDeal, book: PriceBook, plan: IncentivePlan | None) -> Priced:
+    """Price a room (pure, no I/O; safe in a worker thread: a big deal does not stall the event loop)."""
+    quote = price_deal(room_deal.deal, book)
+    return Priced(public_view(quote), internal_view(quote), commission_view(plan, quote, room_deal.facts))
 
 
 def pinned_book(db: Session, catalog: Catalog, room_id: str) -> tuple[PriceBook, IncentivePlan | None]:
@@ -137,7 +157,7 @@ class Deriver:
             log.exception("could not read the price book for room %s", room_id)
             return
         self.runs += 1
-        priced = price_room(shared.doc, book, plan)
+        priced = await run_in_threadpool(price_room, RoomDeal.read(shared.doc), book, plan)
         try:
             if _current(shared, "quote") != priced.public:
                 await shared.server_write(_set("quote", priced.public))

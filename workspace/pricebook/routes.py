@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from workspace.auth.models import UserRole
 from workspace.auth.principal import Principal
-from workspace.derive import pinned_book, price_room
+from workspace.derive import RoomDeal, pinned_book, price_room
 from workspace.errors import InvalidInput, NotFound, PermissionDenied, TooLarge
 from workspace.pricebook.csv_format import export_csv, import_csv
 from workspace.pricing import PriceBook, Product
@@ -156,7 +157,7 @@ async def room_quote(request: Request) -> Response:
         doc = loaded.doc
     else:
         doc = doc_from_updates(DocName.SHARED, (await svc.store.load(room_id, DocName.SHARED.value)).all_updates)
-    priced = price_room(doc, book, plan)
+    priced = await run_in_threadpool(price_room, RoomDeal.read(doc), book, plan)
     if not access.role.is_internal:
         return JSONResponse({"quote": priced.public})
     return JSONResponse({"quote": priced.internal, "commission": priced.commission})
