@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -42,6 +43,8 @@ log = logging.getLogger(__name__)
 
 # Long enough to fold a burst of keystrokes into one recomputation, short enough to feel instant.
 DEBOUNCE_SECONDS = 0.005
+# Without a price book there is nothing to price: look again after this long, not on every edit.
+NO_BOOK_RETRY_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,14 @@ class Deriver:
         self._running: dict[str, asyncio.Task[None]] = {}
         self._again: set[str] = set()
         self.runs = 0
+        # The price book version each room is pinned to: re-pricing on every keystroke must not
+        # query the database (SQLite has one writer, and the update log needs it).
+        self._versions: dict[str, int] = {}
+        self._no_book_until = (0.0, 0)  # (monotonic deadline, catalog.books_saved then)
+
+    def forget(self, room_id: str) -> None:
+        """The room moved to another price book version."""
+        self._versions.pop(room_id, None)
 
     def changed(self, room: RoomDoc) -> None:
         """A client changed the shared document (or it was loaded): re-price soon."""
@@ -150,7 +161,8 @@ class Deriver:
         if shared is None:
             return
         try:
-            book, plan = await run_in_threadpool(self._book_and_plan, room_id)
+            cached = self._cached(room_id)
+            book, plan = cached if cached is not None else await run_in_threadpool(self._book_and_plan, room_id)
         except NotFound:
             return  # no price book yet: nothing to price against
         except Exception:
@@ -172,9 +184,24 @@ class Deriver:
         except Exception:
             log.exception("could not store the derived sections of room %s", room_id)
 
+    def _cached(self, room_id: str) -> tuple[PriceBook, IncentivePlan | None] | None:
+        version = self._versions.get(room_id)
+        book = self.catalog.cached_book(version) if version is not None else None
+        known, plan = self.catalog.cached_plan()
+        return (book, plan) if book is not None and known else None
+
     def _book_and_plan(self, room_id: str) -> tuple[PriceBook, IncentivePlan | None]:
-        with self.sessions.begin() as db:
-            return pinned_book(db, self.catalog, room_id)
+        until, saved = self._no_book_until
+        if time.monotonic() < until and saved == self.catalog.books_saved:
+            raise NotFound("there is no price book yet")
+        try:
+            with self.sessions.begin() as db:
+                book, plan = pinned_book(db, self.catalog, room_id)
+        except NotFound:
+            self._no_book_until = (time.monotonic() + NO_BOOK_RETRY_SECONDS, self.catalog.books_saved)
+            raise
+        self._versions[room_id] = book.version
+        return book, plan
 
     async def stop(self) -> None:
         if self._running:

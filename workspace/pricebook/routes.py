@@ -180,6 +180,7 @@ async def upgrade_room_pricebook(request: Request) -> Response:
         return {"previous_version": previous, "version": latest}
 
     moved = await in_db(request, work)
+    svc.deriver.forget(room_id)
     loaded = svc.rooms.loaded(room_id, DocName.SHARED)
     if loaded is not None:
         svc.deriver.changed(loaded)

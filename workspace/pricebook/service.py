@@ -8,6 +8,7 @@ live quote needs the book on every edit.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 from sqlalchemy import func, select
@@ -21,10 +22,26 @@ from workspace.pricing import IncentivePlan, PriceBook, PricingDataInvalid, load
 class Catalog:
     """The price books and the incentive plan, parsed once per version."""
 
+    # Another process may save a new plan; this one notices within this many seconds.
+    PLAN_TTL_SECONDS = 5.0
+
     def __init__(self) -> None:
         self._books: dict[int, PriceBook] = {}
         self._plans: dict[int, IncentivePlan] = {}
         self._lock = threading.Lock()
+        self._current_plan: tuple[float, IncentivePlan | None] | None = None
+        self.books_saved = 0  # lets caches of "no price book yet" in this process end at once
+
+    def cached_book(self, version: int) -> PriceBook | None:
+        with self._lock:
+            return self._books.get(version)
+
+    def cached_plan(self) -> tuple[bool, IncentivePlan | None]:
+        """(True, plan) when the current plan is known without asking the database."""
+        current = self._current_plan
+        if current is None or time.monotonic() - current[0] > self.PLAN_TTL_SECONDS:
+            return False, None
+        return True, current[1]
 
     def latest_book_version(self, db: Session) -> int | None:
         return db.execute(select(func.max(PriceBookVersion.version))).scalar_one_or_none()
@@ -59,9 +76,15 @@ class Catalog:
         book = _validated(load_price_book, stored)
         db.add(PriceBookVersion(version=version, data=stored, created_by=user_id))
         db.flush()
+        self.books_saved += 1
         return book
 
     def plan(self, db: Session) -> IncentivePlan | None:
+        plan = self._read_plan(db)
+        self._current_plan = (time.monotonic(), plan)
+        return plan
+
+    def _read_plan(self, db: Session) -> IncentivePlan | None:
         version = db.execute(select(func.max(IncentivePlanVersion.version))).scalar_one_or_none()
         if version is None:
             return None
@@ -87,6 +110,7 @@ class Catalog:
         version = (db.execute(select(func.max(IncentivePlanVersion.version))).scalar_one_or_none() or 0) + 1
         db.add(IncentivePlanVersion(version=version, data=data, created_by=user_id))
         db.flush()
+        self._current_plan = None
         return version
 
 

@@ -104,3 +104,16 @@ async def test_a_customer_edit_is_priced_too(priced: PricedWorld) -> None:
         await buyer.edit(lambda doc: doc.get("lines", type=Array)[0].__setitem__("discountPct", 20))
         await rep.wait_for(lambda: _line(rep, "discount_pct") == "20", what="the customer's discount")
         assert _quote(rep)["totals"]["net_total"] == "72000.00"  # type: ignore[index]
+
+
+async def test_a_room_opened_before_any_price_book_is_priced_once_one_is_uploaded(world) -> None:  # type: ignore[no-untyped-def]
+    from tests.support.accounts import add_user, sign_in
+
+    add_user(world.server.services.sessions, "admin2@example.test", "admin")
+    admin = sign_in(world.server.url, "admin2@example.test")
+    async with YClient(world.ws(), world.rep.bearer) as rep:
+        await rep.edit(_add_line("PLAT-TEAM", 10))
+        assert _quote(rep) is None  # nothing to price against yet
+        admin.http.put("/api/pricebook", json=SAMPLE_PRICE_BOOK).raise_for_status()
+        await rep.edit(lambda doc: doc.get("lines", type=Array)[0].__setitem__("qty", 12))
+        await rep.wait_for(lambda: _line(rep, "qty") == "12", what="the first quote")
