@@ -158,7 +158,7 @@ class Deriver:
 
     async def _run(self, room_id: str) -> None:
         shared = self.rooms.loaded(room_id, DocName.SHARED)
-        if shared is None:
+        if shared is None or self._known_to_have_no_book():
             return
         try:
             cached = self._cached(room_id)
@@ -190,10 +190,11 @@ class Deriver:
         known, plan = self.catalog.cached_plan()
         return (book, plan) if book is not None and known else None
 
-    def _book_and_plan(self, room_id: str) -> tuple[PriceBook, IncentivePlan | None]:
+    def _known_to_have_no_book(self) -> bool:
         until, saved = self._no_book_until
-        if time.monotonic() < until and saved == self.catalog.books_saved:
-            raise NotFound("there is no price book yet")
+        return time.monotonic() < until and saved == self.catalog.books_saved
+
+    def _book_and_plan(self, room_id: str) -> tuple[PriceBook, IncentivePlan | None]:
         try:
             with self.sessions.begin() as db:
                 book, plan = pinned_book(db, self.catalog, room_id)
