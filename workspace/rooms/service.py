@@ -15,6 +15,7 @@ from workspace.auth.models import User, UserRole
 from workspace.auth.principal import Principal
 from workspace.auth.secrets import digest, new_token
 from workspace.errors import Conflict, InvalidInput, NotFound, NotSignedIn, PermissionDenied
+from workspace.pricebook.models import PriceBookVersion
 from workspace.rooms.access import RoomAccess, room_access
 from workspace.rooms.models import Invitation, Membership, Room, RoomRole
 from workspace.storage.base import utcnow
@@ -49,6 +50,8 @@ def create_room(db: Session, principal: Principal, title: str, customer_name: st
         created_by=principal.user_id,
         customer_deal_fields=[],
     )
+    # A room prices against the price book of the day it was opened, until the rep moves it.
+    room.price_book_version = db.execute(select(func.max(PriceBookVersion.version))).scalar_one_or_none()
     db.add(room)
     db.flush()
     db.add(Membership(room_id=room.id, user_id=principal.user_id, role=RoomRole.REP.value))

@@ -46,6 +46,7 @@ async def test_an_edit_is_priced_and_every_client_sees_the_new_totals(priced: Pr
         await buyer.wait_for(lambda: _line(buyer, "qty") == "300", what="re-pricing")
         # Graduated tiers: 250 at 75.00 and 50 at 68.00 a month, 12 months, 10% off.
         assert _quote(buyer)["totals"]["net_total"] == str(f"{(250 * 75 + 50 * 68) * 12 * 0.9:.2f}")  # type: ignore[index]
+        await rep.wait_for(lambda: _line(rep, "qty") == "300", what="the rep's copy")
         assert _quote(rep) == _quote(buyer)
 
 
@@ -79,6 +80,8 @@ async def test_violations_are_shown_on_the_line_they_concern(priced: PricedWorld
 
 
 async def test_a_room_keeps_its_price_book_version_until_the_rep_moves_it(priced: PricedWorld) -> None:
+    opened = priced.rep.http.post("/api/rooms", json={"title": "New", "customer_name": "N"}).json()
+    assert opened["price_book_version"] == 1  # pinned when opened
     async with YClient(priced.ws(), priced.rep.bearer) as rep:
         await rep.edit(_add_line("PLAT-TEAM", 10))
         await rep.wait_for(lambda: _line(rep, "qty") == "10")
