@@ -13,8 +13,9 @@ export default defineConfig({
     outDir: "dist",
     emptyOutDir: true,
     target: "es2022",
-    // The room chunk (TipTap + ProseMirror + Yjs) is ~540 kB raw, ~170 kB gzipped, and loads only
-    // on /rooms/{id}; the sign-in and list pages do not wait for it.
+    // The room chunk (TipTap + ProseMirror + Yjs) is ~550 kB raw, ~173 kB gzipped, and loads only
+    // on /rooms/{id}; the sign-in and list pages do not wait for it. The internal pane (notes, rep
+    // panel) and the product facts dialog are chunks of their own, loaded when needed.
     chunkSizeWarningLimit: 600,
   },
   server: {

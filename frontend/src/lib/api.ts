@@ -96,6 +96,25 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   return data as T;
 }
 
+/** A product of the price book, as the product list gives it to any member of a room. */
+export interface ProductSummary {
+  sku: string;
+  name: string;
+  unit: string;
+  billing_period: string;
+  description: string;
+}
+
+/** A product with the facts the caller may see (the server leaves out what customers may not). */
+export interface ProductDetail extends ProductSummary {
+  facts: {
+    collateral: { title: string; url: string; internal?: boolean }[];
+    /** Present only for internal roles. */
+    competitor_notes?: { competitor: string; note: string }[];
+    often_bought_with: string[];
+  };
+}
+
 export const api = {
   me: () => request<Me>("GET", "/api/me"),
   signIn: (email: string, password: string) => request<{ user: Me }>("POST", "/api/session", { email, password }),
@@ -116,6 +135,8 @@ export const api = {
       email,
       name,
     }),
+  products: () => request<{ version: number; products: ProductSummary[] }>("GET", "/api/pricebook/products"),
+  product: (sku: string) => request<ProductDetail>("GET", `/api/pricebook/products/${encodeURIComponent(sku)}`),
 };
 
 /** Internal company roles may create rooms. */

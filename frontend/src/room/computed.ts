@@ -1,64 +1,183 @@
 /**
- * Server-computed values (the `computed` map, written by the server only): prices per line, the
- * total and its currency. Absent until the quote engine fills them; shown as "—" until then.
- * Money arrives as decimal strings ("1234.50"); it is only formatted here, never computed with.
+ * The server's quote (the `computed` map, written by the server only; DESIGN.md "Documents of a
+ * room"). `computed.quote` is one plain JSON object, absent until the first pricing. The same reader
+ * serves the internal doc's `computed.quote`, which carries cost, margin and floor fields on top.
+ *
+ * Money arrives as decimal strings in the quote's currency ("1234.50"); it is only formatted here,
+ * never computed with: every sum, discount and percentage is the server's.
  */
 import * as Y from "yjs";
 
 export const MISSING = "—";
 
-function plain(value: unknown): unknown {
+export type Period = "annual" | "monthly" | "one_time";
+
+export interface QuoteViolation {
+  /** The line it concerns, or null for the deal as a whole. */
+  line_id: string | null;
+  rule: string;
+  message: string;
+}
+
+export interface QuoteLine {
+  id: string;
+  sku: string;
+  name: string;
+  period: Period | null;
+  unit: string;
+  qty?: string;
+  discount_pct?: string;
+  priced: boolean;
+  list_unit?: string;
+  net_unit?: string;
+  first_year?: string;
+  annual_recurring?: string;
+  list_total?: string;
+  total_discount?: string;
+  net_total?: string;
+  // Internal doc only.
+  cost_total?: string;
+  margin?: string;
+  margin_pct?: string;
+  floor_unit?: string;
+  below_floor?: boolean;
+}
+
+export interface QuoteTotals {
+  list_total?: string;
+  total_discount?: string;
+  total_discount_pct?: string;
+  net_total?: string;
+  first_year?: string;
+  annual_recurring?: string;
+  // Internal doc only.
+  cost_total?: string;
+  margin?: string;
+  margin_pct?: string;
+  max_line_discount_pct?: string;
+  below_floor: string[];
+}
+
+export interface Quote {
+  currency?: string;
+  term_months?: number;
+  billing?: string;
+  book_version?: number;
+  lines: QuoteLine[];
+  totals: QuoteTotals;
+  violations: QuoteViolation[];
+}
+
+/** A value of a Y.Map as plain JSON (the server writes plain values; nested Y types are read too). */
+export function plain(value: unknown): unknown {
   return value instanceof Y.AbstractType ? value.toJSON() : value;
 }
 
-export interface ComputedLine {
-  net?: string;
-  extended?: string;
+function record(value: unknown): Record<string, unknown> | undefined {
+  const v = plain(value);
+  return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
-export function computedLine(computed: Y.Map<unknown>, lineId: string): ComputedLine {
-  const lines = plain(computed.get("lines"));
-  if (!lines || typeof lines !== "object") return {};
-  const entry = plain((lines as Record<string, unknown>)[lineId]);
-  if (!entry || typeof entry !== "object") return {};
-  const { net, extended } = entry as Record<string, unknown>;
-  return { net: asMoney(net), extended: asMoney(extended) };
+function list(value: unknown): unknown[] {
+  const v = plain(value);
+  return Array.isArray(v) ? v : [];
 }
 
-export function computedTotal(computed: Y.Map<unknown>): string | undefined {
-  return asMoney(plain(computed.get("total")));
-}
-
-export function computedCurrency(computed: Y.Map<unknown>): string | undefined {
-  const c = plain(computed.get("currency"));
-  return typeof c === "string" && c ? c : undefined;
-}
-
-function asMoney(value: unknown): string | undefined {
+/** A decimal string as sent; a finite number is accepted as its text. */
+function decimal(value: unknown): string | undefined {
   if (typeof value === "string" && value.trim()) return value.trim();
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
   return undefined;
 }
 
+function text(value: unknown): string {
+  return typeof value === "string" ? value : "";
+}
+
+const PERIODS: ReadonlySet<string> = new Set(["annual", "monthly", "one_time"]);
+const LINE_DECIMALS = ["qty", "discount_pct", "list_unit", "net_unit", "first_year", "annual_recurring", "list_total", "total_discount", "net_total", "cost_total", "margin", "margin_pct", "floor_unit"] as const;
+const TOTAL_DECIMALS = ["list_total", "total_discount", "total_discount_pct", "net_total", "first_year", "annual_recurring", "cost_total", "margin", "margin_pct", "max_line_discount_pct"] as const;
+
+function readLine(raw: unknown): QuoteLine | undefined {
+  const r = record(raw);
+  if (!r || typeof r.id !== "string") return undefined;
+  const line: QuoteLine = {
+    id: r.id,
+    sku: text(r.sku),
+    name: text(r.name),
+    period: typeof r.period === "string" && PERIODS.has(r.period) ? (r.period as Period) : null,
+    unit: text(r.unit),
+    priced: r.priced !== false,
+  };
+  for (const key of LINE_DECIMALS) line[key] = decimal(r[key]);
+  if (typeof r.below_floor === "boolean") line.below_floor = r.below_floor;
+  return line;
+}
+
+/** The quote in `computed` (shared or internal doc), or undefined while the server has not priced. */
+export function readQuote(computed: Y.Map<unknown>, key = "quote"): Quote | undefined {
+  const r = record(computed.get(key));
+  if (!r) return undefined;
+  const t = record(r.totals) ?? {};
+  const totals: QuoteTotals = { below_floor: list(t.below_floor).filter((id): id is string => typeof id === "string") };
+  for (const k of TOTAL_DECIMALS) totals[k] = decimal(t[k]);
+  const violations: QuoteViolation[] = [];
+  for (const raw of list(r.violations)) {
+    const v = record(raw);
+    if (!v || typeof v.message !== "string" || !v.message) continue;
+    violations.push({ line_id: typeof v.line_id === "string" ? v.line_id : null, rule: text(v.rule), message: v.message });
+  }
+  return {
+    currency: typeof r.currency === "string" && r.currency ? r.currency : undefined,
+    term_months: typeof r.term_months === "number" ? r.term_months : undefined,
+    billing: typeof r.billing === "string" ? r.billing : undefined,
+    book_version: typeof r.book_version === "number" ? r.book_version : undefined,
+    lines: list(r.lines).map(readLine).filter((l): l is QuoteLine => l !== undefined),
+    totals,
+    violations,
+  };
+}
+
 const formatters = new Map<string, Intl.NumberFormat>();
 
-/** "1234.50" + "USD" → "$1,234.50"; "—" when absent; the raw text when it is not a number. */
+function formatter(code: string, places: number | undefined): Intl.NumberFormat {
+  const key = `${code}:${places ?? ""}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const digits = places === undefined ? {} : { minimumFractionDigits: places, maximumFractionDigits: places };
+    try {
+      f = code ? new Intl.NumberFormat(undefined, { style: "currency", currency: code, ...digits }) : undefined;
+    } catch {
+      f = undefined; // a currency code the browser does not know
+    }
+    f ??= new Intl.NumberFormat(undefined, { minimumFractionDigits: places ?? 2, maximumFractionDigits: places ?? 2 });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/**
+ * "1234.50" + "USD" → "$1,234.50"; "—" when absent; the raw text when it is not a plain decimal.
+ * The string itself is formatted (Intl.NumberFormat v3 formats a decimal string exactly), so a huge
+ * total is not rounded through a float; a unit price finer than the currency keeps its places.
+ */
 export function formatMoney(amount: string | undefined, currency: string | undefined): string {
   if (amount === undefined) return MISSING;
-  const value = Number(amount);
-  if (!Number.isFinite(value)) return amount;
+  if (!DECIMAL.test(amount)) return amount;
   const code = currency && /^[A-Z]{3}$/.test(currency) ? currency : "";
-  const key = code || "plain";
-  let formatter = formatters.get(key);
-  if (!formatter) {
-    try {
-      formatter = code
-        ? new Intl.NumberFormat(undefined, { style: "currency", currency: code })
-        : new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-    } catch {
-      formatter = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-    }
-    formatters.set(key, formatter);
-  }
-  return formatter.format(value);
+  const fraction = amount.split(".")[1] ?? "";
+  const base = formatter(code, undefined).resolvedOptions().maximumFractionDigits ?? 2;
+  const places = fraction.length > base ? Math.min(fraction.length, 6) : undefined;
+  // Older engines take the string as a Number: exact for any amount below 2^53 minor units.
+  return formatter(code, places).format(amount as unknown as number);
+}
+
+/** "18.50" → "18.5%"; "10" → "10%"; "—" when absent. */
+export function formatPct(pct: string | undefined): string {
+  if (pct === undefined) return MISSING;
+  if (!DECIMAL.test(pct)) return `${pct}%`;
+  const trimmed = pct.includes(".") ? pct.replace(/0+$/, "").replace(/\.$/, "") : pct;
+  return `${trimmed}%`;
 }

@@ -16,6 +16,7 @@ import { pendingLabel } from "./pending";
 import { canWriteTerms, isInternal, type Access } from "./permissions";
 import { PresenceList } from "./presence";
 import { PricingTable } from "./pricing-table";
+import { ProductCatalog } from "./products";
 import { ResetBudget, refusalMessage, type CloseAction } from "./refusal";
 import { RoomAccessPanel } from "./room-access";
 import { stateAttr, SyncSession, type ConnState } from "./session";
@@ -125,6 +126,7 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
   const internal = isInternal(room.role);
   const budget = new ResetBudget();
   const notice = new Notice();
+  const products = new ProductCatalog();
   let destroyed = false;
 
   // Header
@@ -163,19 +165,29 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
   const notesPanel = internal
     ? panel("notes", "Internal notes", h("p", { class: "hint internal-hint" }, icon("lock", 14), "Only your company sees this. Customers never do."), h("div", { class: "internal-host" }, h("p", { class: "muted" }, "Loading notes…")))
     : null;
+  // The rep panel: in the right column above Deal on desktop, in the Internal tab on phones. Its
+  // code is in the internal chunk; this is only the place it goes.
+  const repPanel = internal
+    ? h(
+        "section",
+        { class: "panel panel-rep", id: "panel-rep", "aria-labelledby": "heading-rep", tabindex: -1 },
+        h("div", { class: "panel-head" }, h("h2", { class: "panel-title", id: "heading-rep" }, "Deal economics"), h("span", { class: "internal-tag" }, icon("lock", 14), "Internal")),
+        h("div", { class: "rep-host" }, h("p", { class: "muted" }, "Loading…")),
+      )
+    : null;
 
   const tabs = new Tabs([
     { id: "terms", label: "Terms", panel: termsPanel },
     { id: "pricing", label: "Pricing", panel: pricingPanel },
     { id: "deal", label: "Deal", panel: dealPanel },
-    ...(notesPanel ? [{ id: "notes", label: "Notes", panel: notesPanel }] : []),
+    ...(notesPanel ? [{ id: "notes", label: "Internal", panel: notesPanel, also: repPanel ? [repPanel] : [] }] : []),
   ]);
 
   const layout = h(
     "main",
     { class: `room-layout${internal ? " has-notes" : ""}` },
     h("div", { class: "col col-main" }, termsPanel, notesPanel),
-    h("div", { class: "col col-side" }, pricingPanel, dealPanel),
+    h("div", { class: "col col-side" }, pricingPanel, repPanel, dealPanel),
   );
   mount(root, header, tabs.el, h("div", { class: "room-notice-wrap" }, notice.el), layout);
 
@@ -214,7 +226,7 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     termsHost.replaceChildren();
     editor = createCollabEditor({ element: termsHost, fragment, provider: session.provider, user, editable: canWriteTerms(room.role), label: "Contract terms" });
     termsTools.replaceChildren(canWriteTerms(room.role) ? toolbar(editor, "Format the terms") : "");
-    pricing = new PricingTable(parts, { access: access(), notify: (m) => notice.show(m) });
+    pricing = new PricingTable(parts, { access: access(), notify: (m) => notice.show(m), products });
     pricingHost.replaceChildren(pricing.el);
     deal = new DealFields(dealMap, { access: access() });
     dealHost.replaceChildren(deal.el);
@@ -287,11 +299,16 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     import("./internal")
       .then(({ mountInternal }) => {
         if (destroyed) return;
-        internalPane = mountInternal(notesPanel.querySelector(".internal-host") as HTMLElement, { roomId: room.id, user, me });
+        internalPane = mountInternal(
+          { notes: notesPanel.querySelector(".internal-host") as HTMLElement, rep: repPanel?.querySelector<HTMLElement>(".rep-host") },
+          { roomId: room.id, user, me, role: room.role },
+        );
       })
       .catch(() => {
         const host = notesPanel.querySelector(".internal-host");
         if (host) mount(host, h("p", { class: "field-error" }, "The internal notes could not be loaded. Reload the page to try again."));
+        const rep = repPanel?.querySelector(".rep-host");
+        if (rep) mount(rep, h("p", { class: "field-error" }, "The deal economics could not be loaded. Reload the page to try again."));
       });
   }
 

@@ -3,7 +3,9 @@ import * as Y from "yjs";
 import type { RoomRole } from "../lib/api";
 import { addLine, moveLine, readLines, setLineField, setLocked, type Lines } from "./lines";
 import type { Access } from "./permissions";
-import { PricingTable } from "./pricing-table";
+import { PricingTable, type PricingOptions } from "./pricing-table";
+import { ProductCatalog } from "./products";
+import { LINES, publicQuote } from "./quote.fixture";
 
 const REMOTE = Symbol("remote");
 
@@ -15,14 +17,14 @@ function seed(doc: Y.Doc): void {
   setLocked(lines, "l2", true);
 }
 
-function mountTable(role: RoomRole, customer_may_edit_pricing = false, delayMs = 300) {
+function mountTable(role: RoomRole, customer_may_edit_pricing = false, delayMs = 300, more: Partial<PricingOptions> = {}) {
   const doc = new Y.Doc();
   seed(doc);
   const access: Access = { role, customer_may_edit_pricing, customer_deal_fields: [] };
   const notices: string[] = [];
   const table = new PricingTable(
     { lines: doc.getArray("lines") as Lines, computed: doc.getMap("computed"), deal: doc.getMap("deal") },
-    { access, notify: (m) => notices.push(m), delayMs },
+    { access, notify: (m) => notices.push(m), delayMs, ...more },
   );
   document.body.replaceChildren(table.el);
   const lines = doc.getArray("lines") as Lines;
@@ -167,20 +169,6 @@ describe("pricing table ↔ Y.Array binding (rep)", () => {
     qty.dispatchEvent(new Event("blur"));
     expect(t.lines.get(0).get("qty")).toBe(26);
   });
-
-  it("shows server-computed prices where they belong", () => {
-    const t = mountTable("rep");
-    const computed = t.doc.getMap("computed");
-    t.doc.transact(() => {
-      computed.set("currency", "USD");
-      computed.set("lines", { l1: { net: "90.00", extended: "22500.00" } });
-      computed.set("total", "22500.00");
-    }, REMOTE);
-    expect(t.row("l1").querySelector("[data-testid=line-net]")!.textContent).toContain("90.00");
-    expect(t.row("l1").querySelector("[data-testid=line-extended]")!.textContent).toContain("22,500.00");
-    expect(t.row("l2").querySelector("[data-testid=line-net]")!.textContent).toBe("—");
-    expect(t.$<HTMLElement>("[data-testid=pricing-total]").textContent).toContain("22,500.00");
-  });
 });
 
 describe("pricing table for a customer", () => {
@@ -235,5 +223,196 @@ describe("pricing table for read-only roles", () => {
     for (const f of ["sku", "qty", "discount", "note"]) expect(t.input("l1", f).readOnly).toBe(true);
     expect(document.querySelector("[data-testid=line-lock]")).toBeNull();
     expect(document.querySelector("[data-testid=add-line]")).toBeNull();
+  });
+});
+
+describe("pricing table ↔ computed.quote", () => {
+  /** The fixture's lines, and a server doc that prices them (synced both ways, like the server). */
+  function mountPriced(role: RoomRole = "rep") {
+    const doc = new Y.Doc();
+    const lines = doc.getArray("lines") as Lines;
+    for (const l of LINES) addLine(lines, { sku: l.sku, qty: l.qty, discountPct: l.discountPct }, l.id);
+    const access: Access = { role, customer_may_edit_pricing: true, customer_deal_fields: [] };
+    const table = new PricingTable({ lines, computed: doc.getMap("computed"), deal: doc.getMap("deal") }, { access, notify: () => undefined, delayMs: 10_000 });
+    document.body.replaceChildren(table.el);
+    const server = new Y.Doc();
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(doc));
+    /** The server writes `computed.quote` (or removes it) and the change arrives over the wire. */
+    const price = (quote: Record<string, unknown> | undefined) => {
+      const before = Y.encodeStateVector(doc);
+      server.transact(() => {
+        if (quote === undefined) server.getMap("computed").delete("quote");
+        else server.getMap("computed").set("quote", quote);
+      }, "server");
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(server, before), REMOTE);
+    };
+    const row = (id: string) => document.querySelector(`[data-testid=line-row][data-line-id="${id}"]`) as HTMLElement;
+    const text = (el: ParentNode, hook: string) => el.querySelector(`[data-testid=${hook}]`)!.textContent;
+    const all = (el: ParentNode, hook: string) => Array.from(el.querySelectorAll(`[data-testid=${hook}]`), (e) => e.textContent);
+    const visible = (el: ParentNode, hook: string) => !el.querySelector(`[data-testid=${hook}]`)!.hasAttribute("hidden");
+    return { doc, lines, table, price, row, text, all, visible };
+  }
+
+  it("shows dashes while there is no quote", () => {
+    const t = mountPriced();
+    for (const l of LINES) {
+      expect(t.text(t.row(l.id), "line-net")).toBe("—");
+      expect(t.text(t.row(l.id), "line-total")).toBe("—");
+      expect(t.all(t.row(l.id), "line-violation")).toEqual([]);
+    }
+    expect(t.text(document, "quote-total")).toBe("—");
+    expect(t.text(document, "quote-first-year")).toBe("—");
+    expect(t.text(document, "quote-discount")).toBe("—");
+    expect(t.all(document, "quote-violation")).toEqual([]);
+  });
+
+  it("fills names, prices, totals and violations when the server's quote arrives, and follows its changes", () => {
+    const t = mountPriced();
+    t.price(publicQuote());
+    const l1 = t.row("l1");
+    expect(t.text(l1, "line-name")).toBe("Platform Enterprise");
+    expect(t.text(l1, "line-net")).toContain("43.50");
+    expect(t.text(l1, "line-total")).toContain("391,500.00");
+    expect(t.text(l1, "line-first-year")).toContain("130,500.00");
+    expect(t.visible(l1, "line-first-year")).toBe(true);
+    expect(t.visible(t.row("l3"), "line-first-year")).toBe(false); // one-time
+    expect(t.all(t.row("l3"), "line-violation")).toEqual(["Onboarding package allows at most 1 package per line; this line has 40."]);
+    expect(t.text(document, "quote-total")).toContain("760,200.00");
+    expect(t.text(document, "quote-first-year")).toContain("443,400.00");
+    expect(t.text(document, "quote-discount")).toContain("322,800.00");
+    expect(t.text(document, "quote-discount")).toContain("29.81%");
+    expect(t.all(document, "quote-violation")).toEqual(["Billing must be monthly, quarterly, annual, upfront, not 'weekly'."]);
+
+    // The next pricing: the violation on l3 is gone, l2 got one, the total moved.
+    const next = publicQuote();
+    next.totals.net_total = "700000.00";
+    next.violations = [{ line_id: "l2", rule: "requires", message: "Premium support requires a platform on the same quote" }];
+    t.price(next);
+    expect(t.row("l1")).toBe(l1); // updated in place
+    expect(t.all(t.row("l3"), "line-violation")).toEqual([]);
+    expect(t.row("l3").querySelector(".line-violations")!.hasAttribute("hidden")).toBe(true);
+    expect(t.all(t.row("l2"), "line-violation")).toEqual(["Premium support requires a platform on the same quote"]);
+    expect(t.row("l2").getAttribute("aria-label")).toContain("1 problem");
+    expect(t.text(document, "quote-total")).toContain("700,000.00");
+    expect(t.all(document, "quote-violation")).toEqual([]);
+
+    // Pricing withdrawn (e.g. the price book went away): back to dashes.
+    t.price(undefined);
+    expect(t.text(l1, "line-net")).toBe("—");
+    expect(t.text(document, "quote-total")).toBe("—");
+    expect(t.all(document, "line-violation")).toEqual([]);
+  });
+
+  it("marks a row whose SKU is not priced", () => {
+    const t = mountPriced();
+    t.price(publicQuote());
+    const l5 = t.row("l5");
+    expect(l5.classList.contains("is-unpriced")).toBe(true);
+    expect(t.visible(l5, "line-unpriced")).toBe(true);
+    expect(t.text(l5, "line-net")).toBe("—");
+    expect(t.all(l5, "line-violation")).toEqual(["NOPE-X is not in the price book (version 3)."]);
+    expect(t.row("l1").classList.contains("is-unpriced")).toBe(false);
+    expect(t.visible(t.row("l1"), "line-unpriced")).toBe(false);
+  });
+
+  it("dims the figures of a line changed since it was priced, until the new quote arrives", () => {
+    const t = mountPriced();
+    t.price(publicQuote());
+    setLineField(t.lines, "l1", "qty", 300);
+    expect(t.row("l1").classList.contains("is-stale")).toBe(true);
+    expect(document.querySelector("[data-testid=quote-totals]")!.classList.contains("is-stale")).toBe(true);
+    const next = publicQuote();
+    next.lines[0].qty = "300";
+    t.price(next);
+    expect(t.row("l1").classList.contains("is-stale")).toBe(false);
+    expect(document.querySelector("[data-testid=quote-totals]")!.classList.contains("is-stale")).toBe(false);
+  });
+
+  it("keeps the focus and what is being typed while the quote changes", () => {
+    const t = mountPriced();
+    const qty = t.row("l2").querySelector("[data-testid=line-qty]") as HTMLInputElement;
+    type(qty, "12");
+    t.price(publicQuote());
+    expect(document.activeElement).toBe(qty);
+    expect(qty.value).toBe("12");
+  });
+
+  it("shows the same figures to a customer", () => {
+    const t = mountPriced("customer");
+    t.price(publicQuote());
+    expect(t.text(t.row("l1"), "line-total")).toContain("391,500.00");
+    expect(t.text(document, "quote-total")).toContain("760,200.00");
+  });
+});
+
+describe("SKU suggestions and product facts", () => {
+  const PRODUCTS = [
+    { sku: "PLAT-ENT", name: "Platform Enterprise", unit: "user", billing_period: "monthly", description: "" },
+    { sku: "ADD-SSO", name: "SSO & SCIM add-on", unit: "user", billing_period: "monthly", description: "" },
+  ];
+
+  it("offers the price book's products as 'SKU — name' to the rep, and names the typed SKU", async () => {
+    const products = new ProductCatalog(async () => ({ products: PRODUCTS }));
+    const t = mountTable("rep", false, 300, { products });
+    await products.load();
+    const list = document.getElementById(t.$("[data-testid=new-line-sku]").getAttribute("list")!) as HTMLDataListElement;
+    expect(list).not.toBeNull();
+    expect(Array.from(list.options, (o) => [o.value, o.textContent])).toEqual([
+      ["PLAT-ENT", "PLAT-ENT — Platform Enterprise"],
+      ["ADD-SSO", "ADD-SSO — SSO & SCIM add-on"],
+    ]);
+    expect(t.input("l1", "sku").getAttribute("list")).toBe(list.id);
+    const sku = t.$("[data-testid=new-line-sku]");
+    sku.value = "add-sso";
+    sku.dispatchEvent(new Event("input"));
+    expect(t.$<HTMLElement>("[data-testid=new-line-product]").textContent).toBe("SSO & SCIM add-on · per user per month");
+    t.$<HTMLButtonElement>("[data-testid=add-line]").click();
+    expect(readLines(t.lines)[3].sku).toBe("ADD-SSO"); // the price book's spelling
+    sku.value = "ADD-S"; // still being typed
+    sku.dispatchEvent(new Event("input"));
+    expect(t.$<HTMLElement>("[data-testid=new-line-product]").textContent).toBe("");
+    sku.value = "NOPE";
+    sku.dispatchEvent(new Event("input"));
+    expect(t.$<HTMLElement>("[data-testid=new-line-product]").textContent).toContain("Not in the price book");
+  });
+
+  it("does not fetch the product list for a customer", () => {
+    let fetched = 0;
+    const products = new ProductCatalog(async () => {
+      fetched++;
+      return { products: PRODUCTS };
+    });
+    mountTable("customer", true, 300, { products });
+    expect(fetched).toBe(0);
+    expect(document.querySelector("datalist")).toBeNull();
+  });
+
+  it("opens the facts of the row's product from its button, and gives the focus back on Escape", async () => {
+    vi.useRealTimers();
+    const asked: string[] = [];
+    const t = mountTable("customer", true, 300, {
+      loadFacts: async (sku) => {
+        asked.push(sku);
+        return { sku, name: "Platform Enterprise", unit: "user", billing_period: "monthly", description: "Everything.", facts: { collateral: [], often_bought_with: [] } };
+      },
+    });
+    const button = t.row("l1").querySelector("[data-testid=line-facts]") as HTMLButtonElement;
+    expect(button.getAttribute("aria-haspopup")).toBe("dialog");
+    button.focus();
+    button.click();
+    await vi.waitFor(() => expect(document.querySelector("[data-testid=product-description]")).not.toBeNull());
+    expect(asked).toEqual(["PLAT-ENT"]);
+    const dialog = document.querySelector("[data-testid=product-facts]") as HTMLDialogElement;
+    expect(dialog.open).toBe(true);
+    expect(dialog.contains(document.activeElement)).toBe(true);
+    dialog.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+    expect(document.querySelector("[data-testid=product-facts]")).toBeNull();
+    expect(document.activeElement).toBe(button);
+  });
+
+  it("has no facts button to press on a line without a SKU", () => {
+    const t = mountTable("rep");
+    setLineField(t.lines, "l1", "sku", "");
+    expect((t.row("l1").querySelector("[data-testid=line-facts]") as HTMLButtonElement).disabled).toBe(true);
   });
 });

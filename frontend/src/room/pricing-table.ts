@@ -1,16 +1,24 @@
 /**
- * The pricing table, bound to the shared doc's `lines` (and showing `computed` prices).
+ * The pricing table, bound to the shared doc's `lines` and showing the server's quote
+ * (`computed.quote`: net prices, line totals, totals and violations).
  *
  * Rows are keyed by line id and kept across renders: a remote change updates the row it touches
  * and moves rows with as few DOM moves as possible, so that someone typing in another row keeps
  * their focus, caret and unsent text.
  */
 import type * as Y from "yjs";
+import { api, type ProductDetail } from "../lib/api";
 import { h, icon, uid } from "../lib/dom";
-import { computedCurrency, computedLine, computedTotal, formatMoney } from "./computed";
-import { CLEAR, FieldBinding, parseNumber } from "./inputs";
-import { addLine, getLine, moveLine, readLine, removeLine, setLineField, setLocked, type LineData, type Lines } from "./lines";
-import { canEditLineField, canManageLines, lineRights, pricingReadOnlyReason, type Access, type LineField } from "./permissions";
+import { readQuote } from "./computed";
+import { parseNumber } from "./inputs";
+import { LineRow, MAX_QTY, type RowHost } from "./line-row";
+import { addLine, readLine, type LineData, type Lines } from "./lines";
+import { canManageLines, pricingReadOnlyReason, type Access } from "./permissions";
+import { priceUnit, type ProductCatalog } from "./products";
+import { QuoteTotals } from "./quote-totals";
+import { lineView, quoteCurrency, totalsView } from "./quote-view";
+
+export { MAX_QTY };
 
 export interface PricingParts {
   lines: Lines;
@@ -23,15 +31,18 @@ export interface PricingOptions {
   notify(message: string): void;
   /** Commit delay for typed values (tests shorten it). */
   delayMs?: number;
+  /** The price book's products: SKU suggestions for the rep, names in the product facts. */
+  products?: ProductCatalog;
+  /** Fetches one product's facts (tests replace it). */
+  loadFacts?: (sku: string) => Promise<ProductDetail>;
 }
 
-export const MAX_QTY = 1_000_000_000;
-
-export class PricingTable {
+export class PricingTable implements RowHost {
   readonly el: HTMLElement;
   readonly list: HTMLOListElement;
+  readonly suggestions?: string;
   private readonly rows = new Map<string, LineRow>();
-  private readonly total: HTMLElement;
+  private readonly totals = new QuoteTotals();
   private readonly empty: HTMLElement;
   private readonly observer = () => this.render();
   private readonly computedObserver = () => this.renderComputed();
@@ -41,17 +52,22 @@ export class PricingTable {
     private readonly opts: PricingOptions,
   ) {
     const reason = pricingReadOnlyReason(opts.access);
+    const manage = canManageLines(opts.access);
+    if (manage && opts.products) {
+      this.suggestions = opts.products.datalist.id;
+      void opts.products.load();
+    }
     this.list = h("ol", { class: "lines", "data-testid": "pricing-table", "aria-label": "Line items" });
-    this.empty = h("p", { class: "empty" }, canManageLines(opts.access) ? "No line items yet. Add the first product below." : "No line items yet.");
-    this.total = h("strong", { class: "total-value", "data-testid": "pricing-total" });
+    this.empty = h("p", { class: "empty" }, manage ? "No line items yet. Add the first product below." : "No line items yet.");
     this.el = h(
       "div",
       { class: "pricing" },
       reason ? h("p", { class: "readonly-banner" }, icon("eye", 16), reason) : null,
       this.list,
       this.empty,
-      canManageLines(opts.access) ? this.addForm() : null,
-      h("div", { class: "total-row" }, h("span", { class: "total-label" }, "Total"), this.total),
+      manage ? this.addForm() : null,
+      this.totals.el,
+      manage ? (opts.products?.datalist ?? null) : null,
     );
     parts.lines.observeDeep(this.observer);
     parts.computed.observeDeep(this.computedObserver);
@@ -67,9 +83,27 @@ export class PricingTable {
     this.rows.clear();
   }
 
-  currency(): string | undefined {
-    const fromDeal = this.parts.deal.get("currency");
-    return computedCurrency(this.parts.computed) ?? (typeof fromDeal === "string" ? fromDeal : undefined);
+  get access(): Access {
+    return this.opts.access;
+  }
+
+  get delayMs(): number | undefined {
+    return this.opts.delayMs;
+  }
+
+  notify(message: string): void {
+    this.opts.notify(message);
+  }
+
+  /** Opens the product's facts; the dialog is its own chunk, fetched with the facts on first use. */
+  openFacts(sku: string, opener: HTMLElement): void {
+    const facts = (this.opts.loadFacts ?? api.product)(sku);
+    facts.catch(() => undefined); // shown in the dialog
+    const products = this.opts.products;
+    void products?.load();
+    import("./product-facts")
+      .then(({ openProductFacts }) => openProductFacts({ sku, facts, opener, nameOf: (s) => products?.find(s)?.name }))
+      .catch(() => this.opts.notify("The product facts could not be opened. Check your connection and try again."));
   }
 
   row(id: string): LineRow | undefined {
@@ -89,7 +123,7 @@ export class PricingTable {
       seen.add(key);
       let row = this.rows.get(key);
       if (!row) {
-        row = new LineRow(this, data.id, this.opts);
+        row = new LineRow(this, data.id);
         this.rows.set(key, row);
       }
       row.update(data, index, items.length);
@@ -113,9 +147,16 @@ export class PricingTable {
   }
 
   renderComputed(): void {
-    const currency = this.currency();
-    for (const row of this.rows.values()) row.renderComputed(computedLine(this.parts.computed, row.id), currency);
-    this.total.textContent = formatMoney(computedTotal(this.parts.computed), currency);
+    const quote = readQuote(this.parts.computed);
+    const currency = quoteCurrency(quote, this.parts.deal.get("currency"));
+    const rows: LineData[] = [];
+    for (const row of this.rows.values()) {
+      const data = row.values;
+      if (!data) continue;
+      rows.push(data);
+      row.renderComputed(lineView(quote, data, currency));
+    }
+    this.totals.render(totalsView(quote, rows, currency));
   }
 
   /** Operations of the rep's buttons, guarded by the same rights the server checks. */
@@ -126,19 +167,32 @@ export class PricingTable {
   private addForm(): HTMLElement {
     const skuId = uid("sku");
     const qtyId = uid("qty");
-    const sku = h("input", { id: skuId, class: "input", name: "sku", autocomplete: "off", placeholder: "e.g. PLAT-ENT", "data-testid": "new-line-sku", required: true });
+    const productId = uid("product");
+    const sku = h("input", { id: skuId, class: "input", name: "sku", autocomplete: "off", placeholder: "e.g. PLAT-ENT", "data-testid": "new-line-sku", required: true, list: this.suggestions, "aria-describedby": productId });
     const qty = h("input", { id: qtyId, class: "input input-num", name: "qty", type: "number", inputmode: "decimal", min: 0, step: "any", "data-testid": "new-line-qty" });
     qty.value = "1";
+    const product = h("p", { class: "hint add-line-product", id: productId, "data-testid": "new-line-product", "aria-live": "polite" });
     const error = h("p", { class: "field-error", role: "alert", hidden: true });
     const add = h("button", { type: "submit", class: "btn btn-secondary", "data-testid": "add-line" }, icon("plus", 16), "Add line");
     const form = h(
       "form",
       { class: "add-line", novalidate: true, "aria-label": "Add a line item" },
-      h("div", { class: "field" }, h("label", { for: skuId, class: "label" }, "SKU"), sku),
+      h("div", { class: "field field-new-sku" }, h("label", { for: skuId, class: "label" }, "SKU"), sku),
       h("div", { class: "field field-qty" }, h("label", { for: qtyId, class: "label" }, "Qty"), qty),
       h("div", { class: "add-line-action" }, add),
+      product,
       error,
     );
+    // What the typed SKU is, from the price book (when the list could be fetched).
+    const describe = () => {
+      const catalog = this.opts.products;
+      const code = sku.value.trim();
+      const found = code ? catalog?.find(code) : undefined;
+      const unknown = !found && !!code && !!catalog?.size && !catalog.startsASku(code);
+      product.textContent = found ? `${found.name} · ${priceUnit(found.unit, found.billing_period)}` : unknown ? "Not in the price book: the line will not be priced." : "";
+      product.classList.toggle("is-warning", unknown);
+    };
+    sku.addEventListener("input", describe);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       const code = sku.value.trim();
@@ -151,178 +205,13 @@ export class PricingTable {
       }
       error.hidden = true;
       if (!canManageLines(this.opts.access)) return;
-      addLine(this.parts.lines, { sku: code, qty: amount });
+      addLine(this.parts.lines, { sku: this.opts.products?.find(code)?.sku ?? code, qty: amount });
       sku.value = "";
       qty.value = "1";
+      describe();
       sku.focus();
     });
     return form;
-  }
-}
-
-class LineRow {
-  readonly el: HTMLLIElement;
-  private data: LineData | null = null;
-  private readonly bindings: Record<LineField, FieldBinding<string | number>>;
-  private readonly inputs: Record<LineField, HTMLInputElement>;
-  private readonly lock: HTMLButtonElement | null;
-  private readonly lockBadge: HTMLElement;
-  private readonly up: HTMLButtonElement | null;
-  private readonly down: HTMLButtonElement | null;
-  private readonly net: HTMLElement;
-  private readonly extended: HTMLElement;
-  private readonly position: HTMLElement;
-
-  constructor(
-    private readonly table: PricingTable,
-    readonly id: string,
-    private readonly opts: PricingOptions,
-  ) {
-    const ids = { sku: uid("sku"), qty: uid("qty"), discountPct: uid("disc"), note: uid("note") };
-    const input = (field: LineField, attrs: Record<string, string | number>) =>
-      h("input", { id: ids[field], class: "input", name: field, autocomplete: "off", ...attrs });
-    this.inputs = {
-      sku: input("sku", { "data-testid": "line-sku", class: "input input-sku" }),
-      qty: input("qty", { "data-testid": "line-qty", type: "number", inputmode: "decimal", min: 0, step: "any", class: "input input-num" }),
-      discountPct: input("discountPct", { "data-testid": "line-discount", type: "number", inputmode: "decimal", min: 0, max: 100, step: "any", class: "input input-num" }),
-      note: input("note", { "data-testid": "line-note", placeholder: "Add a note" }),
-    };
-    const manage = canManageLines(opts.access);
-    this.position = h("span", { class: "line-pos", "aria-hidden": "true" });
-    this.lockBadge = h("span", { class: "lock-badge", hidden: true }, icon("lock", 14), "Locked");
-    this.lock = manage
-      ? h("button", { type: "button", class: "icon-btn lock-btn", "data-testid": "line-lock", "aria-pressed": "false", "aria-label": "Lock line" })
-      : null;
-    this.up = manage ? h("button", { type: "button", class: "icon-btn", "data-testid": "line-up", "aria-label": "Move line up" }, icon("up")) : null;
-    this.down = manage ? h("button", { type: "button", class: "icon-btn", "data-testid": "line-down", "aria-label": "Move line down" }, icon("down")) : null;
-    const remove = manage ? h("button", { type: "button", class: "icon-btn icon-btn-danger", "data-testid": "line-remove", "aria-label": "Remove line" }, icon("trash")) : null;
-    this.net = h("output", { class: "money", "data-testid": "line-net", "aria-labelledby": ids.sku + "-net" });
-    this.extended = h("output", { class: "money money-strong", "data-testid": "line-extended" });
-    const label = (field: LineField, text: string) => h("label", { for: ids[field], class: "label" }, text);
-
-    this.el = h(
-      "li",
-      { class: "line", "data-testid": "line-row", "data-line-id": id },
-      h(
-        "div",
-        { class: "line-head" },
-        this.position,
-        h("div", { class: "field field-sku" }, h("label", { for: ids.sku, class: "visually-hidden" }, "SKU"), this.inputs.sku),
-        this.lockBadge,
-        this.lock,
-      ),
-      h(
-        "div",
-        { class: "line-grid" },
-        h("div", { class: "field" }, label("qty", "Qty"), this.inputs.qty),
-        h("div", { class: "field" }, label("discountPct", "Discount %"), this.inputs.discountPct),
-        h("div", { class: "field field-out" }, h("span", { class: "label", id: ids.sku + "-net" }, "Net price"), this.net),
-        h("div", { class: "field field-out" }, h("span", { class: "label" }, "Line total"), this.extended),
-      ),
-      h(
-        "div",
-        { class: "line-foot" },
-        h("div", { class: "field field-note" }, label("note", "Note"), this.inputs.note),
-        manage ? h("div", { class: "line-actions" }, this.up, this.down, remove) : null,
-      ),
-    );
-
-    const spec = (field: LineField, parse: (raw: string) => string | number | undefined) => ({
-      parse,
-      format: (v: string | number | undefined) => (v === undefined ? "" : String(v)),
-      read: () => {
-        const d = this.current();
-        return d ? d[field] : undefined;
-      },
-      write: (v: string | number | typeof CLEAR) => {
-        if (v !== CLEAR) setLineField(this.table.lines, this.id, field, v);
-      },
-      mayWrite: () => this.mayWrite(field),
-    });
-    const delay = opts.delayMs;
-    this.bindings = {
-      sku: new FieldBinding(this.inputs.sku, spec("sku", (raw) => raw.trim() || undefined), delay),
-      qty: new FieldBinding(this.inputs.qty, spec("qty", (raw) => parseNumber(raw, { min: 0, max: MAX_QTY })), delay),
-      discountPct: new FieldBinding(this.inputs.discountPct, spec("discountPct", (raw) => parseNumber(raw, { min: 0, max: 100 })), delay),
-      note: new FieldBinding(this.inputs.note, spec("note", (raw) => raw), delay),
-    };
-
-    this.lock?.addEventListener("click", () => {
-      const d = this.current();
-      if (d && canManageLines(this.opts.access)) setLocked(this.table.lines, this.id, !d.locked);
-    });
-    this.up?.addEventListener("click", () => this.move(-1));
-    this.down?.addEventListener("click", () => this.move(1));
-    remove?.addEventListener("click", () => {
-      if (!canManageLines(this.opts.access)) return;
-      const d = this.current();
-      const next = (this.el.nextElementSibling ?? this.el.previousElementSibling) as HTMLElement | null;
-      if (removeLine(this.table.lines, this.id)) {
-        this.opts.notify(`Removed line ${d?.sku || ""}`.trim() + ".");
-        (next?.querySelector<HTMLElement>("[data-testid=line-remove]") ?? null)?.focus();
-      }
-    });
-  }
-
-  private current(): LineData | undefined {
-    const map = getLine(this.table.lines, this.id);
-    return map ? readLine(map) : undefined;
-  }
-
-  private mayWrite(field: LineField): boolean {
-    const d = this.current();
-    if (!d) return false;
-    if (canEditLineField(this.opts.access, d.locked, field)) return true;
-    this.opts.notify(d.locked ? `Line ${d.sku} was locked by your account team; your change was not saved.` : "You may not change this field.");
-    this.bindings[field].refresh();
-    return false;
-  }
-
-  private move(delta: -1 | 1): void {
-    if (!canManageLines(this.opts.access)) return;
-    if (moveLine(this.table.lines, this.id, delta)) {
-      // Keep the keyboard where it was; at the top or bottom the other arrow is the one left.
-      const preferred = delta < 0 ? this.up : this.down;
-      const other = delta < 0 ? this.down : this.up;
-      (preferred && !preferred.disabled ? preferred : other)?.focus();
-    }
-  }
-
-  update(data: LineData, index: number, count: number): void {
-    const was = this.data;
-    this.data = data;
-    const rights = lineRights(this.opts.access, data.locked);
-    for (const field of ["sku", "qty", "discountPct", "note"] as const) {
-      const binding = this.bindings[field];
-      if (binding.hasUnsavedChange() && !rights[field] && was && !was.locked && data.locked) {
-        this.opts.notify(`Line ${data.sku} was just locked by your account team.`);
-      }
-      binding.setWritable(rights[field]);
-      binding.refresh();
-    }
-    this.inputs.note.placeholder = rights.note ? "Add a note" : "";
-    // An empty note nobody here may write is noise: hide it (it shows once someone writes one).
-    this.el.classList.toggle("no-note", !rights.note && !data.note);
-    this.el.classList.toggle("is-locked", data.locked);
-    this.el.setAttribute("aria-label", `Line ${index + 1}: ${data.sku || "no SKU"}${data.locked ? ", locked" : ""}`);
-    this.position.textContent = String(index + 1);
-    this.lockBadge.hidden = !data.locked || this.lock !== null;
-    if (this.lock) {
-      this.lock.setAttribute("aria-pressed", String(data.locked));
-      this.lock.title = data.locked ? "Locked for the customer. Click to unlock" : "Lock this line for the customer";
-      this.lock.replaceChildren(icon(data.locked ? "lock" : "unlock", 16), h("span", { class: "lock-text" }, data.locked ? "Locked" : "Lock"));
-    }
-    if (this.up) this.up.disabled = index === 0;
-    if (this.down) this.down.disabled = index === count - 1;
-  }
-
-  renderComputed(values: { net?: string; extended?: string }, currency: string | undefined): void {
-    this.net.textContent = formatMoney(values.net, currency);
-    this.extended.textContent = formatMoney(values.extended, currency);
-  }
-
-  destroy(): void {
-    for (const binding of Object.values(this.bindings)) binding.destroy();
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Section tabs of the room on narrow screens (Terms, Pricing, Deal, Notes). On wide screens the
+ * Section tabs of the room on narrow screens (Terms, Pricing, Deal, Internal). On wide screens the
  * stylesheet shows every panel side by side and hides the tab bar. Arrow keys move between tabs
  * (WAI-ARIA tabs pattern, automatic activation). The chosen tab is kept in the URL's hash.
  */
@@ -9,6 +9,8 @@ export interface TabItem {
   id: string;
   label: string;
   panel: HTMLElement;
+  /** More panels shown with this tab (the Internal tab shows the rep panel and the notes). */
+  also?: HTMLElement[];
 }
 
 export class Tabs {
@@ -24,7 +26,7 @@ export class Tabs {
         id: `tab-${item.id}`,
         class: "tab",
         "data-testid": `tab-${item.id}`,
-        "aria-controls": item.panel.id,
+        "aria-controls": [item.panel, ...(item.also ?? [])].map((p) => p.id).join(" "),
       }, item.label);
       b.addEventListener("click", () => this.select(item.id, true));
       return b;
@@ -52,7 +54,7 @@ export class Tabs {
       const on = item.id === id;
       this.buttons[i].setAttribute("aria-selected", String(on));
       this.buttons[i].tabIndex = on ? 0 : -1;
-      item.panel.classList.toggle("is-active", on);
+      for (const panel of [item.panel, ...(item.also ?? [])]) panel.classList.toggle("is-active", on);
     });
     if (remember) history.replaceState(history.state, "", `${location.pathname}${location.search}#${id}`);
   }

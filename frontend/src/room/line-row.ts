@@ -1,0 +1,250 @@
+/**
+ * One row of the pricing table: the line's controls bound to its Y.Map, and what the server's quote
+ * says about it (product name, net unit price, line total, violations).
+ */
+import { h, icon, uid } from "../lib/dom";
+import { CLEAR, FieldBinding, parseNumber } from "./inputs";
+import { getLine, moveLine, readLine, removeLine, setLineField, setLocked, type LineData, type Lines } from "./lines";
+import { canEditLineField, canManageLines, lineRights, type Access, type LineField } from "./permissions";
+import type { LineView } from "./quote-view";
+
+export const MAX_QTY = 1_000_000_000;
+
+export interface RowHost {
+  readonly lines: Lines;
+  readonly access: Access;
+  notify(message: string): void;
+  /** The id of the SKU suggestions list, for the rep's SKU inputs. */
+  readonly suggestions?: string;
+  openFacts(sku: string, opener: HTMLElement): void;
+  delayMs?: number;
+}
+
+export class LineRow {
+  readonly el: HTMLLIElement;
+  private data: LineData | null = null;
+  private readonly bindings: Record<LineField, FieldBinding<string | number>>;
+  private readonly inputs: Record<LineField, HTMLInputElement>;
+  private readonly lock: HTMLButtonElement | null;
+  private readonly lockBadge: HTMLElement;
+  private readonly up: HTMLButtonElement | null;
+  private readonly down: HTMLButtonElement | null;
+  private readonly facts: HTMLButtonElement;
+  private readonly name: HTMLElement;
+  private readonly product: HTMLElement;
+  private readonly unpriced: HTMLElement;
+  private readonly net: HTMLElement;
+  private readonly per: HTMLElement;
+  private readonly total: HTMLElement;
+  private readonly firstYear: HTMLElement;
+  private readonly violations: HTMLUListElement;
+  private readonly position: HTMLElement;
+  private problems = 0;
+
+  constructor(
+    private readonly host: RowHost,
+    readonly id: string,
+  ) {
+    const access = host.access;
+    const ids = { sku: uid("sku"), qty: uid("qty"), discountPct: uid("disc"), note: uid("note") };
+    const input = (field: LineField, attrs: Record<string, string | number>) =>
+      h("input", { id: ids[field], class: "input", name: field, autocomplete: "off", ...attrs });
+    const manage = canManageLines(access);
+    this.inputs = {
+      sku: input("sku", { "data-testid": "line-sku", class: "input input-sku", ...(manage && host.suggestions ? { list: host.suggestions } : {}) }),
+      qty: input("qty", { "data-testid": "line-qty", type: "number", inputmode: "decimal", min: 0, step: "any", class: "input input-num" }),
+      discountPct: input("discountPct", { "data-testid": "line-discount", type: "number", inputmode: "decimal", min: 0, max: 100, step: "any", class: "input input-num" }),
+      note: input("note", { "data-testid": "line-note", placeholder: "Add a note" }),
+    };
+    this.position = h("span", { class: "line-pos", "aria-hidden": "true" });
+    this.lockBadge = h("span", { class: "lock-badge", hidden: true }, icon("lock", 14), "Locked");
+    this.lock = manage
+      ? h("button", { type: "button", class: "icon-btn lock-btn", "data-testid": "line-lock", "aria-pressed": "false", "aria-label": "Lock line" })
+      : null;
+    this.up = manage ? h("button", { type: "button", class: "icon-btn", "data-testid": "line-up", "aria-label": "Move line up" }, icon("up")) : null;
+    this.down = manage ? h("button", { type: "button", class: "icon-btn", "data-testid": "line-down", "aria-label": "Move line down" }, icon("down")) : null;
+    const remove = manage ? h("button", { type: "button", class: "icon-btn icon-btn-danger", "data-testid": "line-remove", "aria-label": "Remove line" }, icon("trash")) : null;
+    this.facts = h("button", { type: "button", class: "icon-btn facts-btn", "data-testid": "line-facts", "aria-haspopup": "dialog", title: "About this product" }, icon("info"), h("span", { class: "visually-hidden" }, "About this product"));
+    this.name = h("span", { class: "line-name", "data-testid": "line-name" });
+    this.unpriced = h("span", { class: "unpriced-badge", "data-testid": "line-unpriced", hidden: true }, icon("alert", 14), "Not priced");
+    const netLabel = uid("net");
+    const totalLabel = uid("total");
+    this.product = h("span", { class: "line-product", hidden: true }, this.unpriced, this.name);
+    this.net = h("output", { class: "money", "data-testid": "line-net", for: `${ids.qty} ${ids.discountPct}`, "aria-labelledby": netLabel });
+    this.per = h("small", { class: "money-sub" });
+    this.total = h("output", { class: "money money-strong", "data-testid": "line-total", for: `${ids.qty} ${ids.discountPct}`, "aria-labelledby": totalLabel });
+    this.firstYear = h("small", { class: "money-sub", "data-testid": "line-first-year", hidden: true });
+    this.violations = h("ul", { class: "violations line-violations", id: uid("problems"), "aria-label": "Problems with this line", hidden: true });
+    const label = (field: LineField, text: string) => h("label", { for: ids[field], class: "label" }, text);
+
+    this.el = h(
+      "li",
+      { class: "line", "data-testid": "line-row", "data-line-id": id },
+      h(
+        "div",
+        { class: "line-head" },
+        this.position,
+        h(
+          "div",
+          { class: "field field-sku" },
+          h("label", { for: ids.sku, class: "visually-hidden" }, "SKU"),
+          this.inputs.sku,
+          this.product,
+        ),
+        this.lockBadge,
+        this.facts,
+        this.lock,
+      ),
+      h(
+        "div",
+        { class: "line-grid" },
+        h("div", { class: "field" }, label("qty", "Qty"), this.inputs.qty),
+        h("div", { class: "field" }, label("discountPct", "Discount %"), this.inputs.discountPct),
+        h("div", { class: "field field-out" }, h("span", { class: "label", id: netLabel }, "Net price"), this.net, this.per),
+        h("div", { class: "field field-out" }, h("span", { class: "label", id: totalLabel }, "Line total"), this.total, this.firstYear),
+      ),
+      this.violations,
+      h(
+        "div",
+        { class: "line-foot" },
+        h("div", { class: "field field-note" }, label("note", "Note"), this.inputs.note),
+        manage ? h("div", { class: "line-actions" }, this.up, this.down, remove) : null,
+      ),
+    );
+    // The qty and discount inputs name the problems of the line to a screen reader.
+    for (const field of ["qty", "discountPct"] as const) this.inputs[field].setAttribute("aria-describedby", this.violations.id);
+
+    const spec = (field: LineField, parse: (raw: string) => string | number | undefined) => ({
+      parse,
+      format: (v: string | number | undefined) => (v === undefined ? "" : String(v)),
+      read: () => {
+        const d = this.current();
+        return d ? d[field] : undefined;
+      },
+      write: (v: string | number | typeof CLEAR) => {
+        if (v !== CLEAR) setLineField(this.host.lines, this.id, field, v);
+      },
+      mayWrite: () => this.mayWrite(field),
+    });
+    const delay = host.delayMs;
+    this.bindings = {
+      sku: new FieldBinding(this.inputs.sku, spec("sku", (raw) => raw.trim() || undefined), delay),
+      qty: new FieldBinding(this.inputs.qty, spec("qty", (raw) => parseNumber(raw, { min: 0, max: MAX_QTY })), delay),
+      discountPct: new FieldBinding(this.inputs.discountPct, spec("discountPct", (raw) => parseNumber(raw, { min: 0, max: 100 })), delay),
+      note: new FieldBinding(this.inputs.note, spec("note", (raw) => raw), delay),
+    };
+
+    this.facts.addEventListener("click", () => {
+      const sku = this.current()?.sku.trim();
+      if (sku) this.host.openFacts(sku, this.facts);
+    });
+    this.lock?.addEventListener("click", () => {
+      const d = this.current();
+      if (d && canManageLines(this.host.access)) setLocked(this.host.lines, this.id, !d.locked);
+    });
+    this.up?.addEventListener("click", () => this.move(-1));
+    this.down?.addEventListener("click", () => this.move(1));
+    remove?.addEventListener("click", () => {
+      if (!canManageLines(this.host.access)) return;
+      const d = this.current();
+      const next = (this.el.nextElementSibling ?? this.el.previousElementSibling) as HTMLElement | null;
+      if (removeLine(this.host.lines, this.id)) {
+        this.host.notify(`Removed line ${d?.sku || ""}`.trim() + ".");
+        (next?.querySelector<HTMLElement>("[data-testid=line-remove]") ?? null)?.focus();
+      }
+    });
+  }
+
+  /** The line's values as last rendered. */
+  get values(): LineData | null {
+    return this.data;
+  }
+
+  private current(): LineData | undefined {
+    const map = getLine(this.host.lines, this.id);
+    return map ? readLine(map) : undefined;
+  }
+
+  private mayWrite(field: LineField): boolean {
+    const d = this.current();
+    if (!d) return false;
+    if (canEditLineField(this.host.access, d.locked, field)) return true;
+    this.host.notify(d.locked ? `Line ${d.sku} was locked by your account team; your change was not saved.` : "You may not change this field.");
+    this.bindings[field].refresh();
+    return false;
+  }
+
+  private move(delta: -1 | 1): void {
+    if (!canManageLines(this.host.access)) return;
+    if (moveLine(this.host.lines, this.id, delta)) {
+      // Keep the keyboard where it was; at the top or bottom the other arrow is the one left.
+      const preferred = delta < 0 ? this.up : this.down;
+      const other = delta < 0 ? this.down : this.up;
+      (preferred && !preferred.disabled ? preferred : other)?.focus();
+    }
+  }
+
+  update(data: LineData, index: number, count: number): void {
+    const was = this.data;
+    this.data = data;
+    const rights = lineRights(this.host.access, data.locked);
+    for (const field of ["sku", "qty", "discountPct", "note"] as const) {
+      const binding = this.bindings[field];
+      if (binding.hasUnsavedChange() && !rights[field] && was && !was.locked && data.locked) {
+        this.host.notify(`Line ${data.sku} was just locked by your account team.`);
+      }
+      binding.setWritable(rights[field]);
+      binding.refresh();
+    }
+    this.inputs.note.placeholder = rights.note ? "Add a note" : "";
+    // An empty note nobody here may write is noise: hide it (it shows once someone writes one).
+    this.el.classList.toggle("no-note", !rights.note && !data.note);
+    this.el.classList.toggle("is-locked", data.locked);
+    this.position.textContent = String(index + 1);
+    this.lockBadge.hidden = !data.locked || this.lock !== null;
+    this.facts.disabled = !data.sku.trim();
+    if (this.lock) {
+      this.lock.setAttribute("aria-pressed", String(data.locked));
+      this.lock.title = data.locked ? "Locked for the customer. Click to unlock" : "Lock this line for the customer";
+      this.lock.replaceChildren(icon(data.locked ? "lock" : "unlock", 16), h("span", { class: "lock-text" }, data.locked ? "Locked" : "Lock"));
+    }
+    if (this.up) this.up.disabled = index === 0;
+    if (this.down) this.down.disabled = index === count - 1;
+    this.label(index);
+  }
+
+  private label(index = Number(this.position.textContent) - 1): void {
+    const d = this.data;
+    if (!d) return;
+    const problems = this.problems ? `, ${this.problems} ${this.problems === 1 ? "problem" : "problems"}` : "";
+    this.el.setAttribute("aria-label", `Line ${index + 1}: ${d.sku || "no SKU"}${d.locked ? ", locked" : ""}${problems}`);
+  }
+
+  renderComputed(view: LineView): void {
+    this.name.textContent = view.name;
+    this.unpriced.hidden = view.priced;
+    this.product.hidden = view.priced && !view.name;
+    this.el.classList.toggle("is-unpriced", !view.priced);
+    this.el.classList.toggle("is-stale", view.stale);
+    this.net.textContent = view.net;
+    this.per.textContent = view.per;
+    this.per.hidden = !view.per;
+    this.total.textContent = view.total;
+    this.firstYear.textContent = view.firstYear ? `First year ${view.firstYear}` : "";
+    this.firstYear.hidden = !view.firstYear;
+    const shown = Array.from(this.violations.children, (li) => li.textContent);
+    if (shown.length !== view.violations.length || shown.some((t, i) => t !== view.violations[i])) {
+      this.violations.replaceChildren(
+        ...view.violations.map((message) => h("li", { class: "violation", "data-testid": "line-violation" }, icon("alert", 16), h("span", {}, message))),
+      );
+    }
+    this.violations.hidden = view.violations.length === 0;
+    this.el.classList.toggle("has-violation", view.violations.length > 0);
+    this.problems = view.violations.length;
+    this.label();
+  }
+
+  destroy(): void {
+    for (const binding of Object.values(this.bindings)) binding.destroy();
+  }
+}
