@@ -216,3 +216,33 @@ def test_a_customer_arrives_by_invitation_and_sees_only_that_room(browser, conte
     screenshot(page, "invited-customer-phone")
     page.goto(f"{demo.url}/")
     expect(page.locator("[data-testid=room-item]")).to_have_count(1)
+
+
+def test_prices_and_violations_follow_edits_and_only_the_rep_sees_margin(
+    browser, contexts, demo: LiveServer
+) -> None:  # type: ignore[no-untyped-def]
+    rep, buyer, _ = _rep_and_buyer(browser, contexts, demo)
+    _show(buyer, "pricing")
+    total = buyer.locator("[data-testid=quote-total]")
+    expect(total).not_to_have_text("—")
+    before = total.inner_text()
+    line_total = _row(buyer, "l1").locator("[data-testid=line-total]")
+    first_line_total = line_total.inner_text()
+    qty = _row(rep, "l1").locator("[data-testid=line-qty]")
+    qty.fill("400")
+    qty.press("Enter")
+    expect(line_total).not_to_have_text(first_line_total)
+    expect(total).not_to_have_text(before)
+    # A product the price book does not have is flagged on its own line, in words.
+    rep.fill("[data-testid=new-line-sku]", "NOT-IN-BOOK")
+    rep.fill("[data-testid=new-line-qty]", "2")
+    rep.click("[data-testid=add-line]")
+    expect(buyer.locator("[data-testid=line-violation]", has_text="NOT-IN-BOOK")).to_be_visible()
+    # Margin and commission for internal eyes only.
+    expect(rep.locator("[data-testid=quote-margin]")).to_contain_text("%")
+    expect(rep.locator("[data-testid=commission-total]")).to_contain_text("$")
+    assert rep.locator("[data-testid=commission-layer]").count() >= 1
+    assert buyer.locator("[data-testid=rep-panel]").count() == 0
+    assert "commission" not in buyer.content().lower()
+    screenshot(rep, "room-rep-desktop-priced")
+    screenshot(buyer, "room-customer-phone-priced")
