@@ -218,9 +218,7 @@ def test_a_customer_arrives_by_invitation_and_sees_only_that_room(browser, conte
     expect(page.locator("[data-testid=room-item]")).to_have_count(1)
 
 
-def test_prices_and_violations_follow_edits_and_only_the_rep_sees_margin(
-    browser, contexts, demo: LiveServer
-) -> None:  # type: ignore[no-untyped-def]
+def test_prices_and_violations_follow_edits_and_only_the_rep_sees_margin(browser, contexts, demo: LiveServer) -> None:  # type: ignore[no-untyped-def]
     rep, buyer, _ = _rep_and_buyer(browser, contexts, demo)
     _show(buyer, "pricing")
     total = buyer.locator("[data-testid=quote-total]")
@@ -246,3 +244,28 @@ def test_prices_and_violations_follow_edits_and_only_the_rep_sees_margin(
     assert "commission" not in buyer.content().lower()
     screenshot(rep, "room-rep-desktop-priced")
     screenshot(buyer, "room-customer-phone-priced")
+
+
+def test_every_control_in_the_room_is_labelled_and_reachable_by_keyboard(browser, contexts, demo: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    rep, buyer, _ = _rep_and_buyer(browser, contexts, demo)
+    for page in (rep, buyer):
+        unlabelled = page.evaluate(
+            """() => [...document.querySelectorAll('input, select, textarea, button')]
+                .filter(el => el.offsetParent !== null)
+                .filter(el => {
+                    const byFor = el.id && document.querySelector(`label[for="${el.id}"]`);
+                    const named = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')
+                        || el.closest('label') || byFor || (el.tagName === 'BUTTON' && el.textContent.trim())
+                        || el.getAttribute('title');
+                    return !named;
+                })
+                .map(el => el.outerHTML.slice(0, 120))"""
+        )
+        assert unlabelled == [], unlabelled
+    # From the top of the page, Tab reaches the terms editor and the pricing inputs without a mouse.
+    rep.keyboard.press("Tab")
+    reached: set[str] = set()
+    for _ in range(80):
+        reached.add(rep.evaluate("() => document.activeElement?.closest('[data-testid]')?.dataset.testid || ''"))
+        rep.keyboard.press("Tab")
+    assert {"terms-editor", "line-qty", "add-line"} <= reached, reached
