@@ -85,10 +85,22 @@ def _summary(product: Product) -> dict[str, Any]:
     }
 
 
-async def list_products(request: Request) -> Response:
-    await caller(request)
+async def _book_for(request: Request, principal: Principal) -> PriceBook:
+    """The newest book, or with `?room=ID` the version that room is pinned to (it must be the caller's)."""
     catalog = services(request).catalog
-    book = await in_db(request, lambda db: catalog.book(db))
+    room_id = request.query_params.get("room")
+
+    def work(db: Session) -> PriceBook:
+        if room_id is None:
+            return catalog.book(db)
+        return catalog.book(db, room_access(db, principal, room_id).room.price_book_version)
+
+    return await in_db(request, work)
+
+
+async def list_products(request: Request) -> Response:
+    principal = await caller(request)
+    book = await _book_for(request, principal)
     products = [_summary(product) for product in book.products if product.active]
     return JSONResponse({"version": book.version, "products": products})
 
@@ -96,8 +108,7 @@ async def list_products(request: Request) -> Response:
 async def product_facts(request: Request) -> Response:
     principal = await caller(request)
     sku = request.path_params["sku"]
-    catalog = services(request).catalog
-    book = await in_db(request, lambda db: catalog.book(db))
+    book = await _book_for(request, principal)
     product = book.product(sku)
     if product is None:
         raise NotFound(f"no product {sku} in the price book")

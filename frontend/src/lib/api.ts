@@ -135,11 +135,18 @@ export const api = {
       email,
       name,
     }),
-  products: () => request<{ version: number; products: ProductSummary[] }>("GET", "/api/pricebook/products"),
-  product: (sku: string) => request<ProductDetail>("GET", `/api/pricebook/products/${encodeURIComponent(sku)}`),
+  /** The products of the price book a room is pinned to (the newest one without a room). */
+  products: (room?: string) =>
+    request<{ version: number; products: ProductSummary[] }>("GET", `/api/pricebook/products${roomQuery(room)}`),
+  product: (sku: string, room?: string) =>
+    request<ProductDetail>("GET", `/api/pricebook/products/${encodeURIComponent(sku)}${roomQuery(room)}`),
 };
 
 /** Internal company roles may create rooms. */
 export function mayCreateRooms(me: Me): boolean {
   return me.role === "rep" || me.role === "admin";
+}
+
+function roomQuery(room?: string): string {
+  return room ? `?room=${encodeURIComponent(room)}` : "";
 }

@@ -126,7 +126,7 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
   const internal = isInternal(room.role);
   const budget = new ResetBudget();
   const notice = new Notice();
-  const products = new ProductCatalog();
+  const products = new ProductCatalog(() => api.products(room.id));
   let destroyed = false;
 
   // Header
@@ -226,7 +226,12 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     termsHost.replaceChildren();
     editor = createCollabEditor({ element: termsHost, fragment, provider: session.provider, user, editable: canWriteTerms(room.role), label: "Contract terms" });
     termsTools.replaceChildren(canWriteTerms(room.role) ? toolbar(editor, "Format the terms") : "");
-    pricing = new PricingTable(parts, { access: access(), notify: (m) => notice.show(m), products });
+    pricing = new PricingTable(parts, {
+      access: access(),
+      notify: (m) => notice.show(m),
+      products,
+      loadFacts: (sku) => api.product(sku, room.id),
+    });
     pricingHost.replaceChildren(pricing.el);
     deal = new DealFields(dealMap, { access: access() });
     dealHost.replaceChildren(deal.el);

@@ -92,6 +92,11 @@ async def test_a_room_keeps_its_price_book_version_until_the_rep_moves_it(priced
         await rep.edit(lambda doc: doc.get("lines", type=Array)[0].__setitem__("qty", 11))
         await rep.wait_for(lambda: _line(rep, "qty") == "11")
         assert _quote(rep)["lines"][0]["list_unit"] == "20.00"  # type: ignore[index]
+        # Product lists for the room come from its own version, not the newest.
+        assert priced.rep.http.get(f"/api/pricebook/products?room={priced.room_id}").json()["version"] == 1
+        assert priced.rep.http.get("/api/pricebook/products").json()["version"] == 2
+        outsider = priced.outsider.http.get(f"/api/pricebook/products/PLAT-TEAM?room={priced.room_id}")
+        assert outsider.status_code == 404
         assert priced.customer.http.post(f"/api/rooms/{priced.room_id}/pricebook/upgrade").status_code == 403
         moved = priced.rep.http.post(f"/api/rooms/{priced.room_id}/pricebook/upgrade").json()
         assert moved == {"previous_version": 1, "version": 2}
