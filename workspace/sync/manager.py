@@ -38,6 +38,7 @@ class RoomManager:
         # Told when a room's deal title or customer name changes in its shared document, so
         # that the room list (a database table) follows what people typed in the room.
         self._on_header_change = on_header_change or _ignore_header
+        self._headers_to_write: dict[str, DealHeader] = {}
         self.store = store
         self.settings = settings
         self.metrics = metrics
@@ -133,7 +134,22 @@ class RoomManager:
         header = deal_header(room)
         if header is not None and header != room.header:
             room.header = header
-            self._spawn(self._on_header_change(room.room_id, header))
+            # One writer per room, always writing the newest header: two renames in flight could
+            # otherwise land in the wrong order.
+            pending = room.room_id in self._headers_to_write
+            self._headers_to_write[room.room_id] = header
+            if not pending:
+                self._spawn(self._write_headers(room.room_id))
+
+    async def _write_headers(self, room_id: str) -> None:
+        while room_id in self._headers_to_write:
+            header = self._headers_to_write[room_id]
+            try:
+                await self._on_header_change(room_id, header)
+            except Exception:
+                log.exception("could not copy the deal title of room %s to the room list", room_id)
+            if self._headers_to_write.get(room_id) is header:
+                del self._headers_to_write[room_id]
 
     def maybe_compact(self, room: RoomDoc) -> None:
         if len(room.log_ids) >= self.settings.compact_after_updates and not room.compaction.locked():
