@@ -14,7 +14,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from workspace import frontend, ops
+from workspace import frontend, openapi, ops
 from workspace.auth import routes as auth_routes
 from workspace.errors import DealroomError
 from workspace.pricebook import routes as pricebook_routes
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *room_routes.routes,
         *pricebook_routes.routes,
         *sync_endpoint.routes,
+        *openapi.routes,
         *frontend.routes(),
     ]
     return Starlette(

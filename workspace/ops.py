@@ -26,7 +26,8 @@ async def readyz(request: Request) -> Response:
     try:
         await run_in_threadpool(ping)
     except Exception as exc:  # any failure to answer means "not ready", with the reason
-        return JSONResponse({"status": "unavailable", "database": str(exc)[:200]}, status_code=503)
+        body = {"error": "not_ready", "detail": "the database does not answer", "database": str(exc)[:200]}
+        return JSONResponse({"status": "unavailable", **body}, status_code=503)
     return JSONResponse({"status": "ready", "database": "ok"})
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from workspace.auth.principal import SessionCookies
+from workspace.auth.throttle import Throttle
 from workspace.derive import Deriver
 from workspace.pricebook.service import Catalog
 from workspace.rooms.models import Room
@@ -37,6 +38,9 @@ class Services:
     catalog: Catalog
     deriver: Deriver
     live: set[Connection] = field(default_factory=set)  # open websocket connections
+    # Password tries: per account or invitation, and (looser: an office shares one address) per address.
+    attempts: Throttle = field(default_factory=Throttle)
+    attempts_per_address: Throttle = field(default_factory=lambda: Throttle(rate=1.0, burst=100))
 
     @classmethod
     def create(cls, settings: Settings) -> Services:

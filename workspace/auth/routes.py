@@ -32,7 +32,10 @@ def set_session_cookies(request: Request, response: Response, session: BrowserSe
 async def sign_in(request: Request) -> Response:
     data = await json_body(request)
     email = field(data, "email", str, max_length=320).lower()
-    password = field(data, "password", str, max_length=passwords.MAX_LENGTH)
+    password = field(data, "password", str, max_length=passwords.MAX_LENGTH, strip=False)
+    address = request.client.host if request.client else "unknown"
+    services(request).attempts.check(f"email:{email}")
+    services(request).attempts_per_address.check(address)
     days = services(request).settings.session_days
 
     def work(db: Session) -> tuple[dict[str, object], BrowserSession]:

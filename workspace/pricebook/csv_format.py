@@ -41,6 +41,10 @@ def import_csv(text: str, current: dict[str, Any] | None) -> dict[str, Any]:
     products: dict[str, dict[str, Any]] = {}
     currencies: list[str] = []
     for number, row in enumerate(reader, start=2):
+        short = [column for column in COLUMNS if row.get(column) is None]
+        if short:
+            problem = f"row {number} has no cell for {', '.join(short)}"
+            raise Unprocessable(problem, errors=[problem])
         sku = (row.get("sku") or "").strip()
         currency = (row.get("currency") or "").strip().upper()
         if not sku or not currency:

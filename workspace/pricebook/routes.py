@@ -62,7 +62,10 @@ async def put_pricebook(request: Request) -> Response:
     _require_admin(principal)
     catalog = services(request).catalog
     if request.headers.get("content-type", "").startswith("text/csv"):
-        text = (await _raw_body(request, MAX_BOOK_BYTES)).decode("utf-8-sig", errors="strict")
+        try:
+            text = (await _raw_body(request, MAX_BOOK_BYTES)).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(f"the CSV is not UTF-8 text (byte {exc.start} cannot be read)") from exc
 
         def save_csv(db: Session) -> PriceBook:
             current = catalog.book_data(db) if catalog.latest_book_version(db) else None

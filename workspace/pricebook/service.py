@@ -106,9 +106,11 @@ class Catalog:
         return None if row is None else (row.version, dict(row.data))
 
     def save_plan(self, db: Session, data: dict[str, Any], user_id: int | None) -> int:
-        _validated(load_incentive_plan, data)
+        """Validate `data` and store it as the next version (the server numbers versions)."""
         version = (db.execute(select(func.max(IncentivePlanVersion.version))).scalar_one_or_none() or 0) + 1
-        db.add(IncentivePlanVersion(version=version, data=data, created_by=user_id))
+        stored = {**data, "version": version}
+        _validated(load_incentive_plan, stored)
+        db.add(IncentivePlanVersion(version=version, data=stored, created_by=user_id))
         db.flush()
         self._current_plan = None
         return version

@@ -171,7 +171,8 @@ async def accept_invitation(request: Request) -> Response:
     token = request.path_params["token"]
     data = await json_body(request)
     name = field(data, "name", str, required=False)
-    password = field(data, "password", str, max_length=512)
+    password = field(data, "password", str, max_length=512, strip=False)
+    services(request).attempts.check(f"invitation:{token}")
     days = services(request).settings.session_days
 
     def work(db: Session) -> tuple[dict[str, Any], str, Any]:

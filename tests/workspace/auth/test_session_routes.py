@@ -287,3 +287,47 @@ def test_sign_in_creates_one_session_per_browser(server: LiveServer) -> None:
     finally:
         first.http.close()
         second.http.close()
+
+
+def test_password_guessing_is_slowed_down_per_account(server: LiveServer) -> None:
+    add_user(server.services.sessions, "target@example.test", "rep")
+    with httpx.Client(base_url=server.url) as client:
+        codes = [
+            client.post("/api/session", json={"email": "target@example.test", "password": f"guess-{i:04d}"}).status_code
+            for i in range(12)
+        ]
+        assert codes[:10] == [401] * 10 and codes[-1] == 429
+        limited = client.post("/api/session", json={"email": "target@example.test", "password": PASSWORD})
+        assert limited.status_code == 429 and limited.json()["error"] == "rate_limited"
+        # Another account from the same address is not locked out by it.
+        add_user(server.services.sessions, "other@example.test", "rep")
+        assert (
+            client.post("/api/session", json={"email": "other@example.test", "password": PASSWORD}).status_code == 200
+        )
+
+
+def test_a_cross_site_form_cannot_sign_anyone_in(server: LiveServer) -> None:
+    add_user(server.services.sessions, "victim@example.test", "rep")
+    body = '{"email": "victim@example.test", "password": "' + PASSWORD + '"}'
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data"):
+        response = httpx.post(f"{server.url}/api/session", content=body, headers={"Content-Type": content_type})
+        assert response.status_code == 400 and "application/json" in response.json()["detail"]
+        assert "dealroom_session" not in response.cookies
+
+
+def test_passwords_are_taken_exactly_as_typed(server: LiveServer) -> None:
+    from workspace.auth import passwords
+    from workspace.auth.models import User
+
+    with server.services.sessions.begin() as db:
+        db.add(
+            User(
+                email="spaces@example.test",
+                name="S",
+                role="rep",
+                password_hash=passwords.hash_password("  padded pass  "),
+            )
+        )
+    ok = httpx.post(f"{server.url}/api/session", json={"email": "spaces@example.test", "password": "  padded pass  "})
+    trimmed = httpx.post(f"{server.url}/api/session", json={"email": "spaces@example.test", "password": "padded pass"})
+    assert (ok.status_code, trimmed.status_code) == (200, 401)

@@ -74,3 +74,22 @@ def test_product_facts_hide_internal_collateral_and_competitor_notes_from_custom
 def test_without_a_price_book_the_api_says_what_to_do(world: World) -> None:
     response = world.rep.http.get("/api/pricebook")
     assert response.status_code == 404 and "PUT /api/pricebook" in response.json()["detail"]
+
+
+def test_broken_csv_uploads_get_clear_errors_not_server_errors(priced: PricedWorld) -> None:
+    header = "sku,name,description,unit,billing_period,currency,price,cost,floor\n"
+    not_utf8 = priced.admin.http.put("/api/pricebook", content=b"\xff\xfe" + header.encode() + b"\xe9",
+                                     headers={"Content-Type": "text/csv"})  # fmt: skip
+    assert not_utf8.status_code == 400 and "UTF-8" in not_utf8.json()["detail"]
+    short_row = priced.admin.http.put("/api/pricebook", content=header + "X,Thing,,seat,monthly,USD\n",
+                                      headers={"Content-Type": "text/csv"})  # fmt: skip
+    assert short_row.status_code == 422 and short_row.json()["detail"] == "row 2 has no cell for price, cost, floor"
+    assert priced.rep.http.get("/api/pricebook").json()["version"] == 1
+
+
+def test_the_server_numbers_incentive_plan_versions(priced: PricedWorld) -> None:
+    from workspace.pricing.samples import SAMPLE_INCENTIVE_PLAN
+
+    without_version = {key: value for key, value in SAMPLE_INCENTIVE_PLAN.items() if key != "version"}
+    assert priced.admin.http.put("/api/incentives/plan", json=without_version).json() == {"version": 2}
+    assert priced.rep.http.get("/api/incentives/plan").json()["plan"]["version"] == 2
