@@ -1,0 +1,183 @@
+"""Deal facts: the values approval rules test, their catalogue, and which direction of each is "worse".
+
+A fact is a Decimal number, a bool, a text or a set of category strings. A fact that is absent (or None in
+a plain dict) is unknown: a rule cannot fire on it, and an approval given while it was known does not
+cover it becoming unknown (nor the reverse).
+
+The worse direction decides what an earlier approval covers (`approvals.coverage`). Each fact has a
+default, named by what an approval covers: `lower` (higher values are worse: an approval of 32% covers
+25%, not 35%), `higher` (lower values are worse) or `equal` (any change is worse). Bools order no < yes,
+category sets by inclusion (`lower` = an approval covers any subset). A rule may override the default
+(`covers:` in the policy); `approvals.policy` refuses a rule whose condition fires in the direction its
+approvals would cover."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from approvals import _values
+from approvals.errors import FactsInvalid
+
+FactValue = Decimal | bool | str | frozenset[str]
+
+
+class Kind(StrEnum):
+    """What kind of value a fact holds."""
+
+    NUMBER = "number"
+    BOOL = "bool"
+    TEXT = "text"
+    CATEGORIES = "categories"
+
+
+class Covers(StrEnum):
+    """Which later values an approval of a fact covers (the opposite of the fact's worse direction)."""
+
+    LOWER = "lower"
+    HIGHER = "higher"
+    EQUAL = "equal"
+
+
+@dataclass(frozen=True, slots=True)
+class FactSpec:
+    """One known fact: its kind, default coverage, the words and unit used in reasons, and `binds`: facts
+    recorded (and checked for coverage) whenever this one is tested."""
+
+    name: str
+    kind: Kind
+    covers: Covers
+    label: str
+    unit: str = ""
+    binds: tuple[str, ...] = ()
+
+
+def _spec(name: str, kind: Kind, covers: Covers, label: str, unit: str = "", binds: tuple[str, ...] = ()) -> FactSpec:
+    return FactSpec(name, kind, covers, label, unit, binds)
+
+
+_N, _B, _T, _C = Kind.NUMBER, Kind.BOOL, Kind.TEXT, Kind.CATEGORIES
+_LOW, _HIGH, _EQ = Covers.LOWER, Covers.HIGHER, Covers.EQUAL
+
+CATALOGUE: Mapping[str, FactSpec] = {
+    spec.name: spec
+    for spec in (
+        _spec("max_line_discount_pct", _N, _LOW, "max line discount", "%"),
+        _spec("total_discount_pct", _N, _LOW, "total discount", "%"),
+        _spec("below_floor", _B, _LOW, "price below floor"),
+        _spec("below_floor_count", _N, _LOW, "lines below floor"),
+        _spec("payment_terms_days", _N, _LOW, "payment terms", " days"),
+        # Longer is worse: a longer contract locks the negotiated price and terms in for longer, so an
+        # approval of 48 months covers 36, not 60. A rule about short terms says `covers: {term_months: higher}`.
+        _spec("term_months", _N, _LOW, "contract length", " months"),
+        # Deal value: higher is worse, for big-deal review ("total > 250000").
+        _spec("total", _N, _LOW, "deal value"),
+        _spec("first_year_value", _N, _LOW, "first-year value"),
+        _spec("margin_pct", _N, _HIGH, "margin", "%"),
+        _spec("currency", _T, _EQ, "currency"),
+        _spec("billing", _T, _EQ, "billing"),
+        # Categories alone would let legal's approval of one liability wording cover any other wording of
+        # the same category; binding the texts' digests asks legal again when the wording changes.
+        _spec("non_standard_clauses", _C, _LOW, "non-standard clauses", binds=("non_standard_clause_texts",)),
+        _spec("non_standard_clause_texts", _C, _LOW, "non-standard clause texts"),
+        # Who the clause library says a deviation needs ("legal", "finance"), for rules that route by it.
+        _spec("clause_approvals", _C, _LOW, "clause approvals", binds=("non_standard_clause_texts",)),
+    )
+}
+
+
+class DealFacts(Mapping[str, FactValue]):
+    """An immutable mapping of fact names to values; build it with `facts_from_dict` to have it checked."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, FactValue] | None = None) -> None:
+        self._values: dict[str, FactValue] = dict(values or {})
+
+    def __getitem__(self, name: str) -> FactValue:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"DealFacts({self._values!r})"
+
+    def only(self, names: tuple[str, ...] | frozenset[str]) -> DealFacts:
+        """The facts among `names` (absent ones stay absent)."""
+        return DealFacts({name: self._values[name] for name in names if name in self._values})
+
+
+def coerce(spec: FactSpec, raw: object, *, allow_text: bool = True) -> FactValue | None:
+    """`raw` as a value of `spec`'s kind, or None when it is not one."""
+    if spec.kind is Kind.NUMBER:
+        return _values.to_decimal(raw, allow_text=allow_text)
+    if spec.kind is Kind.BOOL:
+        return raw if isinstance(raw, bool) else None
+    if spec.kind is Kind.TEXT:
+        return raw if isinstance(raw, str) else None
+    return _values.categories(raw)
+
+
+def facts_from_dict(data: Mapping[str, object], catalogue: Mapping[str, FactSpec] = CATALOGUE) -> DealFacts:
+    """Checked facts from a plain dict (numbers may be int, float, Decimal or numeric text; categories a list
+    of strings; None means unknown). Raise `FactsInvalid` listing every unknown name and wrong kind."""
+    errors: list[str] = []
+    values: dict[str, FactValue] = {}
+    for name, raw in data.items():
+        spec = catalogue.get(name)
+        if spec is None:
+            errors.append(f"{name}: unknown fact")
+            continue
+        if raw is None:
+            continue
+        value = coerce(spec, raw)
+        if value is None:
+            errors.append(f"{name}: expected {describe_kind(spec.kind)}, got {raw!r}")
+        else:
+            values[name] = value
+    if errors:
+        raise FactsInvalid(errors)
+    return DealFacts(values)
+
+
+def facts_to_plain(facts: Mapping[str, FactValue]) -> dict[str, str | bool | list[str]]:
+    """JSON-ready facts: numbers as plain strings ("32.5"), category sets as sorted lists."""
+    return {name: to_plain(value) for name, value in facts.items()}
+
+
+def to_plain(value: FactValue) -> str | bool | list[str]:
+    """One fact value as JSON-ready data."""
+    if isinstance(value, Decimal):
+        return _values.plain(value)
+    if isinstance(value, frozenset):
+        return sorted(value)
+    return value
+
+
+def describe_kind(kind: Kind) -> str:
+    """The kind in words, for error messages."""
+    return {
+        Kind.NUMBER: "a number",
+        Kind.BOOL: "true or false",
+        Kind.TEXT: "a text",
+        Kind.CATEGORIES: "a list of category names",
+    }[kind]
+
+
+def format_value(spec: FactSpec, value: FactValue | None) -> str:
+    """A value as a reason shows it: "32%", "60 days", "yes", "liability, payment"."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return f"{_values.plain(value)}{spec.unit}"
+    if isinstance(value, frozenset):
+        return ", ".join(sorted(value)) or "none"
+    return value
