@@ -1,0 +1,46 @@
+"""What an export needs, as plain data the workspace assembles from a room (no pycrdt, no ORM)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from clauses.document import Terms
+from clauses.library import ClauseLibrary
+
+LINE_FIELDS = ("sku", "name", "qty", "net_unit", "net_total")
+APPROVAL_FIELDS = ("step", "approver", "decision", "at", "comment")
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """One side of the contract and who signs for it."""
+
+    role: str
+    name: str
+    address: str = ""
+    signatory: str = ""
+    signatory_title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ContractData:
+    """Everything the DOCX shows. Money and quantities are display strings, already formatted by the
+    pricing core (Decimal → "1234.50"); `lines` hold LINE_FIELDS, `approvals` APPROVAL_FIELDS, `totals`
+    label → amount in display order. `issued_at` (timezone-aware) dates the document and any redline."""
+
+    title: str
+    vendor: Party
+    customer: Party
+    effective_date: str
+    currency: str
+    issued_at: datetime
+    terms: Terms
+    library: ClauseLibrary
+    variables: Mapping[str, str] = field(default_factory=dict)
+    lines: Sequence[Mapping[str, str]] = ()
+    totals: Mapping[str, str] = field(default_factory=dict)
+    approvals: Sequence[Mapping[str, str]] = ()
+    fingerprint: str = ""
+    author: str = "Dealroom"

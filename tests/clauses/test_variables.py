@@ -1,0 +1,66 @@
+"""Variables: substitution from a plain dict, unknown and missing names, values as plain text."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from clauses.variables import VARIABLES, names_in, substitute, variables_from_deal
+
+
+def test_known_variables_are_replaced_with_their_values() -> None:
+    result = substitute("Payable by {{customer.name}} within {{ deal.payment_terms_days }} days.", {
+        "customer.name": "Acme Ltd", "deal.payment_terms_days": "45",
+    })  # fmt: skip
+    assert result.text == "Payable by Acme Ltd within 45 days."
+    assert result.unknown == () and result.missing == ()
+
+
+def test_unknown_and_missing_names_are_reported_and_left_visible() -> None:
+    result = substitute("{{customer.nmae}} starts {{deal.start_date}}", {})
+    assert result.unknown == ("customer.nmae",)
+    assert result.missing == ("deal.start_date",)
+    assert result.text == "{{customer.nmae}} starts {{deal.start_date}}"
+
+
+def test_a_value_that_looks_like_a_placeholder_or_markup_is_inserted_verbatim() -> None:
+    hostile = "{{vendor.name}} <w:p/> ]]> &amp; <script>alert(1)</script>"
+    result = substitute("Customer: {{customer.name}}.", {"customer.name": hostile, "vendor.name": "Vendor"})
+    assert result.text == f"Customer: {hostile}."
+
+
+def test_names_in_lists_each_name_once_in_order() -> None:
+    assert names_in("{{b.x}} {{a.y}} {{b.x}} {{not a variable}}") == ("b.x", "a.y")
+
+
+def test_variables_come_from_the_deal_map_and_vendor_settings() -> None:
+    deal = {
+        "customerName": " Acme Ltd ",
+        "termMonths": 36.0,
+        "paymentTermsDays": 30,
+        "startDate": "2025-07-01",
+        "currency": "EUR",
+        "billing": "annually",
+        "title": "",
+        "locked": True,
+    }
+    vendor = {"name": "Dealroom Ltd", "governingLaw": "England and Wales", "venue": None}
+    values = variables_from_deal(deal, vendor)  # fmt: skip
+    assert values == {
+        "customer.name": "Acme Ltd",
+        "deal.term_months": "36",
+        "deal.payment_terms_days": "30",
+        "deal.start_date": "2025-07-01",
+        "deal.currency": "EUR",
+        "deal.billing": "annually",
+        "vendor.name": "Dealroom Ltd",
+        "contract.governing_law": "England and Wales",
+    }
+    assert set(values) <= set(VARIABLES)
+
+
+def test_dates_decimals_and_fractions_read_as_text() -> None:
+    values = variables_from_deal(
+        {"startDate": date(2025, 1, 2), "termMonths": Decimal("12"), "paymentTermsDays": 7.5}, {}
+    )
+    assert values == {"deal.start_date": "2025-01-02", "deal.term_months": "12", "deal.payment_terms_days": "7.5"}
