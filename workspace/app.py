@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from workspace import frontend, openapi, ops
+from workspace.approval_policy import routes as approval_policy_routes
 from workspace.auth import routes as auth_routes
 from workspace.errors import DealroomError
 from workspace.pricebook import routes as pricebook_routes
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *auth_routes.routes,
         *room_routes.routes,
         *pricebook_routes.routes,
+        *approval_policy_routes.routes,
         *sync_endpoint.routes,
         *openapi.routes,
         *frontend.routes(),

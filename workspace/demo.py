@@ -6,6 +6,8 @@ from pycrdt import Array, Map, XmlElement, XmlFragment, XmlText
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from approvals.samples import DEMO_POLICY_YAML
+from workspace.approval_policy.service import Policies, parse_yaml
 from workspace.auth import passwords
 from workspace.auth.models import User, UserRole
 from workspace.pricebook.service import Catalog
@@ -91,6 +93,10 @@ def seed_demo(db: Session) -> list[str]:
     if catalog.plan(db) is None:
         catalog.save_plan(db, SAMPLE_INCENTIVE_PLAN, users["admin@demo.test"].id)
         created.append("incentive plan")
+    policies = Policies()
+    if policies.current_data(db) is None:
+        policies.save(db, parse_yaml(DEMO_POLICY_YAML), users["admin@demo.test"].id)
+        created.append("approval policy")
     if db.get(Room, DEMO_ROOM_ID) is None:
         rep, buyer = users["rep@demo.test"], users["buyer@acme.test"]
         db.add(

@@ -20,6 +20,9 @@ from pycrdt import Doc, Map
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from approvals import Policy
+from workspace.approval_policy.preview import preview, public_preview
+from workspace.approval_policy.service import Policies
 from workspace.deal import DealFacts, deal_facts, deal_input
 from workspace.errors import NotFound
 from workspace.pricebook.service import Catalog
@@ -78,10 +81,13 @@ class RoomDeal:
 
     deal: DealInput
     facts: DealFacts
+    fields: dict[str, Any]  # deal fields approval rules test besides the quote
 
     @classmethod
     def read(cls, doc: Doc) -> RoomDeal:
-        return cls(deal_input(doc), deal_facts(doc, datetime.now(UTC).date()))
+        terms = doc.get("deal", type=Map).get("paymentTermsDays")
+        fields = {"payment_terms_days": terms} if isinstance(terms, int | float) and not isinstance(terms, bool) else {}
+        return cls(deal_input(doc), deal_facts(doc, datetime.now(UTC).date()), fields)
 
 
 def price_room(room_deal: RoomDeal, book: PriceBook, plan: IncentivePlan | None) -> Priced:
@@ -117,10 +123,13 @@ def _current(room: RoomDoc, key: str) -> Any:
 class Deriver:
     """Schedules and runs the re-pricing of rooms; one run at a time per room."""
 
-    def __init__(self, rooms: RoomManager, sessions: sessionmaker[Session], catalog: Catalog) -> None:
+    def __init__(
+        self, rooms: RoomManager, sessions: sessionmaker[Session], catalog: Catalog, policies: Policies
+    ) -> None:
         self.rooms = rooms
         self.sessions = sessions
         self.catalog = catalog
+        self.policies = policies
         self._scheduled: set[str] = set()
         self._running: dict[str, asyncio.Task[None]] = {}
         self._again: set[str] = set()
@@ -169,20 +178,43 @@ class Deriver:
             log.exception("could not read the price book for room %s", room_id)
             return
         self.runs += 1
-        priced = await run_in_threadpool(price_room, RoomDeal.read(shared.doc), book, plan)
+        room_deal = RoomDeal.read(shared.doc)
+        priced = await run_in_threadpool(price_room, room_deal, book, plan)
+        approvals = await self._approvals(room_id, priced, room_deal)
         try:
             if _current(shared, "quote") != priced.public:
                 await shared.server_write(_set("quote", priced.public))
+            if approvals is not None and _current(shared, "approval") != public_preview(approvals):
+                await shared.server_write(_set("approval", public_preview(approvals)))
             internal = await self.rooms.acquire(room_id, DocName.INTERNAL)
             try:
                 if _current(internal, "quote") != priced.internal:
                     await internal.server_write(_set("quote", priced.internal))
                 if _current(internal, "commission") != priced.commission:
                     await internal.server_write(_set("commission", priced.commission))
+                if approvals is not None and _current(internal, "approvals") != approvals:
+                    await internal.server_write(_set("approvals", approvals))
             finally:
                 self.rooms.release(room_id, DocName.INTERNAL)
         except Exception:
             log.exception("could not store the derived sections of room %s", room_id)
+
+    async def _approvals(self, room_id: str, priced: Priced, room_deal: RoomDeal) -> dict[str, Any] | None:
+        """The room's approval preview, or None without a policy (or when its facts cannot be read)."""
+        known, policy = self.policies.cached()
+        try:
+            if not known:
+                policy = await run_in_threadpool(self._read_policy)
+            if policy is None:
+                return None
+            return await run_in_threadpool(preview, policy, priced.internal, room_deal.fields)
+        except Exception:
+            log.exception("could not evaluate the approval policy for room %s", room_id)
+            return None
+
+    def _read_policy(self) -> Policy | None:
+        with self.sessions.begin() as db:
+            return self.policies.current(db)
 
     def _cached(self, room_id: str) -> tuple[PriceBook, IncentivePlan | None] | None:
         version = self._versions.get(room_id)

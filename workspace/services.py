@@ -11,6 +11,7 @@ from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from workspace.approval_policy.service import Policies
 from workspace.auth.principal import SessionCookies
 from workspace.auth.throttle import Throttle
 from workspace.derive import Deriver
@@ -36,6 +37,7 @@ class Services:
     store: UpdateStore
     rooms: RoomManager
     catalog: Catalog
+    policies: Policies
     deriver: Deriver
     live: set[Connection] = field(default_factory=set)  # open websocket connections
     # Password tries: per account or invitation, and (looser: an office shares one address) per address.
@@ -65,7 +67,8 @@ class Services:
 
         rooms = RoomManager(store, settings, metrics, on_header_change=rename_room)
         catalog = Catalog()
-        deriver = Deriver(rooms, sessions, catalog)
+        policies = Policies()
+        deriver = Deriver(rooms, sessions, catalog, policies)
         rooms.on_client_change = deriver.changed
         return cls(
             settings=settings,
@@ -78,6 +81,7 @@ class Services:
             store=store,
             rooms=rooms,
             catalog=catalog,
+            policies=policies,
             deriver=deriver,
         )
 

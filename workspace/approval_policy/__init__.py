@@ -1,0 +1,1 @@
+"""The stored, versioned approval policy and the room's live approval preview (the `approvals/` core wired in)."""

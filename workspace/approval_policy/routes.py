@@ -1,0 +1,99 @@
+"""HTTP routes: the approval policy (admins write YAML or JSON, internal users read) and a room's
+approval preview (who will be asked and why, before anything is submitted)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from workspace.approval_policy.preview import preview
+from workspace.approval_policy.service import parse_yaml
+from workspace.auth.models import UserRole
+from workspace.derive import RoomDeal, pinned_book, price_room
+from workspace.errors import InvalidInput, NotFound, PermissionDenied, TooLarge
+from workspace.rooms.access import room_access
+from workspace.sync.documents import DocName, doc_from_updates
+from workspace.web import caller, in_db, json_body, require_internal, services
+
+# A policy is a few dozen rules; this leaves room for hundreds with long reasons.
+MAX_POLICY_BYTES = 256 * 1024
+_YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
+
+
+async def get_policy(request: Request) -> Response:
+    principal = await caller(request)
+    require_internal(principal)
+    policies = services(request).policies
+    found = await in_db(request, policies.current_data)
+    if found is None:
+        raise NotFound("there is no approval policy yet: an admin uploads one with PUT /api/approvals/policy")
+    version, data = found
+    if request.query_params.get("format") == "yaml":
+        return PlainTextResponse(
+            yaml.safe_dump(data, sort_keys=False, allow_unicode=True), media_type="application/yaml"
+        )
+    return JSONResponse({"version": version, "policy": data})
+
+
+async def put_policy(request: Request) -> Response:
+    principal = await caller(request)
+    if principal.role is not UserRole.ADMIN:
+        raise PermissionDenied("only admins change the approval policy")
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type in _YAML_TYPES:
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_POLICY_BYTES:
+                raise TooLarge(f"request body exceeds the limit of {MAX_POLICY_BYTES} bytes")
+        try:
+            data = parse_yaml(body.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise InvalidInput("the policy is not UTF-8 text") from exc
+    else:
+        data = await json_body(request, MAX_POLICY_BYTES)
+    svc = services(request)
+    version = await in_db(request, lambda db: svc.policies.save(db, data, principal.user_id))
+    for room in svc.rooms:  # rooms open now show the new routing at once
+        svc.deriver.changed(room)
+    return JSONResponse({"version": version})
+
+
+async def room_preview(request: Request) -> Response:
+    """The steps the room's current version needs, each with its approvers and the reason."""
+    principal = await caller(request)
+    room_id = request.path_params["room_id"]
+    svc = services(request)
+
+    def work(db: Session) -> tuple[Any, ...]:
+        access = room_access(db, principal, room_id)
+        if not access.role.is_internal:
+            raise PermissionDenied("approval routing is internal to the vendor")
+        policy = svc.policies.current(db)
+        if policy is None:
+            raise NotFound("there is no approval policy yet")
+        book, plan = pinned_book(db, svc.catalog, room_id)
+        return policy, book, plan
+
+    policy, book, plan = await in_db(request, work)
+    loaded = svc.rooms.loaded(room_id, DocName.SHARED)
+    if loaded is not None:
+        doc = loaded.doc
+    else:
+        doc = doc_from_updates(DocName.SHARED, (await svc.store.load(room_id, DocName.SHARED.value)).all_updates)
+    room_deal = RoomDeal.read(doc)
+    priced = await run_in_threadpool(price_room, room_deal, book, plan)
+    return JSONResponse(await run_in_threadpool(preview, policy, priced.internal, room_deal.fields))
+
+
+routes = [
+    Route("/api/approvals/policy", get_policy, methods=["GET"]),
+    Route("/api/approvals/policy", put_policy, methods=["PUT"]),
+    Route("/api/rooms/{room_id}/approvals/preview", room_preview, methods=["GET"]),
+]
