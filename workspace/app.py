@@ -14,7 +14,9 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from approvals import ApprovalError
 from workspace import frontend, openapi, ops
+from workspace.approval_policy import request_routes as approval_request_routes
 from workspace.approval_policy import routes as approval_policy_routes
 from workspace.auth import routes as auth_routes
 from workspace.errors import DealroomError
@@ -31,6 +33,12 @@ log = logging.getLogger(__name__)
 async def _dealroom_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DealroomError)
     return JSONResponse(exc.body(), status_code=exc.status)
+
+
+async def _approval_error(request: Request, exc: Exception) -> Response:
+    # The approvals core knows no HTTP; its errors carry the code and status to answer with.
+    assert isinstance(exc, ApprovalError)
+    return JSONResponse({"error": exc.code, "detail": str(exc)}, status_code=exc.status)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -66,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *room_routes.routes,
         *pricebook_routes.routes,
         *approval_policy_routes.routes,
+        *approval_request_routes.routes,
         *sync_endpoint.routes,
         *openapi.routes,
         *frontend.routes(),
@@ -76,5 +85,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # are not touched by this middleware.
         middleware=[Middleware(GZipMiddleware, minimum_size=1024)],
         lifespan=lifespan,
-        exception_handlers={DealroomError: _dealroom_error, HTTPException: _http_error, Exception: _unexpected},
+        exception_handlers={
+            DealroomError: _dealroom_error,
+            ApprovalError: _approval_error,
+            HTTPException: _http_error,
+            Exception: _unexpected,
+        },
     )

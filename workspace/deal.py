@@ -6,12 +6,14 @@ value it cannot price into a violation shown on the line, never an exception.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from pycrdt import Array, Doc, Map
+from pycrdt import Array, Doc, Map, XmlFragment
 
 from workspace.pricing import DealInput, DealLine
 
@@ -84,3 +86,15 @@ def deal_facts(doc: Doc, today: date) -> DealFacts:
     except ValueError:
         close_date = today
     return DealFacts(vertical if isinstance(vertical, str) and vertical else None, close_date)
+
+
+def fingerprint(doc: Doc) -> str:
+    """The version of what approvals and export bind to: the deal fields, the lines and the terms.
+    Comments and the server's own sections do not change it."""
+    content = {
+        "deal": doc.get("deal", type=Map).to_py(),
+        "lines": doc.get("lines", type=Array).to_py(),
+        "terms": str(doc.get("terms", type=XmlFragment)),
+    }
+    encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str).encode()
+    return hashlib.sha256(encoded).hexdigest()[:32]

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from approvals import Policy, derive_facts, required_step_to_plain, required_steps
+from approvals import Policy, RequiredStep, derive_facts, required_step_to_plain, required_steps
+
+
+def required_for(policy: Policy, internal_quote: dict[str, Any], deal_fields: dict[str, Any]) -> list[RequiredStep]:
+    """The steps the deal needs (pure), ordered."""
+    facts = derive_facts(internal_quote, deal_fields, [])
+    return sorted(required_steps(policy, facts), key=lambda step: (step.order, step.rule_id))
 
 
 def preview(policy: Policy, internal_quote: dict[str, Any], deal_fields: dict[str, Any]) -> dict[str, Any]:
     """The internal preview (pure): the steps the deal needs, ordered, each with why."""
-    facts = derive_facts(internal_quote, deal_fields, [])
-    steps = sorted(required_steps(policy, facts), key=lambda step: (step.order, step.rule_id))
+    steps = required_for(policy, internal_quote, deal_fields)
     return {"policy_version": policy.version, "steps": [required_step_to_plain(step) for step in steps]}
 
 

@@ -3,6 +3,7 @@ approval preview (who will be asked and why, before anything is submitted)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -12,12 +13,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from workspace.approval_policy.preview import preview
+from approvals import Policy, RequiredStep, required_step_to_plain
+from workspace.approval_policy.preview import required_for
 from workspace.approval_policy.service import parse_yaml
 from workspace.auth.models import UserRole
+from workspace.auth.principal import Principal
+from workspace.deal import fingerprint
 from workspace.derive import RoomDeal, pinned_book, price_room
 from workspace.errors import InvalidInput, NotFound, PermissionDenied, TooLarge
-from workspace.rooms.access import room_access
+from workspace.rooms.access import RoomAccess, room_access
 from workspace.sync.documents import DocName, doc_from_updates
 from workspace.web import caller, in_db, json_body, require_internal, services
 
@@ -65,10 +69,17 @@ async def put_policy(request: Request) -> Response:
     return JSONResponse({"version": version})
 
 
-async def room_preview(request: Request) -> Response:
-    """The steps the room's current version needs, each with its approvers and the reason."""
-    principal = await caller(request)
-    room_id = request.path_params["room_id"]
+@dataclass(frozen=True)
+class RoomVersion:
+    """A room as it is now, for approvals: who asks, the policy, the steps it needs, the fingerprint."""
+
+    access: RoomAccess
+    policy: Policy
+    required: list[RequiredStep]
+    fingerprint: str
+
+
+async def current_version(request: Request, principal: Principal, room_id: str) -> RoomVersion:
     svc = services(request)
 
     def work(db: Session) -> tuple[Any, ...]:
@@ -79,17 +90,27 @@ async def room_preview(request: Request) -> Response:
         if policy is None:
             raise NotFound("there is no approval policy yet")
         book, plan = pinned_book(db, svc.catalog, room_id)
-        return policy, book, plan
+        return access, policy, book, plan
 
-    policy, book, plan = await in_db(request, work)
+    access, policy, book, plan = await in_db(request, work)
     loaded = svc.rooms.loaded(room_id, DocName.SHARED)
     if loaded is not None:
         doc = loaded.doc
     else:
         doc = doc_from_updates(DocName.SHARED, (await svc.store.load(room_id, DocName.SHARED.value)).all_updates)
     room_deal = RoomDeal.read(doc)
+    version = fingerprint(doc)
     priced = await run_in_threadpool(price_room, room_deal, book, plan)
-    return JSONResponse(await run_in_threadpool(preview, policy, priced.internal, room_deal.fields))
+    required = await run_in_threadpool(required_for, policy, priced.internal, room_deal.fields)
+    return RoomVersion(access, policy, required, version)
+
+
+async def room_preview(request: Request) -> Response:
+    """The steps the room's current version needs, each with its approvers and the reason."""
+    principal = await caller(request)
+    current = await current_version(request, principal, request.path_params["room_id"])
+    steps = [required_step_to_plain(step) for step in current.required]
+    return JSONResponse({"policy_version": current.policy.version, "fingerprint": current.fingerprint, "steps": steps})
 
 
 routes = [

@@ -1,6 +1,6 @@
 """Imports every package's tables so that the metadata (and Alembic) sees them all."""
 
-from workspace.approval_policy.models import ApprovalPolicyVersion
+from workspace.approval_policy.models import ApprovalPolicyVersion, ApprovalRequestRow
 from workspace.auth.models import ApiToken, BrowserSession, User
 from workspace.pricebook.models import IncentivePlanVersion, PriceBookVersion
 from workspace.rooms.models import Invitation, Membership, Room
@@ -10,6 +10,7 @@ from workspace.sync.models import DocSnapshot, DocUpdate
 __all__ = [
     "ApiToken",
     "ApprovalPolicyVersion",
+    "ApprovalRequestRow",
     "Base",
     "BrowserSession",
     "DocSnapshot",

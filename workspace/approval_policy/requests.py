@@ -1,0 +1,127 @@
+"""Approval requests of rooms: submit, decide, recall and the inbox, stored between calls.
+
+The `approvals` core decides what is allowed; this module loads and saves requests, resolves
+approvers to people, and takes the row's revision so that two decisions cannot overwrite each other.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+import approvals
+from approvals import Decision, Policy, Request, RequestState, RequiredStep
+from approvals.policy import ApproverKind
+from workspace.approval_policy.models import ApprovalRequestRow
+from workspace.auth.models import User
+from workspace.errors import Conflict, NotFound
+
+OPEN = RequestState.PENDING.value
+
+
+def resolver(db: Session) -> approvals.lifecycle.Resolve:
+    """Turn a step's approvers (a role, a group, a user) into the ids of active people."""
+
+    def resolve(spec: approvals.Approvers) -> Sequence[int]:
+        if spec.kind is ApproverKind.ROLE:
+            rows = db.execute(select(User.id).where(User.role == spec.value, User.is_active.is_(True)))
+            return sorted(rows.scalars())
+        if spec.kind is ApproverKind.USER:
+            column = User.id if isinstance(spec.value, int) else User.email
+            found = db.execute(select(User.id).where(column == spec.value, User.is_active.is_(True)))
+            return list(found.scalars())
+        return []  # groups have no members until there is a group directory
+
+    return resolve
+
+
+def _save(db: Session, row: ApprovalRequestRow | None, request: Request, room_id: str, now: datetime) -> None:
+    plain = approvals.request_to_plain(request)
+    if row is None:
+        db.add(
+            ApprovalRequestRow(
+                id=request.id, room_id=room_id, state=plain["state"], fingerprint=request.fingerprint,
+                data=plain, created_at=now, updated_at=now,
+            )
+        )  # fmt: skip
+        return
+    row.state, row.data, row.updated_at = plain["state"], plain, now
+    try:
+        db.flush()
+    except StaleDataError as exc:  # another process changed it since we read it (the revision moved)
+        raise Conflict("the request changed meanwhile; reload it and decide again") from exc
+
+
+def load(db: Session, request_id: str) -> tuple[ApprovalRequestRow, Request]:
+    # Locked until the transaction ends: a second decision on the same request waits, then sees the first.
+    row = db.get(ApprovalRequestRow, request_id, with_for_update=True)
+    if row is None:
+        raise NotFound("no such approval request")
+    return row, approvals.request_from_plain(row.data)
+
+
+def room_requests(db: Session, room_id: str) -> list[tuple[ApprovalRequestRow, Request]]:
+    """The room's requests, most recent first."""
+    rows = db.execute(
+        select(ApprovalRequestRow)
+        .where(ApprovalRequestRow.room_id == room_id)
+        .order_by(ApprovalRequestRow.created_at.desc())
+    ).scalars()
+    return [(row, approvals.request_from_plain(row.data)) for row in rows]
+
+
+def submit(
+    db: Session, room_id: str, user_id: int, policy: Policy, required: Sequence[RequiredStep], fingerprint: str,
+    now: datetime,
+) -> Request:  # fmt: skip
+    """Submit the room's current version; an open request on an older version is superseded, and the
+    approvals that still cover carry over (smart re-approval)."""
+    earlier = room_requests(db, room_id)
+    history = [request for _, request in earlier]
+    open_rows = [(row, request) for row, request in earlier if request.state is RequestState.PENDING]
+    new_id = f"apr_{secrets.token_urlsafe(9)}"
+    common: dict[str, Any] = {"fingerprint": fingerprint, "policy_fingerprint": policy.fingerprint,
+                              "required": required, "resolve": resolver(db), "by": user_id, "at": now}  # fmt: skip
+    if open_rows:
+        row, current = open_rows[0]
+        if current.fingerprint == fingerprint:
+            raise Conflict("this version is already submitted for approval", request_id=current.id)
+        old, new = approvals.supersede(current, new_id, history=history[1:], **common)
+        _save(db, row, old, room_id, now)
+    else:
+        new = approvals.submit(new_id, history=history, **common)
+    _save(db, None, new, room_id, now)
+    return new
+
+
+def decide(db: Session, request_id: str, step_id: str, user_id: int, decision: Decision, comment: str,
+           fingerprint: str, now: datetime) -> tuple[str, Request]:  # fmt: skip
+    row, request = load(db, request_id)
+    decided = approvals.decide(request, step_id, actor=user_id, decision=decision, fingerprint=fingerprint,
+                               at=now, comment=comment)  # fmt: skip
+    _save(db, row, decided, row.room_id, now)
+    return row.room_id, decided
+
+
+def recall(db: Session, request_id: str, user_id: int, now: datetime) -> tuple[str, Request]:
+    row, request = load(db, request_id)
+    recalled = approvals.recall(request, by=user_id, at=now)
+    _save(db, row, recalled, row.room_id, now)
+    return row.room_id, recalled
+
+
+def inbox(db: Session, user_id: int, now: datetime) -> list[dict[str, Any]]:
+    rows = db.execute(select(ApprovalRequestRow).where(ApprovalRequestRow.state == OPEN)).scalars().all()
+    by_id = {row.id: row for row in rows}
+    items = approvals.inbox([approvals.request_from_plain(row.data) for row in rows], user_id, (), now)
+    return [
+        {"request_id": item.request_id, "room_id": by_id[item.request_id].room_id, "step_id": item.step_id,
+         "name": item.name, "reason": item.reason, "fingerprint": item.fingerprint, "since": item.since.isoformat()}
+        for item in items
+    ]  # fmt: skip
