@@ -20,10 +20,12 @@ from pycrdt import Doc, Map
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+import approvals
 from approvals import Policy
-from workspace.approval_policy.preview import preview, public_preview
+from workspace.approval_policy.preview import preview, public_preview, with_request
+from workspace.approval_policy.requests import room_requests
 from workspace.approval_policy.service import Policies
-from workspace.deal import DealFacts, deal_facts, deal_input
+from workspace.deal import DealFacts, deal_facts, deal_input, fingerprint
 from workspace.errors import NotFound
 from workspace.pricebook.service import Catalog
 from workspace.pricing import (
@@ -82,12 +84,13 @@ class RoomDeal:
     deal: DealInput
     facts: DealFacts
     fields: dict[str, Any]  # deal fields approval rules test besides the quote
+    fingerprint: str
 
     @classmethod
     def read(cls, doc: Doc) -> RoomDeal:
         terms = doc.get("deal", type=Map).get("paymentTermsDays")
         fields = {"payment_terms_days": terms} if isinstance(terms, int | float) and not isinstance(terms, bool) else {}
-        return cls(deal_input(doc), deal_facts(doc, datetime.now(UTC).date()), fields)
+        return cls(deal_input(doc), deal_facts(doc, datetime.now(UTC).date()), fields, fingerprint(doc))
 
 
 def price_room(room_deal: RoomDeal, book: PriceBook, plan: IncentivePlan | None) -> Priced:
@@ -137,6 +140,8 @@ class Deriver:
         # The price book version each room is pinned to: re-pricing on every keystroke must not
         # query the database (SQLite has one writer, and the update log needs it).
         self._versions: dict[str, int] = {}
+        # The newest approval request of each room (plain), kept in step by the request routes.
+        self._requests: dict[str, dict[str, Any] | None] = {}
         self._no_book_until = (0.0, 0)  # (monotonic deadline, catalog.books_saved then)
 
     def forget(self, room_id: str) -> None:
@@ -200,17 +205,33 @@ class Deriver:
             log.exception("could not store the derived sections of room %s", room_id)
 
     async def _approvals(self, room_id: str, priced: Priced, room_deal: RoomDeal) -> dict[str, Any] | None:
-        """The room's approval preview, or None without a policy (or when its facts cannot be read)."""
+        """The room's approval preview with its request's state, or None without a policy (or when its
+        facts cannot be read)."""
         known, policy = self.policies.cached()
         try:
             if not known:
                 policy = await run_in_threadpool(self._read_policy)
             if policy is None:
                 return None
-            return await run_in_threadpool(preview, policy, priced.internal, room_deal.fields)
+            if room_id not in self._requests:
+                self._requests[room_id] = await run_in_threadpool(self._read_request, room_id)
+            internal = await run_in_threadpool(preview, policy, priced.internal, room_deal.fields)
+            return with_request(internal, self._requests[room_id], room_deal.fingerprint)
         except Exception:
             log.exception("could not evaluate the approval policy for room %s", room_id)
             return None
+
+    def request_changed(self, room_id: str, request: dict[str, Any]) -> None:
+        """A request of the room was submitted or decided: show its state (the newest request wins)."""
+        self._requests[room_id] = request
+        room = self.rooms.loaded(room_id, DocName.SHARED)
+        if room is not None:
+            self.changed(room)
+
+    def _read_request(self, room_id: str) -> dict[str, Any] | None:
+        with self.sessions.begin() as db:
+            found = room_requests(db, room_id)
+        return approvals.request_to_plain(found[0][1]) if found else None
 
     def _read_policy(self) -> Policy | None:
         with self.sessions.begin() as db:

@@ -23,10 +23,31 @@ def preview(policy: Policy, internal_quote: dict[str, Any], deal_fields: dict[st
     return {"policy_version": policy.version, "steps": [required_step_to_plain(step) for step in steps]}
 
 
+_LABELS = {
+    "no_approval_needed": "No approval needed",
+    "needs_approval": "Needs approval",
+    "pending": "Approval pending",
+    "approved": "Approved",
+    "rejected": "Approval rejected",
+}
+
+
+def with_request(internal: dict[str, Any], request: dict[str, Any] | None, fingerprint: str) -> dict[str, Any]:
+    """The internal preview plus the state of the request that is for exactly this version, if any."""
+    current = request if request is not None and request.get("fingerprint") == fingerprint else None
+    if current is not None and current.get("state") in ("recalled", "superseded"):
+        current = None
+    return {**internal, "fingerprint": fingerprint, "request": current}
+
+
 def public_preview(internal: dict[str, Any]) -> dict[str, Any]:
+    """What everyone in the room may see: whether approval is needed and where it stands, no reasons."""
     needed = bool(internal["steps"])
-    return {
-        "needed": needed,
-        "status": "needs_approval" if needed else "no_approval_needed",
-        "label": "Needs approval" if needed else "No approval needed",
-    }
+    request = internal.get("request")
+    if not needed:
+        status = "no_approval_needed"
+    elif request is None:
+        status = "needs_approval"
+    else:
+        status = str(request["state"])
+    return {"needed": needed, "status": status, "label": _LABELS.get(status, status)}

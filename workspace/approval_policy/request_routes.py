@@ -17,7 +17,6 @@ from workspace.errors import InvalidInput, PermissionDenied
 from workspace.rooms.access import room_access
 from workspace.rooms.models import RoomRole
 from workspace.storage.base import utcnow
-from workspace.sync.documents import DocName
 from workspace.web import caller, field, in_db, json_body, services
 
 
@@ -26,10 +25,9 @@ def _view(request: approvals.Request) -> dict[str, Any]:
     return {"request_id": request.id, **plain}
 
 
-def _refresh_room(http: Request, room_id: str) -> None:
-    room = services(http).rooms.loaded(room_id, DocName.SHARED)
-    if room is not None:
-        services(http).deriver.changed(room)
+def _refresh_room(http: Request, room_id: str, request: approvals.Request) -> None:
+    """The room shows the request's state at once."""
+    services(http).deriver.request_changed(room_id, approvals.request_to_plain(request))
 
 
 async def submit(http: Request) -> Response:
@@ -43,7 +41,7 @@ async def submit(http: Request) -> Response:
     now = utcnow()
     submitted = await in_db(http, lambda db: requests.submit(
         db, room_id, principal.user_id, current.policy, current.required, current.fingerprint, now))  # fmt: skip
-    _refresh_room(http, room_id)
+    _refresh_room(http, room_id, submitted)
     return JSONResponse(_view(submitted), status_code=201)
 
 
@@ -58,7 +56,7 @@ async def recall(http: Request) -> Response:
         return requests.recall(db, request_id, principal.user_id, utcnow())
 
     room_id, recalled = await in_db(http, work)
-    _refresh_room(http, room_id)
+    _refresh_room(http, room_id, recalled)
     return JSONResponse(_view(recalled))
 
 
@@ -85,7 +83,7 @@ async def decide(http: Request) -> Response:
                                version, utcnow())  # fmt: skip
 
     room_id, decided = await in_db(http, work)
-    _refresh_room(http, room_id)
+    _refresh_room(http, room_id, decided)
     return JSONResponse(_view(decided))
 
 

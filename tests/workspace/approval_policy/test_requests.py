@@ -96,3 +96,34 @@ async def test_a_version_that_needs_nothing_cannot_be_submitted(priced: PricedWo
     await _set_discount(priced, 5, first=True)
     response = _submit(priced)
     assert response.status_code == 400 and response.json()["detail"] == "this version needs no approval"
+
+
+async def test_the_room_shows_where_approval_stands_and_customers_see_no_approvers(priced: PricedWorld) -> None:
+    from pycrdt import Map
+
+    _with_policy(priced)
+    manager, vp = _approvers(priced)
+    await _set_discount(priced, 32, first=True)
+
+    def status(client: YClient) -> str | None:
+        return (client.doc.get("computed", type=Map).get("approval") or {}).get("status")
+
+    async with (
+        YClient(priced.ws(), priced.customer.bearer) as buyer,
+        YClient(priced.ws(doc="internal"), priced.rep.bearer) as internal,
+    ):
+        await buyer.wait_for(lambda: status(buyer) == "needs_approval", what="needs approval")
+        request = _submit(priced).json()
+        await buyer.wait_for(lambda: status(buyer) == "pending", what="pending")
+
+        def waiting_on(client: YClient) -> list[str]:
+            shown = (client.doc.get("computed", type=Map).get("approvals") or {}).get("request") or {}
+            return [step["id"] for step in shown.get("steps", []) if step["state"] == "pending"]
+
+        await internal.wait_for(lambda: waiting_on(internal) == ["discount-over-20", "discount-over-30"])
+        _decide(manager, request, "discount-over-20")
+        await internal.wait_for(lambda: waiting_on(internal) == ["discount-over-30"], what="the manager's approval")
+        _decide(vp, request, "discount-over-30")
+        await buyer.wait_for(lambda: status(buyer) == "approved", what="approved")
+        assert buyer.doc.get("computed", type=Map)["approval"]["label"] == "Approved"
+    assert not any(b"Mo Manager" in frame or b"vp_sales" in frame or b"comment" in frame for frame in buyer.received)
