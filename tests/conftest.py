@@ -126,3 +126,22 @@ def world(server: LiveServer) -> Iterator[World]:
     yield w
     for api in (w.rep, w.customer, w.outsider, w.legal):
         api.http.close()
+
+
+class PricedWorld(World):
+    """A world with an admin who has uploaded the sample price book and incentive plan."""
+
+    admin: Api
+
+
+@pytest.fixture
+def priced(world: World) -> Iterator[PricedWorld]:
+    from workspace.pricing.samples import SAMPLE_INCENTIVE_PLAN, SAMPLE_PRICE_BOOK
+
+    add_user(world.server.services.sessions, "admin@example.test", "admin", "Ada Admin")
+    admin = sign_in(world.server.url, "admin@example.test")
+    admin.http.put("/api/pricebook", json=SAMPLE_PRICE_BOOK).raise_for_status()
+    admin.http.put("/api/incentives/plan", json=SAMPLE_INCENTIVE_PLAN).raise_for_status()
+    world.admin = admin  # type: ignore[attr-defined]
+    yield world  # type: ignore[misc]
+    admin.http.close()

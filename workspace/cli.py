@@ -71,6 +71,18 @@ def _user_add(settings: Settings, args: argparse.Namespace) -> None:
         print(f"password: {password}")
 
 
+def _audit_verify(settings: Settings) -> None:
+    from workspace.audit.chain import verify
+
+    engine = make_engine(settings)
+    with make_sessionmaker(engine)() as db:
+        verdict = verify(db)
+    engine.dispose()
+    if not verdict.intact:
+        raise SystemExit(f"audit log BROKEN at event {verdict.broken_at} (of {verdict.events} read)")
+    print(f"audit log intact: {verdict.events} events")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dealroom", description="Dealroom: live deal rooms.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -82,6 +94,8 @@ def _parser() -> argparse.ArgumentParser:
             cmd.add_argument("--workers", type=int, default=1)
     sub.add_parser("migrate", help="bring the database to the latest schema")
     sub.add_parser("seed-demo", help="seed the demo data (idempotent)")
+    audit = sub.add_parser("audit", help="the audit log").add_subparsers(dest="audit_command", required=True)
+    audit.add_parser("verify", help="check the hash chain of the audit log; exit 1 if it is broken")
     user = sub.add_parser("user", help="manage users").add_subparsers(dest="user_command", required=True)
     add = user.add_parser("add", help="create an internal user")
     add.add_argument("email")
@@ -112,6 +126,8 @@ def main(argv: list[str] | None = None) -> None:
             _serve(settings, args.host, args.port, args.workers)
         elif args.command == "user":
             _user_add(settings, args)
+        elif args.command == "audit":
+            _audit_verify(settings)
     except DealroomError as error:
         raise SystemExit(f"dealroom: {error.detail}") from error
 

@@ -19,6 +19,7 @@ import approvals
 from approvals import Decision, Policy, Request, RequestState, RequiredStep
 from approvals.policy import ApproverKind
 from workspace.approval_policy.models import ApprovalRequestRow
+from workspace.audit import chain as audit
 from workspace.auth.models import User
 from workspace.errors import Conflict, NotFound
 
@@ -88,15 +89,21 @@ def submit(
     new_id = f"apr_{secrets.token_urlsafe(9)}"
     common: dict[str, Any] = {"fingerprint": fingerprint, "policy_fingerprint": policy.fingerprint,
                               "required": required, "resolve": resolver(db), "by": user_id, "at": now}  # fmt: skip
+    superseded = None
     if open_rows:
         row, current = open_rows[0]
         if current.fingerprint == fingerprint:
             raise Conflict("this version is already submitted for approval", request_id=current.id)
         old, new = approvals.supersede(current, new_id, history=history[1:], **common)
         _save(db, row, old, room_id, now)
+        superseded = old.id
     else:
         new = approvals.submit(new_id, history=history, **common)
     _save(db, None, new, room_id, now)
+    audit.append(db, "approval.submitted", actor_id=user_id, room_id=room_id, at=now, data={
+        "request_id": new.id, "fingerprint": fingerprint, "superseded": superseded, "state": str(new.state),
+        "steps": {step.id: str(step.state) for step in new.steps},
+    })  # fmt: skip
     return new
 
 
@@ -105,14 +112,22 @@ def decide(db: Session, request_id: str, step_id: str, user_id: int, decision: D
     row, request = load(db, request_id)
     decided = approvals.decide(request, step_id, actor=user_id, decision=decision, fingerprint=fingerprint,
                                at=now, comment=comment)  # fmt: skip
-    _save(db, row, decided, row.room_id, now)
+    if decided != request:  # a repeated decision changes nothing and records nothing
+        _save(db, row, decided, row.room_id, now)
+        audit.append(db, "approval.decided", actor_id=user_id, room_id=row.room_id, at=now, data={
+            "request_id": row.id, "step_id": step_id, "decision": str(decision), "comment": comment,
+            "fingerprint": fingerprint, "state": str(decided.state),
+        })  # fmt: skip
     return row.room_id, decided
 
 
 def recall(db: Session, request_id: str, user_id: int, now: datetime) -> tuple[str, Request]:
     row, request = load(db, request_id)
     recalled = approvals.recall(request, by=user_id, at=now)
-    _save(db, row, recalled, row.room_id, now)
+    if recalled != request:
+        _save(db, row, recalled, row.room_id, now)
+        audit.append(db, "approval.recalled", actor_id=user_id, room_id=row.room_id, at=now,
+                     data={"request_id": row.id})  # fmt: skip
     return row.room_id, recalled
 
 

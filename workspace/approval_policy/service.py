@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from approvals import Policy, PolicyInvalid, load_policy, load_policy_yaml
 from workspace.approval_policy.models import ApprovalPolicyVersion
+from workspace.audit import chain as audit
 from workspace.errors import InvalidInput, Unprocessable
+from workspace.storage.base import utcnow
 
 
 class Policies:
@@ -54,6 +56,9 @@ class Policies:
         _validated(lambda: load_policy(stored))
         db.add(ApprovalPolicyVersion(version=version, data=stored, created_by=user_id))
         db.flush()
+        rules = [rule.get("id") for rule in stored.get("rules", []) if isinstance(rule, dict)]
+        audit.append(db, "policy.saved", actor_id=user_id, room_id=None, at=utcnow(),
+                     data={"version": version, "rules": rules})  # fmt: skip
         with self._lock:
             self._current = None
         return version

@@ -7,8 +7,8 @@ from typing import Any
 from pycrdt import Array, Doc, Map
 
 from approvals.samples import DEMO_POLICY_YAML
+from tests.conftest import PricedWorld
 from tests.support.yclient import YClient
-from tests.workspace.pricebook.conftest import PricedWorld
 
 YAML = {"Content-Type": "application/yaml"}
 

@@ -6,10 +6,10 @@ from typing import Any
 
 from pycrdt import Array
 
+from tests.conftest import PricedWorld
 from tests.support.accounts import Api, add_user, sign_in
 from tests.support.yclient import YClient, wait_until
 from tests.workspace.approval_policy.test_preview import _line, _with_policy
-from tests.workspace.pricebook.conftest import PricedWorld
 
 
 def _approvers(priced: PricedWorld) -> tuple[Api, Api]:

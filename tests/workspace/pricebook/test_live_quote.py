@@ -7,8 +7,8 @@ from typing import Any
 
 from pycrdt import Array, Doc, Map
 
+from tests.conftest import PricedWorld
 from tests.support.yclient import YClient
-from tests.workspace.pricebook.conftest import PricedWorld
 from workspace.pricing.samples import SAMPLE_PRICE_BOOK
 
 INTERNAL_ONLY = (b"cost_total", b"margin", b"floor_unit", b"below_floor", b"commission", b"Base rate")

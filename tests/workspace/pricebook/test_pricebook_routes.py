@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from tests.conftest import World
-from tests.workspace.pricebook.conftest import PricedWorld
+from tests.conftest import PricedWorld, World
 from workspace.pricing.samples import SAMPLE_PRICE_BOOK
 
 
