@@ -15,6 +15,8 @@ from workspace.approval_policy.service import Policies
 from workspace.auth.principal import SessionCookies
 from workspace.auth.throttle import Throttle
 from workspace.derive import Deriver
+from workspace.notify.links import StepLinks
+from workspace.notify.mail import Mailer
 from workspace.pricebook.service import Catalog
 from workspace.rooms.models import Room
 from workspace.settings import Settings
@@ -37,6 +39,8 @@ class Services:
     store: UpdateStore
     rooms: RoomManager
     catalog: Catalog
+    mailer: Mailer
+    links: StepLinks
     policies: Policies
     deriver: Deriver
     live: set[Connection] = field(default_factory=set)  # open websocket connections
@@ -66,6 +70,8 @@ class Services:
             await run_in_threadpool(work)
 
         rooms = RoomManager(store, settings, metrics, on_header_change=rename_room)
+        # Without a configured key (tests, embedded use) sessions and links last as long as the process.
+        cookie_key = settings.secret_key or secrets.token_urlsafe(32)
         catalog = Catalog()
         policies = Policies()
         deriver = Deriver(rooms, sessions, catalog, policies)
@@ -74,13 +80,14 @@ class Services:
             settings=settings,
             engine=engine,
             sessions=sessions,
-            # Without a configured key (tests, embedded use) sessions last as long as the process.
-            cookies=SessionCookies(settings.secret_key or secrets.token_urlsafe(32)),
+            cookies=SessionCookies(cookie_key),
             registry=registry,
             metrics=metrics,
             store=store,
             rooms=rooms,
             catalog=catalog,
+            mailer=Mailer(settings.smtp_url),
+            links=StepLinks(cookie_key),
             policies=policies,
             deriver=deriver,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,9 +14,11 @@ import approvals
 from approvals import Decision
 from workspace.approval_policy import requests
 from workspace.approval_policy.routes import current_version
-from workspace.errors import InvalidInput, PermissionDenied
+from workspace.errors import InvalidInput, NotFound, PermissionDenied
+from workspace.notify.approvals import approval_mails
+from workspace.notify.mail import Mail
 from workspace.rooms.access import room_access
-from workspace.rooms.models import RoomRole
+from workspace.rooms.models import Room, RoomRole
 from workspace.storage.base import utcnow
 from workspace.web import caller, field, in_db, json_body, services
 
@@ -30,6 +33,14 @@ def _refresh_room(http: Request, room_id: str, request: approvals.Request) -> No
     services(http).deriver.request_changed(room_id, approvals.request_to_plain(request))
 
 
+def _mails(http: Request, db: Session, room_id: str, before: approvals.Request | None,
+           after: approvals.Request) -> list[Mail]:  # fmt: skip
+    svc = services(http)
+    room = db.get(Room, room_id)
+    title = room.title if room is not None else "A deal"
+    return approval_mails(db, svc.links, svc.settings.public_url, title, before, after)
+
+
 async def submit(http: Request) -> Response:
     principal = await caller(http)
     room_id = http.path_params["room_id"]
@@ -39,9 +50,15 @@ async def submit(http: Request) -> Response:
     if not current.required:
         raise InvalidInput("this version needs no approval")
     now = utcnow()
-    submitted = await in_db(http, lambda db: requests.submit(
-        db, room_id, principal.user_id, current.policy, current.required, current.fingerprint, now))  # fmt: skip
+
+    def work(db: Session) -> tuple[approvals.Request, list[Mail]]:
+        submitted = requests.submit(db, room_id, principal.user_id, current.policy, current.required,
+                                    current.fingerprint, now)  # fmt: skip
+        return submitted, _mails(http, db, room_id, None, submitted)
+
+    submitted, mails = await in_db(http, work)
     _refresh_room(http, room_id, submitted)
+    await services(http).mailer.send(mails)
     return JSONResponse(_view(submitted), status_code=201)
 
 
@@ -66,25 +83,66 @@ async def inbox(http: Request) -> Response:
     return JSONResponse({"items": items})
 
 
-async def decide(http: Request) -> Response:
-    principal = await caller(http)
-    data = await json_body(http)
+def _decision(data: dict[str, Any]) -> tuple[Decision, str, str]:
     choice = field(data, "decision", str)
     if choice not in ("approve", "reject"):
         raise InvalidInput("'decision' must be 'approve' or 'reject'")
     comment = field(data, "comment", str, max_length=2000, required=False) or ""
     version = field(data, "fingerprint", str, max_length=64)
-    decision = Decision.APPROVE if choice == "approve" else Decision.REJECT
+    return (Decision.APPROVE if choice == "approve" else Decision.REJECT), comment, version
 
-    def work(db: Session) -> tuple[str, approvals.Request]:
-        row, _ = requests.load(db, http.path_params["request_id"])
-        room_access(db, principal, row.room_id)  # approvers of other companies' rooms: 404
-        return requests.decide(db, row.id, http.path_params["step_id"], principal.user_id, decision, comment,
-                               version, utcnow())  # fmt: skip
 
-    room_id, decided = await in_db(http, work)
+async def _decide_and_tell(http: Request, request_id: str, step_id: str, user_id: int, data: dict[str, Any],
+                           check_room: Callable[[Session, str], object]) -> Response:  # fmt: skip
+    decision, comment, version = _decision(data)
+
+    def work(db: Session) -> tuple[str, approvals.Request, list[Mail]]:
+        row, before = requests.load(db, request_id)
+        check_room(db, row.room_id)
+        room_id, decided = requests.decide(db, row.id, step_id, user_id, decision, comment, version, utcnow())
+        return room_id, decided, _mails(http, db, room_id, before, decided)
+
+    room_id, decided, mails = await in_db(http, work)
     _refresh_room(http, room_id, decided)
+    await services(http).mailer.send(mails)
     return JSONResponse(_view(decided))
+
+
+async def decide(http: Request) -> Response:
+    principal = await caller(http)
+    data = await json_body(http)
+
+    def check_room(db: Session, room_id: str) -> object:
+        return room_access(db, principal, room_id)  # approvers of other companies' rooms: 404
+
+    return await _decide_and_tell(http, http.path_params["request_id"], http.path_params["step_id"],
+                                  principal.user_id, data, check_room)  # fmt: skip
+
+
+async def link_view(http: Request) -> Response:
+    """What a mailed link opens: the one step it is for, with what the approver needs to decide."""
+    link = services(http).links.read(http.path_params["token"])
+
+    def work(db: Session) -> dict[str, Any]:
+        row, request = requests.load(db, link.request_id)
+        step = next((step for step in request.steps if step.id == link.step_id), None)
+        room = db.get(Room, row.room_id)
+        if step is None or room is None:
+            raise NotFound("this link is not valid")
+        return {"request_id": request.id, "step_id": step.id, "name": step.name, "reason": step.reason,
+                "room_title": room.title, "fingerprint": request.fingerprint, "request_state": str(request.state),
+                "step_state": str(step.state)}  # fmt: skip
+
+    return JSONResponse(await in_db(http, work))
+
+
+async def link_decide(http: Request) -> Response:
+    """Decide the linked step without signing in: the signed link is the approver's credential for it."""
+    token = http.path_params["token"]
+    services(http).attempts.check(f"link:{token[-24:]}")
+    link = services(http).links.read(token)
+    data = await json_body(http)
+    return await _decide_and_tell(http, link.request_id, link.step_id, link.user_id, data, lambda db, room: None)
 
 
 routes = [
@@ -92,4 +150,6 @@ routes = [
     Route("/api/approvals/inbox", inbox, methods=["GET"]),
     Route("/api/approvals/{request_id}/recall", recall, methods=["POST"]),
     Route("/api/approvals/{request_id}/steps/{step_id}/decision", decide, methods=["POST"]),
+    Route("/api/approvals/link/{token}", link_view, methods=["GET"]),
+    Route("/api/approvals/link/{token}/decision", link_decide, methods=["POST"]),
 ]
