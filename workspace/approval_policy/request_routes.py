@@ -67,10 +67,10 @@ async def recall(http: Request) -> Response:
     request_id = http.path_params["request_id"]
 
     def work(db: Session) -> tuple[str, approvals.Request]:
-        row, _ = requests.load(db, request_id)
+        row, request = requests.load(db, request_id)
         if room_access(db, principal, row.room_id).role is not RoomRole.REP:
             raise PermissionDenied("only the room's rep recalls its request")
-        return requests.recall(db, request_id, principal.user_id, utcnow())
+        return requests.recall(db, row, request, principal.user_id, utcnow())
 
     room_id, recalled = await in_db(http, work)
     _refresh_room(http, room_id, recalled)
@@ -99,7 +99,7 @@ async def _decide_and_tell(http: Request, request_id: str, step_id: str, user_id
     def work(db: Session) -> tuple[str, approvals.Request, list[Mail]]:
         row, before = requests.load(db, request_id)
         check_room(db, row.room_id)
-        room_id, decided = requests.decide(db, row.id, step_id, user_id, decision, comment, version, utcnow())
+        room_id, decided = requests.decide(db, row, before, step_id, user_id, decision, comment, version, utcnow())
         return room_id, decided, _mails(http, db, room_id, before, decided)
 
     room_id, decided, mails = await in_db(http, work)

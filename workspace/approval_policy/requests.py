@@ -107,9 +107,9 @@ def submit(
     return new
 
 
-def decide(db: Session, request_id: str, step_id: str, user_id: int, decision: Decision, comment: str,
-           fingerprint: str, now: datetime) -> tuple[str, Request]:  # fmt: skip
-    row, request = load(db, request_id)
+def decide(db: Session, row: ApprovalRequestRow, request: Request, step_id: str, user_id: int, decision: Decision,
+           comment: str, fingerprint: str, now: datetime) -> tuple[str, Request]:  # fmt: skip
+    """Decide a step of the request `load` returned (locked for this transaction)."""
     decided = approvals.decide(request, step_id, actor=user_id, decision=decision, fingerprint=fingerprint,
                                at=now, comment=comment)  # fmt: skip
     if decided != request:  # a repeated decision changes nothing and records nothing
@@ -121,8 +121,8 @@ def decide(db: Session, request_id: str, step_id: str, user_id: int, decision: D
     return row.room_id, decided
 
 
-def recall(db: Session, request_id: str, user_id: int, now: datetime) -> tuple[str, Request]:
-    row, request = load(db, request_id)
+def recall(db: Session, row: ApprovalRequestRow, request: Request, user_id: int, now: datetime) -> tuple[str, Request]:
+    """Recall the request `load` returned (locked for this transaction)."""
     recalled = approvals.recall(request, by=user_id, at=now)
     if recalled != request:
         _save(db, row, recalled, row.room_id, now)

@@ -22,7 +22,7 @@ from workspace.deal import fingerprint
 from workspace.derive import RoomDeal, pinned_book, price_room
 from workspace.errors import InvalidInput, NotFound, PermissionDenied, TooLarge
 from workspace.rooms.access import RoomAccess, room_access
-from workspace.sync.documents import DocName, doc_from_updates
+from workspace.sync.documents import DocName
 from workspace.web import caller, in_db, json_body, require_internal, services
 
 # A policy is a few dozen rules; this leaves room for hundreds with long reasons.
@@ -93,11 +93,7 @@ async def current_version(request: Request, principal: Principal, room_id: str) 
         return access, policy, book, plan
 
     access, policy, book, plan = await in_db(request, work)
-    loaded = svc.rooms.loaded(room_id, DocName.SHARED)
-    if loaded is not None:
-        doc = loaded.doc
-    else:
-        doc = doc_from_updates(DocName.SHARED, (await svc.store.load(room_id, DocName.SHARED.value)).all_updates)
+    doc = await svc.rooms.current_doc(room_id, DocName.SHARED)
     room_deal = RoomDeal.read(doc)
     version = fingerprint(doc)
     priced = await run_in_threadpool(price_room, room_deal, book, plan)

@@ -19,7 +19,7 @@ from workspace.pricebook.csv_format import export_csv, import_csv
 from workspace.pricing import PriceBook, Product
 from workspace.rooms.access import room_access
 from workspace.rooms.service import require_rep
-from workspace.sync.documents import DocName, doc_from_updates
+from workspace.sync.documents import DocName
 from workspace.web import caller, in_db, json_body, require_internal, services
 
 # A price book of a few thousand products with tiers and facts is a few MB of JSON.
@@ -166,11 +166,7 @@ async def room_quote(request: Request) -> Response:
         return access, book, plan
 
     access, book, plan = await in_db(request, work)
-    loaded = svc.rooms.loaded(room_id, DocName.SHARED)
-    if loaded is not None:
-        doc = loaded.doc
-    else:
-        doc = doc_from_updates(DocName.SHARED, (await svc.store.load(room_id, DocName.SHARED.value)).all_updates)
+    doc = await svc.rooms.current_doc(room_id, DocName.SHARED)
     priced = await run_in_threadpool(price_room, RoomDeal.read(doc), book, plan)
     if not access.role.is_internal:
         return JSONResponse({"quote": priced.public})

@@ -18,7 +18,7 @@ from workspace.errors import InvalidInput
 from workspace.rooms import service
 from workspace.rooms.access import RoomAccess, implied_role, member_role_for, room_access
 from workspace.rooms.models import Membership, Room, RoomRole
-from workspace.sync.documents import DocName, doc_from_updates, to_json
+from workspace.sync.documents import DocName, to_json
 from workspace.sync.models import DocSnapshot, DocUpdate
 from workspace.web import caller, field, in_db, json_body, services
 
@@ -196,12 +196,7 @@ async def snapshot(request: Request) -> Response:
 
 
 async def _doc_json(request: Request, room_id: str, name: DocName) -> dict[str, object]:
-    svc = services(request)
-    loaded = svc.rooms.loaded(room_id, name)
-    if loaded is not None:
-        return to_json(loaded.doc, name)
-    stored = await svc.store.load(room_id, name.value)
-    return to_json(doc_from_updates(name, stored.all_updates), name)
+    return to_json(await services(request).rooms.current_doc(room_id, name), name)
 
 
 routes = [

@@ -13,6 +13,8 @@ import time
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
+from pycrdt import Doc
+
 from workspace.settings import Settings
 from workspace.sync.documents import DocName, doc_from_updates
 from workspace.sync.metrics import SyncMetrics
@@ -63,6 +65,14 @@ class RoomManager:
 
     def loaded(self, room_id: str, name: DocName) -> RoomDoc | None:
         return self._rooms.get((room_id, name))
+
+    async def current_doc(self, room_id: str, name: DocName) -> Doc:
+        """The document as it is now: the loaded one, or one built from the store (without loading
+        the room: a read of the API must not keep a room in memory). Read it on the event loop."""
+        room = self._rooms.get((room_id, name))
+        if room is not None:
+            return room.doc
+        return doc_from_updates(name, (await self.store.load(room_id, name.value)).all_updates)
 
     def __iter__(self) -> Iterator[RoomDoc]:
         return iter(list(self._rooms.values()))

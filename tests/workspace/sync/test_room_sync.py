@@ -56,16 +56,22 @@ async def test_awareness_is_relayed_with_the_server_stamped_identity_and_removed
 
 
 async def test_a_client_cannot_overwrite_another_clients_presence(world: World) -> None:
-    async with YClient(world.ws(), world.rep.bearer) as rep, YClient(world.ws(), world.customer.bearer) as buyer:
-        await rep.set_awareness({"user": {"name": "x"}}, clock=1)
-        await buyer.wait_for(lambda: rep.doc.client_id in buyer.awareness)
-        from workspace.sync import protocol
+    from workspace.sync import protocol
 
-        forged = protocol.AwarenessEntry(rep.doc.client_id, 99, None)
-        await buyer.send_raw(protocol.awareness([forged]))
+    async with (
+        YClient(world.ws(), world.rep.bearer) as rep,
+        YClient(world.ws(), world.customer.bearer) as buyer,
+        YClient(world.ws(), world.legal.bearer) as witness,
+    ):
+        await rep.set_awareness({"user": {"name": "x"}}, clock=1)
+        await witness.wait_for(lambda: rep.doc.client_id in witness.awareness)
+        # The buyer forges the rep's removal, then announces itself on the same connection: once the
+        # witness sees the buyer, the server has handled (and must have dropped) the forgery.
+        await buyer.send_raw(protocol.awareness([protocol.AwarenessEntry(rep.doc.client_id, 99, None)]))
         await buyer.set_awareness({"user": {"name": "b"}})
-        await rep.wait_for(lambda: buyer.doc.client_id in rep.awareness)
-        assert rep.doc.client_id in buyer.awareness
+        await witness.wait_for(lambda: buyer.doc.client_id in witness.awareness, what="the buyer's presence")
+        assert rep.doc.client_id in witness.awareness, "a forged removal reached another client"
+        assert witness.awareness[rep.doc.client_id]["user"]["name"] == "Rita Rep"
 
 
 async def test_query_awareness_answers_with_everyone_present(world: World) -> None:
