@@ -16,8 +16,10 @@ from starlette.responses import JSONResponse, Response
 
 from approvals import ApprovalError
 from workspace import frontend, openapi, ops
+from workspace.approval_policy import delegations as approval_delegations
 from workspace.approval_policy import request_routes as approval_request_routes
 from workspace.approval_policy import routes as approval_policy_routes
+from workspace.auth import people as people_routes
 from workspace.auth import routes as auth_routes
 from workspace.errors import DealroomError
 from workspace.pricebook import routes as pricebook_routes
@@ -71,10 +73,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         *ops.routes,
         *auth_routes.routes,
+        *people_routes.routes,
         *room_routes.routes,
         *pricebook_routes.routes,
         *approval_policy_routes.routes,
         *approval_request_routes.routes,
+        *approval_delegations.routes,
         *sync_endpoint.routes,
         *openapi.routes,
         *frontend.routes(),

@@ -20,11 +20,11 @@ from pycrdt import Doc, Map
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-import approvals
 from approvals import Policy
 from workspace.approval_policy.preview import preview, public_preview, with_request
 from workspace.approval_policy.requests import room_requests
 from workspace.approval_policy.service import Policies
+from workspace.approval_policy.views import request_view
 from workspace.deal import DealFacts, deal_facts, deal_input, fingerprint
 from workspace.errors import NotFound
 from workspace.pricebook.service import Catalog
@@ -231,7 +231,7 @@ class Deriver:
     def _read_request(self, room_id: str) -> dict[str, Any] | None:
         with self.sessions.begin() as db:
             found = room_requests(db, room_id)
-        return approvals.request_to_plain(found[0][1]) if found else None
+            return request_view(db, found[0][1]) if found else None
 
     def _read_policy(self) -> Policy | None:
         with self.sessions.begin() as db:

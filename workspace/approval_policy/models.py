@@ -36,3 +36,18 @@ class ApprovalRequestRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     __mapper_args__ = {"version_id_col": revision}
+
+
+class DelegationRow(Base):
+    """`to_user_id` may decide `from_user_id`'s approval steps from `starts_at` until `ends_at`
+    (exclusive). Revoking one ends it; the row stays as the record of who stood in for whom."""
+
+    __tablename__ = "approval_delegations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    from_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    to_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -37,7 +37,10 @@ def with_request(internal: dict[str, Any], request: dict[str, Any] | None, finge
     current = request if request is not None and request.get("fingerprint") == fingerprint else None
     if current is not None and current.get("state") in ("recalled", "superseded"):
         current = None
-    return {**internal, "fingerprint": fingerprint, "request": current}
+    people = current.get("people", {}) if current is not None else {}
+    if current is not None:
+        current = {key: value for key, value in current.items() if key != "people"}
+    return {**internal, "fingerprint": fingerprint, "request": current, "people": people}
 
 
 def public_preview(internal: dict[str, Any]) -> dict[str, Any]:

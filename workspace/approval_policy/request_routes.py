@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 import approvals
 from approvals import Decision
-from workspace.approval_policy import requests
+from workspace.approval_policy import requests, views
 from workspace.approval_policy.routes import current_version
 from workspace.errors import InvalidInput, NotFound, PermissionDenied
 from workspace.notify.approvals import approval_mails
@@ -28,9 +28,9 @@ def _view(request: approvals.Request) -> dict[str, Any]:
     return {"request_id": request.id, **plain}
 
 
-def _refresh_room(http: Request, room_id: str, request: approvals.Request) -> None:
-    """The room shows the request's state at once."""
-    services(http).deriver.request_changed(room_id, approvals.request_to_plain(request))
+def _refresh_room(http: Request, room_id: str, shown: dict[str, Any]) -> None:
+    """The room shows the request's state at once (`shown` is `views.request_view` of it)."""
+    services(http).deriver.request_changed(room_id, shown)
 
 
 def _mails(http: Request, db: Session, room_id: str, before: approvals.Request | None,
@@ -51,13 +51,13 @@ async def submit(http: Request) -> Response:
         raise InvalidInput("this version needs no approval")
     now = utcnow()
 
-    def work(db: Session) -> tuple[approvals.Request, list[Mail]]:
+    def work(db: Session) -> tuple[approvals.Request, list[Mail], dict[str, Any]]:
         submitted = requests.submit(db, room_id, principal.user_id, current.policy, current.required,
                                     current.fingerprint, now)  # fmt: skip
-        return submitted, _mails(http, db, room_id, None, submitted)
+        return submitted, _mails(http, db, room_id, None, submitted), views.request_view(db, submitted)
 
-    submitted, mails = await in_db(http, work)
-    _refresh_room(http, room_id, submitted)
+    submitted, mails, shown = await in_db(http, work)
+    _refresh_room(http, room_id, shown)
     await services(http).mailer.send(mails)
     return JSONResponse(_view(submitted), status_code=201)
 
@@ -66,14 +66,15 @@ async def recall(http: Request) -> Response:
     principal = await caller(http)
     request_id = http.path_params["request_id"]
 
-    def work(db: Session) -> tuple[str, approvals.Request]:
+    def work(db: Session) -> tuple[str, approvals.Request, dict[str, Any]]:
         row, request = requests.load(db, request_id)
         if room_access(db, principal, row.room_id).role is not RoomRole.REP:
             raise PermissionDenied("only the room's rep recalls its request")
-        return requests.recall(db, row, request, principal.user_id, utcnow())
+        room_id, recalled = requests.recall(db, row, request, principal.user_id, utcnow())
+        return room_id, recalled, views.request_view(db, recalled)
 
-    room_id, recalled = await in_db(http, work)
-    _refresh_room(http, room_id, recalled)
+    room_id, recalled, shown = await in_db(http, work)
+    _refresh_room(http, room_id, shown)
     return JSONResponse(_view(recalled))
 
 
@@ -96,14 +97,14 @@ async def _decide_and_tell(http: Request, request_id: str, step_id: str, user_id
                            check_room: Callable[[Session, str], object]) -> Response:  # fmt: skip
     decision, comment, version = _decision(data)
 
-    def work(db: Session) -> tuple[str, approvals.Request, list[Mail]]:
+    def work(db: Session) -> tuple[str, approvals.Request, list[Mail], dict[str, Any]]:
         row, before = requests.load(db, request_id)
         check_room(db, row.room_id)
         room_id, decided = requests.decide(db, row, before, step_id, user_id, decision, comment, version, utcnow())
-        return room_id, decided, _mails(http, db, room_id, before, decided)
+        return room_id, decided, _mails(http, db, room_id, before, decided), views.request_view(db, decided)
 
-    room_id, decided, mails = await in_db(http, work)
-    _refresh_room(http, room_id, decided)
+    room_id, decided, mails, shown = await in_db(http, work)
+    _refresh_room(http, room_id, shown)
     await services(http).mailer.send(mails)
     return JSONResponse(_view(decided))
 
@@ -125,13 +126,16 @@ async def link_view(http: Request) -> Response:
 
     def work(db: Session) -> dict[str, Any]:
         row, request = requests.load(db, link.request_id)
-        step = next((step for step in request.steps if step.id == link.step_id), None)
+        step = request.step(link.step_id)
         room = db.get(Room, row.room_id)
         if step is None or room is None:
             raise NotFound("this link is not valid")
+        history = [earlier for _, earlier in requests.room_requests(db, row.room_id) if earlier.id != request.id]
+        decided = step.decided_for().get(link.user_id)
         return {"request_id": request.id, "step_id": step.id, "name": step.name, "reason": step.reason,
                 "room_title": room.title, "fingerprint": request.fingerprint, "request_state": str(request.state),
-                "step_state": str(step.state)}  # fmt: skip
+                "step_state": str(step.state), "your_decision": str(decided) if decided is not None else None,
+                "facts": views.tested_facts(step, views.last_approved(step.id, history))}  # fmt: skip
 
     return JSONResponse(await in_db(http, work))
 

@@ -18,10 +18,13 @@ from sqlalchemy.orm.exc import StaleDataError
 import approvals
 from approvals import Decision, Policy, Request, RequestState, RequiredStep
 from approvals.policy import ApproverKind
+from workspace.approval_policy import views
+from workspace.approval_policy.delegations import delegations_in_force
 from workspace.approval_policy.models import ApprovalRequestRow
 from workspace.audit import chain as audit
 from workspace.auth.models import User
 from workspace.errors import Conflict, NotFound
+from workspace.rooms.models import Room
 
 OPEN = RequestState.PENDING.value
 
@@ -111,7 +114,7 @@ def decide(db: Session, row: ApprovalRequestRow, request: Request, step_id: str,
            comment: str, fingerprint: str, now: datetime) -> tuple[str, Request]:  # fmt: skip
     """Decide a step of the request `load` returned (locked for this transaction)."""
     decided = approvals.decide(request, step_id, actor=user_id, decision=decision, fingerprint=fingerprint,
-                               at=now, comment=comment)  # fmt: skip
+                               at=now, comment=comment, delegations=delegations_in_force(db, now))  # fmt: skip
     if decided != request:  # a repeated decision changes nothing and records nothing
         _save(db, row, decided, row.room_id, now)
         audit.append(db, "approval.decided", actor_id=user_id, room_id=row.room_id, at=now, data={
@@ -131,12 +134,48 @@ def recall(db: Session, row: ApprovalRequestRow, request: Request, user_id: int,
     return row.room_id, recalled
 
 
+def reassign_from(db: Session, leaver: int, fallback: int | None, now: datetime,
+                  ) -> list[tuple[str, Request, Request]]:  # fmt: skip
+    """Hand `leaver`'s undecided pending steps to `fallback` in every open request; return (room id, before,
+    after) of each request that changed. Past decisions stay on record."""
+    changed: list[tuple[str, Request, Request]] = []
+    rows = db.execute(select(ApprovalRequestRow).where(ApprovalRequestRow.state == OPEN).with_for_update()).scalars()
+    for row in rows.all():
+        before = approvals.request_from_plain(row.data)
+        after = approvals.reassign(before, leaver, fallback)
+        if after == before:
+            continue
+        _save(db, row, after, row.room_id, now)
+        audit.append(db, "approval.reassigned", actor_id=None, room_id=row.room_id, at=now,
+                     data={"request_id": row.id, "from": leaver, "to": fallback})  # fmt: skip
+        changed.append((row.room_id, before, after))
+    return changed
+
+
 def inbox(db: Session, user_id: int, now: datetime) -> list[dict[str, Any]]:
+    """The caller's pending steps (their own and those they stand in for), oldest wait first, each with the
+    room, who submitted it, and the tested facts next to what was approved for the same rule before."""
     rows = db.execute(select(ApprovalRequestRow).where(ApprovalRequestRow.state == OPEN)).scalars().all()
-    by_id = {row.id: row for row in rows}
-    items = approvals.inbox([approvals.request_from_plain(row.data) for row in rows], user_id, (), now)
-    return [
-        {"request_id": item.request_id, "room_id": by_id[item.request_id].room_id, "step_id": item.step_id,
-         "name": item.name, "reason": item.reason, "fingerprint": item.fingerprint, "since": item.since.isoformat()}
-        for item in items
-    ]  # fmt: skip
+    by_id = {row.id: (row, approvals.request_from_plain(row.data)) for row in rows}
+    items = approvals.inbox([request for _, request in by_id.values()], user_id, delegations_in_force(db, now), now)
+    titles = dict(db.execute(select(Room.id, Room.title).where(Room.id.in_({by_id[i.request_id][0].room_id
+                                                                              for i in items}))).all())  # fmt: skip
+    histories: dict[str, list[Request]] = {}
+    found: list[dict[str, Any]] = []
+    for item in items:
+        row, request = by_id[item.request_id]
+        if row.room_id not in histories:
+            histories[row.room_id] = [earlier for _, earlier in room_requests(db, row.room_id)]
+        history = [earlier for earlier in histories[row.room_id] if earlier.id != request.id]
+        step = request.step(item.step_id)
+        assert step is not None  # the core listed it from this request
+        names = views.people(db, [request.submitted_by, *item.on_behalf_of])
+        found.append({
+            "request_id": item.request_id, "room_id": row.room_id, "room_title": titles.get(row.room_id, ""),
+            "step_id": item.step_id, "name": item.name, "reason": item.reason, "fingerprint": item.fingerprint,
+            "since": item.since.isoformat(),
+            "submitted_by": {"id": request.submitted_by, **names.get(str(request.submitted_by), {"name": "?"})},
+            "on_behalf_of": [{"id": other, **names.get(str(other), {"name": "?"})} for other in item.on_behalf_of],
+            "facts": views.tested_facts(step, views.last_approved(step.id, history)),
+        })  # fmt: skip
+    return found

@@ -6,24 +6,27 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from approvals import Request, RequestState, StepState
+from approvals.request import UserId
 from workspace.auth.models import User
 from workspace.notify.links import StepLink, StepLinks
 from workspace.notify.mail import Mail
 
 
 def newly_open(before: Request | None, after: Request) -> list[tuple[str, int]]:
-    """(step id, approver) pairs whose turn came with this change, and who have not decided yet."""
+    """(step id, approver) pairs whose turn came with this change (a step opened, or they were put on an
+    open step, as when an approver left), and who have not decided yet."""
     if after.state is not RequestState.PENDING:
         return []
-    was_open: set[str] = set()
+    asked: dict[str, set[UserId]] = {}
     if before is not None and before.state is RequestState.PENDING:
-        was_open = {step.id for step in before.steps if step.order == before.open_order}
+        asked = {step.id: set(step.approvers) for step in before.steps if step.order == before.open_order}
     pairs: list[tuple[str, int]] = []
     for step in after.steps:
-        if step.order != after.open_order or step.state is not StepState.PENDING or step.id in was_open:
+        if step.order != after.open_order or step.state is not StepState.PENDING:
             continue
         decided = {record.actor for record in step.decisions}
-        pairs.extend((step.id, int(user)) for user in step.approvers if user not in decided)
+        already = asked.get(step.id, set())
+        pairs.extend((step.id, int(user)) for user in step.approvers if user not in decided and user not in already)
     return pairs
 
 

@@ -1,8 +1,10 @@
 """Imports every package's tables so that the metadata (and Alembic) sees them all."""
 
-from workspace.approval_policy.models import ApprovalPolicyVersion, ApprovalRequestRow
+from workspace.approval_policy.models import ApprovalPolicyVersion, ApprovalRequestRow, DelegationRow
 from workspace.audit.models import AuditEvent
 from workspace.auth.models import ApiToken, BrowserSession, User
+from workspace.clause_library.models import ClauseRow
+from workspace.exports.models import ExportRow
 from workspace.pricebook.models import IncentivePlanVersion, PriceBookVersion
 from workspace.rooms.models import Invitation, Membership, Room
 from workspace.storage.base import Base
@@ -15,8 +17,11 @@ __all__ = [
     "AuditEvent",
     "Base",
     "BrowserSession",
+    "ClauseRow",
+    "DelegationRow",
     "DocSnapshot",
     "DocUpdate",
+    "ExportRow",
     "IncentivePlanVersion",
     "Invitation",
     "Membership",

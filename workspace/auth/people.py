@@ -1,0 +1,130 @@
+"""HTTP routes for admins: the company's people, their managers, and deactivating someone who left.
+
+Deactivating a person signs them out everywhere at once and hands their undecided approval steps to their
+manager (or, without an active one, to an admin), so that no request waits on someone who is gone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+import approvals
+from workspace.approval_policy import requests as approval_requests
+from workspace.approval_policy import views
+from workspace.audit import chain as audit
+from workspace.auth.models import ApiToken, BrowserSession, User, UserRole
+from workspace.auth.principal import Principal
+from workspace.errors import InvalidInput, NotFound, PermissionDenied, Unprocessable
+from workspace.notify.approvals import approval_mails
+from workspace.notify.mail import Mail
+from workspace.rooms.models import Room
+from workspace.storage.base import utcnow
+from workspace.sync import closecodes
+from workspace.web import caller, field, in_db, json_body, services
+
+
+def _admin(principal: Principal) -> None:
+    if principal.role is not UserRole.ADMIN:
+        raise PermissionDenied("only admins manage people")
+
+
+def _view(user: User) -> dict[str, Any]:
+    return {**user.public(), "active": user.is_active, "manager_id": user.manager_id}
+
+
+async def list_people(request: Request) -> Response:
+    principal = await caller(request)
+    _admin(principal)
+
+    def work(db: Session) -> list[dict[str, Any]]:
+        rows = db.execute(select(User).where(User.role != UserRole.CUSTOMER.value).order_by(User.id)).scalars()
+        return [_view(user) for user in rows]
+
+    return JSONResponse({"users": await in_db(request, work)})
+
+
+def fallback_for(db: Session, leaver: User) -> int | None:
+    """Who takes over the leaver's approvals: their manager if active, else the longest-standing active admin."""
+    manager = db.get(User, leaver.manager_id) if leaver.manager_id is not None else None
+    if manager is not None and manager.is_active and manager.id != leaver.id:
+        return manager.id
+    admins = select(User.id).where(User.role == UserRole.ADMIN.value, User.is_active.is_(True), User.id != leaver.id)
+    return db.execute(admins.order_by(User.id).limit(1)).scalar_one_or_none()
+
+
+def _deactivate(db: Session, user: User, actor: int) -> list[tuple[str, approvals.Request, approvals.Request]]:
+    now = utcnow()
+    user.is_active = False
+    db.execute(update(BrowserSession).where(BrowserSession.user_id == user.id, BrowserSession.revoked_at.is_(None))
+               .values(revoked_at=now))  # fmt: skip
+    db.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+               .values(revoked_at=now))  # fmt: skip
+    fallback = fallback_for(db, user)
+    changed = approval_requests.reassign_from(db, user.id, fallback, now)
+    moved = [after.id for _, _, after in changed]
+    audit.append(db, "user.deactivated", actor_id=actor, room_id=None, at=now,
+                 data={"user_id": user.id, "approvals_to": fallback, "requests": moved})  # fmt: skip
+    return changed
+
+
+async def patch_person(request: Request) -> Response:
+    """`{"active": false}` deactivates (and reassigns); `{"active": true}` reactivates; `{"manager": email|null}`."""
+    principal = await caller(request)
+    _admin(principal)
+    data = await json_body(request)
+    user_id = request.path_params["user_id"]
+    unknown = set(data) - {"active", "manager"}
+    if unknown:
+        raise InvalidInput(f"unknown field(s): {', '.join(sorted(unknown))}")
+    active = field(data, "active", bool, required=False)
+    svc = services(request)
+
+    def work(db: Session) -> tuple[dict[str, Any], list[Mail], list[tuple[str, dict[str, Any]]]]:
+        user = db.get(User, user_id)
+        if user is None or not user.user_role.is_internal:
+            raise NotFound("no such person")
+        if "manager" in data:
+            email = field(data, "manager", str, max_length=320, required=False)
+            if email is None:
+                user.manager_id = None
+            else:
+                manager = db.execute(select(User).where(func.lower(User.email) == email.lower())).scalar_one_or_none()
+                if manager is None or not manager.user_role.is_internal or manager.id == user.id:
+                    raise Unprocessable(f"'manager' must be another internal user; {email!r} is not")
+                user.manager_id = manager.id
+        mails: list[Mail] = []
+        refreshed: list[tuple[str, dict[str, Any]]] = []
+        if active is False and user.is_active:
+            if user.id == principal.user_id:
+                raise InvalidInput("you cannot deactivate yourself")
+            for room_id, before, after in _deactivate(db, user, principal.user_id):
+                room = db.get(Room, room_id)
+                title = room.title if room is not None else "A deal"
+                mails += approval_mails(db, svc.links, svc.settings.public_url, title, before, after)
+                refreshed.append((room_id, views.request_view(db, after)))
+        elif active is True and not user.is_active:
+            user.is_active = True
+            audit.append(db, "user.reactivated", actor_id=principal.user_id, room_id=None, at=utcnow(),
+                         data={"user_id": user.id})  # fmt: skip
+        return _view(user), mails, refreshed
+
+    view, mails, refreshed = await in_db(request, work)
+    if active is False:
+        gone = closecodes.UNAUTHENTICATED
+        svc.close_connections(lambda c: c.identity.user_id == user_id, gone, "account deactivated")
+    for room_id, shown in refreshed:
+        svc.deriver.request_changed(room_id, shown)
+    await svc.mailer.send(mails)
+    return JSONResponse(view)
+
+
+routes = [
+    Route("/api/users", list_people, methods=["GET"]),
+    Route("/api/users/{user_id:int}", patch_person, methods=["PATCH"]),
+]

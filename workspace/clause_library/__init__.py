@@ -1,0 +1,1 @@
+"""The clause library as the workspace stores and serves it (the rules live in the `clauses` core)."""
