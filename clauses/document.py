@@ -228,6 +228,12 @@ def _runs(
         kind = node.get("type")
         if kind == "hardBreak":
             runs.append(Run("\n", inherited))
+        elif kind == "variable":
+            # The editor's variable chip: read back as the placeholder it stands for, so that deviation
+            # checks substitute it like library text and export fills in the current value.
+            name = _attrs(node).get("name")
+            if isinstance(name, str) and name:
+                runs.append(Run("{{" + name + "}}", inherited))
         elif kind == "text":
             text = node.get("text")
             if isinstance(text, str) and text:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import io
 from collections.abc import Sequence
+from dataclasses import replace
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -23,6 +24,7 @@ from docx.table import Table, _Cell
 from clauses._docx_terms import TermsWriter
 from clauses._docx_text import add_text, safe
 from clauses.contract import APPROVAL_FIELDS, LINE_FIELDS, ContractData, Party
+from clauses.fill import fill_terms
 from clauses.redline import Tracker
 
 _LINE_HEADERS = (("SKU", 2.1), ("Item", 4.0), ("Qty", 1.0), ("Unit price", 2.0), ("Net total", 2.4))
@@ -33,6 +35,7 @@ _APPROVAL_HEADERS = (("Step", 2.0), ("Approver", 2.2), ("Decision", 1.6), ("At",
 def export_contract(contract: ContractData, redline: bool = False) -> bytes:
     """The contract as a .docx file. With `redline`, each clause that is not the library's standard text
     (fallbacks and edits alike) shows its differences from it as tracked changes by `contract.author`."""
+    contract = replace(contract, terms=fill_terms(contract.terms, contract.variables))
     document = Document()
     _properties(document, contract)
     _title_page(document, contract)

@@ -15,13 +15,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from approvals import ApprovalError
+from clauses.errors import ClauseError
 from workspace import frontend, openapi, ops
 from workspace.approval_policy import delegations as approval_delegations
 from workspace.approval_policy import request_routes as approval_request_routes
 from workspace.approval_policy import routes as approval_policy_routes
 from workspace.auth import people as people_routes
 from workspace.auth import routes as auth_routes
+from workspace.clause_library import routes as clause_routes
 from workspace.errors import DealroomError
+from workspace.exports import routes as export_routes
 from workspace.pricebook import routes as pricebook_routes
 from workspace.rooms import routes as room_routes
 from workspace.services import Services
@@ -41,6 +44,16 @@ async def _approval_error(request: Request, exc: Exception) -> Response:
     # The approvals core knows no HTTP; its errors carry the code and status to answer with.
     assert isinstance(exc, ApprovalError)
     return JSONResponse({"error": exc.code, "detail": str(exc)}, status_code=exc.status)
+
+
+async def _clause_error(request: Request, exc: Exception) -> Response:
+    # Like the approvals core: the clauses core carries its code and status; invalid data lists every problem.
+    assert isinstance(exc, ClauseError)
+    body: dict[str, object] = {"error": exc.code, "detail": str(exc)}
+    problems = getattr(exc, "errors", None)
+    if problems is not None:
+        body["errors"] = problems
+    return JSONResponse(body, status_code=exc.status)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -79,6 +92,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *approval_policy_routes.routes,
         *approval_request_routes.routes,
         *approval_delegations.routes,
+        *clause_routes.routes,
+        *export_routes.routes,
         *sync_endpoint.routes,
         *openapi.routes,
         *frontend.routes(),
@@ -92,6 +107,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         exception_handlers={
             DealroomError: _dealroom_error,
             ApprovalError: _approval_error,
+            ClauseError: _clause_error,
             HTTPException: _http_error,
             Exception: _unexpected,
         },

@@ -12,10 +12,12 @@ import math
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from pycrdt import Array, Doc, Map, XmlFragment
 
 from workspace.pricing import DealInput, DealLine
+from workspace.terms import fragment_to_json
 
 _NAN = Decimal("NaN")
 
@@ -88,13 +90,23 @@ def deal_facts(doc: Doc, today: date) -> DealFacts:
     return DealFacts(vertical if isinstance(vertical, str) and vertical else None, close_date)
 
 
+def _canonical(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {key: ({name: str(value) for name, value in value.items()} if key == "attrs" and isinstance(value, dict)
+                      else _canonical(value)) for key, value in node.items()}  # fmt: skip
+    if isinstance(node, list):
+        return [_canonical(item) for item in node]
+    return node
+
+
 def fingerprint(doc: Doc) -> str:
     """The version of what approvals and export bind to: the deal fields, the lines and the terms.
-    Comments and the server's own sections do not change it."""
+    Comments and the server's own sections do not change it, nor does an editor rewriting a node's
+    attributes in another order or type ("2" for 2): the terms are read as a tree with attributes as text."""
     content = {
         "deal": doc.get("deal", type=Map).to_py(),
         "lines": doc.get("lines", type=Array).to_py(),
-        "terms": str(doc.get("terms", type=XmlFragment)),
+        "terms": _canonical(fragment_to_json(doc.get("terms", type=XmlFragment))),
     }
     encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str).encode()
     return hashlib.sha256(encoded).hexdigest()[:32]

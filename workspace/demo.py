@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pycrdt import Array, Map, XmlElement, XmlFragment, XmlText
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from approvals.samples import DEMO_POLICY_YAML
+from clauses.samples_library import sample_library
 from workspace.approval_policy.service import Policies, parse_yaml
 from workspace.auth import passwords
 from workspace.auth.models import User, UserRole
+from workspace.clause_library.blocks import clause_element
+from workspace.clause_library.service import seed as seed_clauses
 from workspace.pricebook.service import Catalog
 from workspace.pricing.samples import SAMPLE_INCENTIVE_PLAN, SAMPLE_PRICE_BOOK
 from workspace.rooms.models import Membership, Room, RoomRole
@@ -17,9 +22,13 @@ from workspace.rooms.service import initial_deal_update
 from workspace.sync.documents import DocName, new_doc
 from workspace.sync.models import DocUpdate
 
+HEADING_1: Any = {"level": 1}  # a number, as TipTap reads it (see clause_library.blocks)
 DEMO_PASSWORD = "demo-password"
 DEMO_ROOM_ID = "demo-acme-renewal"
 DEMO_ROOM_TITLE = "Acme — Platform renewal"
+# The demo room's terms: clauses of the demo library, all standard to begin with.
+DEMO_CLAUSES = ("subscription", "payment", "term_termination", "confidentiality", "data_protection", "sla",
+                "liability", "indemnity", "governing_law")  # fmt: skip
 DEMO_USERS = [
     ("rep@demo.test", "Riley Rep", UserRole.REP),
     ("manager@demo.test", "Morgan Manager", UserRole.SALES_MANAGER),
@@ -37,22 +46,15 @@ def _demo_content() -> bytes:
     terms = doc.get("terms", type=XmlFragment)
     lines = doc.get("lines", type=Array)
     with doc.transaction(origin="server"):
-        terms.children.append(XmlElement("heading", {"level": "2"}, [XmlText("1. Subscription")]))
+        terms.children.append(XmlElement("heading", HEADING_1, [XmlText("Master Subscription Agreement")]))
         terms.children.append(
-            XmlElement(
-                "paragraph",
-                {},
-                [
-                    XmlText(
-                        "Vendor grants Acme Corp a non-exclusive right to use the Platform for the subscription term."
-                    )
-                ],
-            )
+            XmlElement("paragraph", {}, [XmlText("These terms govern the subscription set out in the pricing above.")])
         )
-        terms.children.append(XmlElement("heading", {"level": "2"}, [XmlText("2. Payment")]))
-        terms.children.append(
-            XmlElement("paragraph", {}, [XmlText("Invoices are payable within 30 days of the invoice date.")])
-        )
+        library = sample_library()
+        for clause_id in DEMO_CLAUSES:
+            clause = library.get(clause_id)
+            assert clause is not None and clause.latest_published is not None  # the sample library has them
+            terms.children.append(clause_element(clause, clause.latest_published))
         for line_id, sku, qty, discount in (
             ("l1", "PLAT-ENT", 250, 10),
             ("l2", "SUP-PREM", 1, 0),
@@ -93,6 +95,14 @@ def seed_demo(db: Session) -> list[str]:
     if catalog.plan(db) is None:
         catalog.save_plan(db, SAMPLE_INCENTIVE_PLAN, users["admin@demo.test"].id)
         created.append("incentive plan")
+    added = seed_clauses(db, list(sample_library()))
+    if added:
+        created.append(f"{added} clauses")
+    managers = {"rep@demo.test": "manager@demo.test", "manager@demo.test": "vp@demo.test",
+                "finance@demo.test": "admin@demo.test", "legal@demo.test": "admin@demo.test"}  # fmt: skip
+    for email, manager in managers.items():
+        if users[email].manager_id is None:
+            users[email].manager_id = users[manager].id
     policies = Policies()
     if policies.current_data(db) is None:
         policies.save(db, parse_yaml(DEMO_POLICY_YAML), users["admin@demo.test"].id)

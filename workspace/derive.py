@@ -8,11 +8,10 @@ any other update, and are written only when they change.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,10 +20,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from approvals import Policy
+from clauses.deviation import Deviation
+from clauses.library import ClauseLibrary
 from workspace.approval_policy.preview import preview, public_preview, with_request
 from workspace.approval_policy.requests import room_requests
 from workspace.approval_policy.service import Policies
 from workspace.approval_policy.views import request_view
+from workspace.clause_library.deviations import approval_inputs, check_room, deviation_view, read_terms, room_variables
+from workspace.clause_library.service import ClauseStore
 from workspace.deal import DealFacts, deal_facts, deal_input, fingerprint
 from workspace.errors import NotFound
 from workspace.pricebook.service import Catalog
@@ -40,6 +43,7 @@ from workspace.pricing import (
 )
 from workspace.pricing.money import format_money, is_currency
 from workspace.rooms.models import Room
+from workspace.serial import SerialRuns
 from workspace.sync.documents import DocName
 from workspace.sync.manager import RoomManager
 from workspace.sync.room import RoomDoc
@@ -85,12 +89,17 @@ class RoomDeal:
     facts: DealFacts
     fields: dict[str, Any]  # deal fields approval rules test besides the quote
     fingerprint: str
+    terms: dict[str, Any] = field(default_factory=dict)  # ProseMirror JSON of the terms
+    variables: dict[str, str] = field(default_factory=dict)  # clause variables' values
 
     @classmethod
-    def read(cls, doc: Doc) -> RoomDeal:
-        terms = doc.get("deal", type=Map).get("paymentTermsDays")
-        fields = {"payment_terms_days": terms} if isinstance(terms, int | float) and not isinstance(terms, bool) else {}
-        return cls(deal_input(doc), deal_facts(doc, datetime.now(UTC).date()), fields, fingerprint(doc))
+    def read(cls, doc: Doc, vendor: Mapping[str, object] | None = None) -> RoomDeal:
+        days = doc.get("deal", type=Map).get("paymentTermsDays")
+        fields = {"payment_terms_days": days} if isinstance(days, int | float) and not isinstance(days, bool) else {}
+        return cls(
+            deal_input(doc), deal_facts(doc, datetime.now(UTC).date()), fields, fingerprint(doc),
+            read_terms(doc), room_variables(doc, vendor or {}),
+        )  # fmt: skip
 
 
 def price_room(room_deal: RoomDeal, book: PriceBook, plan: IncentivePlan | None) -> Priced:
@@ -127,15 +136,19 @@ class Deriver:
     """Schedules and runs the re-pricing of rooms; one run at a time per room."""
 
     def __init__(
-        self, rooms: RoomManager, sessions: sessionmaker[Session], catalog: Catalog, policies: Policies
-    ) -> None:
+        self, rooms: RoomManager, sessions: sessionmaker[Session], catalog: Catalog, policies: Policies,
+        clause_store: ClauseStore | None = None, vendor: Mapping[str, object] | None = None,
+    ) -> None:  # fmt: skip
         self.rooms = rooms
         self.sessions = sessions
         self.catalog = catalog
         self.policies = policies
-        self._scheduled: set[str] = set()
-        self._running: dict[str, asyncio.Task[None]] = {}
-        self._again: set[str] = set()
+        self.clause_store = clause_store or ClauseStore()
+        self.vendor = dict(vendor or {})
+        # Two lanes: the clause check is a few milliseconds, pricing a big deal tens; a flag on an edited
+        # clause must not wait behind the re-pricing of the edit before it.
+        self._pricing = SerialRuns(self._run, DEBOUNCE_SECONDS)
+        self._clauses = SerialRuns(self._run_clauses, DEBOUNCE_SECONDS)
         self.runs = 0
         # The price book version each room is pinned to: re-pricing on every keystroke must not
         # query the database (SQLite has one writer, and the update log needs it).
@@ -149,30 +162,26 @@ class Deriver:
         self._versions.pop(room_id, None)
 
     def changed(self, room: RoomDoc) -> None:
-        """A client changed the shared document (or it was loaded): re-price soon."""
-        if room.name is not DocName.SHARED or room.room_id in self._scheduled:
+        """A client changed the shared document (or it was loaded): re-check and re-price soon."""
+        if room.name is not DocName.SHARED:
             return
-        self._scheduled.add(room.room_id)
-        asyncio.get_running_loop().call_later(DEBOUNCE_SECONDS, self._start, room.room_id)
+        self._clauses.schedule(room.room_id)
+        self._pricing.schedule(room.room_id)
 
-    def _start(self, room_id: str) -> None:
-        self._scheduled.discard(room_id)
-        if room_id in self._running:
-            self._again.add(room_id)  # the running pass may have read the document before this change
-            return
-        task = asyncio.ensure_future(self._run(room_id))
-        self._running[room_id] = task
-        task.add_done_callback(lambda _: self._finished(room_id))
+    def idle(self, room_id: str) -> bool:
+        """Whether no derivation of the room is scheduled or running (for tests and benchmarks)."""
+        return self._clauses.idle(room_id) and self._pricing.idle(room_id)
 
-    def _finished(self, room_id: str) -> None:
-        self._running.pop(room_id, None)
-        if room_id in self._again:
-            self._again.discard(room_id)
-            self._start(room_id)
+    def library_changed(self) -> None:
+        """The clause library changed: every open room re-checks its clauses (pinned versions stay pinned)."""
+        for room in list(self.rooms):
+            self.changed(room)
 
     async def _run(self, room_id: str) -> None:
         shared = self.rooms.loaded(room_id, DocName.SHARED)
-        if shared is None or self._known_to_have_no_book():
+        if shared is None:
+            return
+        if self._known_to_have_no_book():
             return
         try:
             cached = self._cached(room_id)
@@ -183,9 +192,14 @@ class Deriver:
             log.exception("could not read the price book for room %s", room_id)
             return
         self.runs += 1
-        room_deal = RoomDeal.read(shared.doc)
+        room_deal = RoomDeal.read(shared.doc, self.vendor)
+        try:
+            _, checked = await self.deviations(room_deal)
+        except Exception:
+            log.exception("could not check the clauses of room %s", room_id)
+            checked = []
         priced = await run_in_threadpool(price_room, room_deal, book, plan)
-        approvals = await self._approvals(room_id, priced, room_deal)
+        approvals = await self._approvals(room_id, priced, room_deal, approval_inputs(checked))
         try:
             if _current(shared, "quote") != priced.public:
                 await shared.server_write(_set("quote", priced.public))
@@ -204,7 +218,54 @@ class Deriver:
         except Exception:
             log.exception("could not store the derived sections of room %s", room_id)
 
-    async def _approvals(self, room_id: str, priced: Priced, room_deal: RoomDeal) -> dict[str, Any] | None:
+    async def library(self) -> ClauseLibrary:
+        """The clause library (cached; read from the database after a change)."""
+        cached = self.clause_store.cached()
+        if cached is not None:
+            return cached
+        return await run_in_threadpool(self._read_library)
+
+    def _read_library(self) -> ClauseLibrary:
+        with self.sessions.begin() as db:
+            return self.clause_store.library(db)
+
+    async def deviations(self, room_deal: RoomDeal) -> tuple[ClauseLibrary, list[Deviation]]:
+        """The room's clause blocks against the library (empty without clause blocks)."""
+        library = await self.library()
+        return library, await run_in_threadpool(check_room, room_deal.terms, library, room_deal.variables)
+
+    async def _run_clauses(self, room_id: str) -> None:
+        """Write each clause block's verdict and the variables' values to the room (both docs)."""
+        shared = self.rooms.loaded(room_id, DocName.SHARED)
+        if shared is None:
+            return
+        room_deal = RoomDeal.read(shared.doc, self.vendor)
+        try:
+            library, found = await self.deviations(room_deal)
+        except Exception:
+            log.exception("could not check the clauses of room %s", room_id)
+            return
+        public = [deviation_view(d, library, internal=False) for d in found]
+        internal_view_ = [deviation_view(d, library, internal=True) for d in found]
+        try:
+            if _current(shared, "clauses") != public:
+                await shared.server_write(_set("clauses", public))
+            if _current(shared, "variables") != room_deal.variables:
+                await shared.server_write(_set("variables", room_deal.variables))
+            # Without clause blocks, do not load the internal doc just to write an empty list.
+            if internal_view_ or self.rooms.loaded(room_id, DocName.INTERNAL) is not None:
+                internal = await self.rooms.acquire(room_id, DocName.INTERNAL)
+                try:
+                    if _current(internal, "clauses") != internal_view_:
+                        await internal.server_write(_set("clauses", internal_view_))
+                finally:
+                    self.rooms.release(room_id, DocName.INTERNAL)
+        except Exception:
+            log.exception("could not store the clause checks of room %s", room_id)
+
+    async def _approvals(
+        self, room_id: str, priced: Priced, room_deal: RoomDeal, clauses: list[dict[str, Any]]
+    ) -> dict[str, Any] | None:
         """The room's approval preview with its request's state, or None without a policy (or when its
         facts cannot be read)."""
         known, policy = self.policies.cached()
@@ -215,7 +276,7 @@ class Deriver:
                 return None
             if room_id not in self._requests:
                 self._requests[room_id] = await run_in_threadpool(self._read_request, room_id)
-            internal = await run_in_threadpool(preview, policy, priced.internal, room_deal.fields)
+            internal = await run_in_threadpool(preview, policy, priced.internal, room_deal.fields, clauses)
             return with_request(internal, self._requests[room_id], room_deal.fingerprint)
         except Exception:
             log.exception("could not evaluate the approval policy for room %s", room_id)
@@ -258,5 +319,5 @@ class Deriver:
         return book, plan
 
     async def stop(self) -> None:
-        if self._running:
-            await asyncio.gather(*self._running.values(), return_exceptions=True)
+        await self._clauses.stop()
+        await self._pricing.stop()

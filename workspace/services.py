@@ -14,12 +14,13 @@ from starlette.concurrency import run_in_threadpool
 from workspace.approval_policy.service import Policies
 from workspace.auth.principal import SessionCookies
 from workspace.auth.throttle import Throttle
+from workspace.clause_library.service import ClauseStore
 from workspace.derive import Deriver
 from workspace.notify.links import StepLinks
 from workspace.notify.mail import Mailer
 from workspace.pricebook.service import Catalog
 from workspace.rooms.models import Room
-from workspace.settings import Settings
+from workspace.settings import Settings, vendor_values
 from workspace.storage.engine import make_engine, make_sessionmaker
 from workspace.sync.connection import Connection
 from workspace.sync.manager import RoomManager
@@ -43,6 +44,7 @@ class Services:
     links: StepLinks
     policies: Policies
     deriver: Deriver
+    clause_store: ClauseStore
     live: set[Connection] = field(default_factory=set)  # open websocket connections
     # Password tries: per account or invitation, and (looser: an office shares one address) per address.
     attempts: Throttle = field(default_factory=Throttle)
@@ -74,7 +76,8 @@ class Services:
         cookie_key = settings.secret_key or secrets.token_urlsafe(32)
         catalog = Catalog()
         policies = Policies()
-        deriver = Deriver(rooms, sessions, catalog, policies)
+        clause_store = ClauseStore()
+        deriver = Deriver(rooms, sessions, catalog, policies, clause_store, vendor_values(settings))
         rooms.on_client_change = deriver.changed
         return cls(
             settings=settings,
@@ -90,6 +93,7 @@ class Services:
             links=StepLinks(cookie_key),
             policies=policies,
             deriver=deriver,
+            clause_store=clause_store,
         )
 
     async def start(self) -> None:

@@ -72,9 +72,22 @@ class Settings:
     invitation_days: int = 7
     cookie_secure: bool = False
 
+    # --- the vendor, as contracts name it (clause variables vendor.* and contract.*) -----------
+    vendor_name: str = "Dealroom Software GmbH"
+    vendor_address: str = "Torstrasse 1, 10119 Berlin, Germany"
+    vendor_signatory: str = ""
+    governing_law: str = "the laws of Germany"
+    venue: str = "the courts of Berlin"
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def vendor_values(settings: Settings) -> dict[str, str]:
+    """The vendor's fields as clause variables read them (`clauses.variables`: name, address, ...)."""
+    return {"name": settings.vendor_name, "address": settings.vendor_address,
+            "governingLaw": settings.governing_law, "venue": settings.venue}  # fmt: skip
 
 
 def _convert(name: str, raw: str) -> object:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-import subprocess
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +22,7 @@ from clauses.samples import EDITED_LIABILITY, sample_contract, sample_terms_json
 from clauses.variables import substitute
 from tests.clauses.nodes import clause as clause_node
 from tests.clauses.nodes import doc, items, para
+from tests.support.libreoffice import pdf_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -264,24 +263,10 @@ def test_hostile_text_everywhere_stays_inert_text(contract: ContractData) -> Non
 # --- LibreOffice ---
 
 
-@pytest.mark.skipif(
-    not (shutil.which("soffice") and shutil.which("pdftotext")), reason="needs LibreOffice and pdftotext"
-)
 def test_libreoffice_opens_the_export_and_shows_every_part(
     contract: ContractData, redlined: bytes, tmp_path: Path
 ) -> None:
-    source = tmp_path / "contract.docx"
-    source.write_bytes(redlined)
-    profile = (tmp_path / "profile").as_uri()
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    text = subprocess.run(
-        ["pdftotext", str(tmp_path / "contract.pdf"), "-"], check=True, capture_output=True, text=True, timeout=60
-    ).stdout
-    flat = " ".join(text.split())
+    flat = pdf_text(redlined, tmp_path)
     for expected in (
         contract.title, contract.vendor.name, contract.customer.name, "Parties", "SKU", contract.lines[-1]["sku"],
         "Total", contract.totals["Total"], "9. Limitation of liability", "five times", "Signature:",

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import websockets
-from pycrdt import Doc
+from pycrdt import Array, Doc, Map, XmlFragment
 
 from workspace.sync import protocol
 from workspace.sync.documents import DocName, new_doc
@@ -136,3 +136,21 @@ async def wait_until(
                 await asyncio.wait_for(changed.wait(), min(remaining, 0.5))
         else:
             await asyncio.sleep(min(remaining, 0.01))
+
+
+def replica(doc_or_update: Doc | bytes) -> tuple[dict[int, int], str, object, object, object, object]:
+    """What must be the same on converged replicas: who contributed how much (the state vector as a mapping;
+    its encoding's byte order follows a hash map's, so two equal docs may encode differently) and the content
+    of every section."""
+    doc = doc_or_update if isinstance(doc_or_update, Doc) else _doc_of(doc_or_update)
+    reader = Reader(doc.get_state())
+    state = {reader.var_uint(): reader.var_uint() for _ in range(reader.var_uint())}
+    return (state, str(doc.get("terms", type=XmlFragment)), doc.get("deal", type=Map).to_py(),
+            doc.get("lines", type=Array).to_py(), doc.get("computed", type=Map).to_py(),
+            doc.get("comments", type=Map).to_py())  # fmt: skip
+
+
+def _doc_of(update: bytes) -> Doc:
+    doc = Doc()
+    doc.apply_update(update)
+    return doc

@@ -77,7 +77,7 @@ def test_seed_demo_creates_the_demo_data_once(migrated: Run, db_url: str) -> Non
         assert [room["title"] for room in rooms] == ["Acme — Platform renewal"]  # seeded once, not twice
         shared = buyer.http.get(f"/api/rooms/{rooms[0]['id']}/snapshot").json()["shared"]
         assert shared["deal"]["customerName"] == "Acme Corp"
-        assert "1. Subscription" in shared["terms"] and len(shared["lines"]) == 4
+        assert "Subscription and use rights" in shared["terms"] and len(shared["lines"]) == 4
         for api in (rep, buyer):
             api.http.close()
     finally:

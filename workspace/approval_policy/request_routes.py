@@ -47,12 +47,13 @@ async def submit(http: Request) -> Response:
     current = await current_version(http, principal, room_id)
     if current.access.role is not RoomRole.REP:
         raise PermissionDenied("only the room's rep submits it for approval")
-    if not current.required:
+    if not current.required or current.policy is None:
         raise InvalidInput("this version needs no approval")
+    policy = current.policy
     now = utcnow()
 
     def work(db: Session) -> tuple[approvals.Request, list[Mail], dict[str, Any]]:
-        submitted = requests.submit(db, room_id, principal.user_id, current.policy, current.required,
+        submitted = requests.submit(db, room_id, principal.user_id, policy, current.required,
                                     current.fingerprint, now)  # fmt: skip
         return submitted, _mails(http, db, room_id, None, submitted), views.request_view(db, submitted)
 
@@ -88,7 +89,8 @@ def _decision(data: dict[str, Any]) -> tuple[Decision, str, str]:
     choice = field(data, "decision", str)
     if choice not in ("approve", "reject"):
         raise InvalidInput("'decision' must be 'approve' or 'reject'")
-    comment = field(data, "comment", str, max_length=2000, required=False) or ""
+    blank = isinstance(data.get("comment"), str) and not data["comment"].strip()  # "" means no comment
+    comment = "" if blank else field(data, "comment", str, max_length=2000, required=False) or ""
     version = field(data, "fingerprint", str, max_length=64)
     return (Decision.APPROVE if choice == "approve" else Decision.REJECT), comment, version
 

@@ -14,12 +14,14 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from approvals import Policy, RequiredStep, required_step_to_plain
+from clauses.deviation import Deviation
+from clauses.library import ClauseLibrary
 from workspace.approval_policy.preview import required_for
 from workspace.approval_policy.service import parse_yaml
 from workspace.auth.models import UserRole
 from workspace.auth.principal import Principal
-from workspace.deal import fingerprint
-from workspace.derive import RoomDeal, pinned_book, price_room
+from workspace.clause_library.deviations import approval_inputs
+from workspace.derive import Priced, RoomDeal, pinned_book, price_room
 from workspace.errors import InvalidInput, NotFound, PermissionDenied, TooLarge
 from workspace.rooms.access import RoomAccess, room_access
 from workspace.sync.documents import DocName
@@ -74,12 +76,19 @@ class RoomVersion:
     """A room as it is now, for approvals: who asks, the policy, the steps it needs, the fingerprint."""
 
     access: RoomAccess
-    policy: Policy
+    policy: Policy | None  # None only when the caller allowed it: nothing is required then
     required: list[RequiredStep]
     fingerprint: str
+    room_deal: RoomDeal
+    priced: Priced
+    library: ClauseLibrary
+    deviations: list[Deviation]
 
 
-async def current_version(request: Request, principal: Principal, room_id: str) -> RoomVersion:
+async def current_version(
+    request: Request, principal: Principal, room_id: str, *, allow_no_policy: bool = False
+) -> RoomVersion:
+    """The room now: its fingerprint, price, clause deviations and the steps the policy requires of it."""
     svc = services(request)
 
     def work(db: Session) -> tuple[Any, ...]:
@@ -87,18 +96,21 @@ async def current_version(request: Request, principal: Principal, room_id: str) 
         if not access.role.is_internal:
             raise PermissionDenied("approval routing is internal to the vendor")
         policy = svc.policies.current(db)
-        if policy is None:
+        if policy is None and not allow_no_policy:
             raise NotFound("there is no approval policy yet")
         book, plan = pinned_book(db, svc.catalog, room_id)
         return access, policy, book, plan
 
     access, policy, book, plan = await in_db(request, work)
     doc = await svc.rooms.current_doc(room_id, DocName.SHARED)
-    room_deal = RoomDeal.read(doc)
-    version = fingerprint(doc)
+    room_deal = RoomDeal.read(doc, svc.deriver.vendor)
+    library, deviations = await svc.deriver.deviations(room_deal)
     priced = await run_in_threadpool(price_room, room_deal, book, plan)
-    required = await run_in_threadpool(required_for, policy, priced.internal, room_deal.fields)
-    return RoomVersion(access, policy, required, version)
+    clauses = approval_inputs(deviations)
+    required = (
+        await run_in_threadpool(required_for, policy, priced.internal, room_deal.fields, clauses) if policy else []
+    )
+    return RoomVersion(access, policy, required, room_deal.fingerprint, room_deal, priced, library, deviations)
 
 
 async def room_preview(request: Request) -> Response:
@@ -106,7 +118,8 @@ async def room_preview(request: Request) -> Response:
     principal = await caller(request)
     current = await current_version(request, principal, request.path_params["room_id"])
     steps = [required_step_to_plain(step) for step in current.required]
-    return JSONResponse({"policy_version": current.policy.version, "fingerprint": current.fingerprint, "steps": steps})
+    version = current.policy.version if current.policy else None
+    return JSONResponse({"policy_version": version, "fingerprint": current.fingerprint, "steps": steps})
 
 
 routes = [

@@ -85,8 +85,10 @@ async def test_a_delegate_decides_within_the_window_and_not_after_it_is_revoked(
         _delegate(manager, "fin@example.test", start=timedelta(days=-3), end=timedelta(days=-2)),  # in the past
         _delegate(manager, "fin@example.test", **{"from": "dana@example.test"}),  # for someone else: admins only
         _delegate(priced.customer, "fin@example.test"),  # customers have no approvals
-        manager.http.post("/api/approvals/delegations", json={"to": "fin@example.test", "starts_at": "tomorrow",
-                                                               "ends_at": "2099-01-01"}),  # fmt: skip
+        manager.http.post(
+            "/api/approvals/delegations",
+            json={"to": "fin@example.test", "starts_at": "tomorrow", "ends_at": "2099-01-01"},
+        ),
     ]
     assert [r.status_code for r in refused] == [400, 400, 422, 400, 400, 403, 403, 400]
     assert "'ends_at' must be after 'starts_at'" in refused[0].json()["detail"]

@@ -55,8 +55,11 @@ async def test_the_customer_never_receives_cost_margin_floor_or_commission(price
         async with YClient(priced.ws(), priced.rep.bearer) as rep:
             await rep.edit(_add_line("PLAT-ENT", 100, 45))  # below the floor: an internal-only fact
         async with YClient(priced.ws(doc="internal"), priced.rep.bearer) as internal:
-            await internal.wait_for(lambda: "commission" in internal.doc.get("computed", type=Map), what="commission")
             inside = internal.doc.get("computed", type=Map)
+            # The room was priced when it loaded (no lines yet): wait for the pass that priced the line.
+            await internal.wait_for(
+                lambda: "commission" in inside and bool((inside.get("quote") or {}).get("lines")), what="commission"
+            )
             assert inside["quote"]["lines"][0]["below_floor"] is True
             assert inside["quote"]["totals"]["margin"] and inside["commission"]["layers"]
         await buyer.wait_for(lambda: _line(buyer, "net_unit") is not None, what="the public quote")

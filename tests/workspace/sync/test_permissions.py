@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from tests.conftest import World
 from tests.support.accounts import add_member, add_user, sign_in
-from tests.support.yclient import YClient
+from tests.support.yclient import YClient, wait_until
 from workspace.sync import protocol
 from workspace.sync.models import DocUpdate
 
@@ -34,6 +34,10 @@ class Witness:
 
     async def __aenter__(self) -> Witness:
         await self.client.connect()
+        # Loading the room makes the server write its derived sections (the clause check, the variables):
+        # let that settle first, so that "before" is the room at rest.
+        await self.client.wait_for(lambda: "variables" in self.client.doc.get("computed", type=Map), what="derived")
+        await settled(self.world)
         self.doc_before = await self.world.server.doc_state(self.world.room_id)
         self.log_before = _log_rows(self.world)
         self.received_before = len(self.client.received)
@@ -46,6 +50,16 @@ class Witness:
         assert await self.world.server.doc_state(self.world.room_id) == self.doc_before
         assert _log_rows(self.world) == self.log_before
         assert len(self.client.received) == self.received_before, "another client received something"
+
+
+async def settled(world: World) -> None:
+    """Wait until the room's background derivations have finished (none scheduled or running)."""
+    deriver = world.server.services.deriver
+
+    def idle() -> bool:
+        return deriver.idle(world.room_id)
+
+    await wait_until(idle, 10, "the room's derivations to finish")
 
 
 def witness(world: World) -> Witness:
@@ -67,6 +81,12 @@ def _set_computed(doc: Doc) -> None:
 async def _add_line(world: World, line: dict[str, object]) -> None:
     async with YClient(world.ws(), world.rep.bearer) as rep:
         await rep.edit(lambda d: d.get("lines", type=Array).append(Map(line)))
+
+        def stored() -> bool:  # the edit is not acknowledged: wait until the server has it
+            lines = world.rep.http.get(f"/api/rooms/{world.room_id}/snapshot").json()["shared"]["lines"]
+            return any(stored.get("id") == line["id"] for stored in lines)
+
+        await wait_until(stored, 10, "the rep's line to be stored")
 
 
 async def test_customer_cannot_write_computed(world: World) -> None:

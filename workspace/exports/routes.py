@@ -1,0 +1,164 @@
+"""HTTP routes: a room's clause deviations, the contract export (gated by approvals), and its exports."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from clauses.export_docx import export_contract
+from workspace.approval_policy.routes import current_version
+from workspace.approval_policy.views import people
+from workspace.audit import chain as audit
+from workspace.auth.models import User
+from workspace.clause_library.deviations import deviation_view
+from workspace.derive import RoomDeal
+from workspace.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from workspace.exports.contract import room_contract
+from workspace.exports.gate import missing_for, request_for
+from workspace.exports.models import ExportRow
+from workspace.rooms.access import room_access
+from workspace.rooms.models import Room
+from workspace.storage.base import utcnow
+from workspace.sync.documents import DocName
+from workspace.web import caller, field, in_db, json_body, services
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class ApprovalsMissing(Conflict):
+    """The version has required approvals that are not in; `missing` lists them."""
+
+    code = "approvals_missing"
+
+
+async def deviations(http: Request) -> Response:
+    """Each clause block of the room's terms: standard, fallback N or non-standard, with its word diff."""
+    principal = await caller(http)
+    room_id = http.path_params["room_id"]
+    svc = services(http)
+    access = await in_db(http, lambda db: room_access(db, principal, room_id))
+    doc = await svc.rooms.current_doc(room_id, DocName.SHARED)
+    room_deal = RoomDeal.read(doc, svc.deriver.vendor)
+    library, found = await svc.deriver.deviations(room_deal)
+    internal = access.role.is_internal
+    return JSONResponse({"clauses": [deviation_view(d, library, internal) for d in found]})
+
+
+def _filename(title: str, redline: bool) -> str:
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-")[:80] or "contract"
+    return f"{stem}{'-redline' if redline else ''}.docx"
+
+
+async def export(http: Request) -> Response:
+    """The contract as a Word document, if every approval the current version needs covers it."""
+    principal = await caller(http)
+    room_id = http.path_params["room_id"]
+    data = await json_body(http)
+    unknown = set(data) - {"format", "redline"}
+    if unknown:
+        raise InvalidInput(f"unknown field(s): {', '.join(sorted(unknown))}")
+    kind = field(data, "format", str, max_length=10, required=False) or "docx"
+    if kind != "docx":
+        raise InvalidInput("'format' must be 'docx'")
+    redline = bool(field(data, "redline", bool, required=False))
+    svc = services(http)
+    current = await current_version(http, principal, room_id, allow_no_policy=True)
+    if not current.access.role.is_internal:
+        raise PermissionDenied("exports are made by the vendor")
+    unpriced = [line["sku"] for line in current.priced.public["lines"] if not line["priced"]]
+    if unpriced:
+        raise Conflict(f"the quote has lines that cannot be priced: {', '.join(map(str, unpriced))}")
+    now = utcnow()
+
+    def gate(db: Session) -> tuple[Any, ...]:
+        missing = missing_for(db, room_id, current.required, current.fingerprint)
+        if missing:
+            raise ApprovalsMissing("required approvals are missing for this version of the deal", missing=missing)
+        room = db.get(Room, room_id)
+        user = db.get(User, principal.user_id)
+        assert room is not None and user is not None  # access was just checked
+        contract = room_contract(db, title=room.title, settings=svc.settings, room_deal=current.room_deal,
+                                 priced=current.priced, library=current.library,
+                                 request=request_for(db, room_id, current.fingerprint),
+                                 author=f"{user.name} (Dealroom)", now=now)  # fmt: skip
+        return contract, room.title
+
+    contract, title = await in_db(http, gate)
+    content = await run_in_threadpool(export_contract, contract, redline)
+    digest = hashlib.sha256(content).hexdigest()
+    filename = _filename(title, redline)
+    export_id = f"exp_{secrets.token_urlsafe(9)}"
+
+    def record(db: Session) -> None:
+        db.add(ExportRow(id=export_id, room_id=room_id, fingerprint=current.fingerprint, sha256=digest, format=kind,
+                         redline=redline, size=len(content), filename=filename, content=content,
+                         created_by=principal.user_id, created_at=now))  # fmt: skip
+        audit.append(db, "contract.exported", actor_id=principal.user_id, room_id=room_id, at=now,
+                     data={"export_id": export_id, "fingerprint": current.fingerprint, "sha256": digest,
+                           "redline": redline})  # fmt: skip
+
+    await in_db(http, record)
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"', "X-Export-Id": export_id,
+               "X-Export-Sha256": digest, "Cache-Control": "no-store"}  # fmt: skip
+    return Response(content, media_type=DOCX, headers=headers)
+
+
+def _internal_member(db: Session, principal: Any, room_id: str) -> None:
+    if not room_access(db, principal, room_id).role.is_internal:
+        raise PermissionDenied("exports are internal to the vendor")
+
+
+async def list_exports(http: Request) -> Response:
+    principal = await caller(http)
+    room_id = http.path_params["room_id"]
+
+    def work(db: Session) -> list[dict[str, Any]]:
+        _internal_member(db, principal, room_id)
+        rows = db.execute(
+            select(ExportRow.id, ExportRow.created_at, ExportRow.fingerprint, ExportRow.sha256, ExportRow.size,
+                   ExportRow.redline, ExportRow.filename, ExportRow.created_by)
+            .where(ExportRow.room_id == room_id).order_by(ExportRow.created_at.desc())
+        ).all()  # fmt: skip
+        names = people(db, [row.created_by for row in rows if row.created_by is not None])
+        return [
+            {"id": row.id, "created_at": row.created_at.isoformat(), "fingerprint": row.fingerprint,
+             "sha256": row.sha256, "size": row.size, "redline": row.redline, "filename": row.filename,
+             "created_by": {"id": row.created_by, "name": names.get(str(row.created_by), {}).get("name", "")},
+             "url": f"/api/rooms/{room_id}/exports/{row.id}"}
+            for row in rows
+        ]  # fmt: skip
+
+    return JSONResponse({"exports": await in_db(http, work)})
+
+
+async def get_export(http: Request) -> Response:
+    principal = await caller(http)
+    room_id, export_id = http.path_params["room_id"], http.path_params["export_id"]
+
+    def work(db: Session) -> ExportRow:
+        _internal_member(db, principal, room_id)
+        row = db.get(ExportRow, export_id)
+        if row is None or row.room_id != room_id:
+            raise NotFound("no such export")
+        return row
+
+    row = await in_db(http, work)
+    headers = {"Content-Disposition": f'attachment; filename="{row.filename}"', "X-Export-Sha256": row.sha256}
+    return Response(row.content, media_type=DOCX, headers=headers)
+
+
+routes = [
+    Route("/api/rooms/{room_id}/deviations", deviations, methods=["GET"]),
+    Route("/api/rooms/{room_id}/export", export, methods=["POST"]),
+    Route("/api/rooms/{room_id}/exports", list_exports, methods=["GET"]),
+    Route("/api/rooms/{room_id}/exports/{export_id}", get_export, methods=["GET"]),
+]

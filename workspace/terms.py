@@ -1,0 +1,44 @@
+"""The room's terms (the shared doc's `terms` XmlFragment, as y-prosemirror writes it) read as ProseMirror
+JSON for the clauses core.
+
+Walk the tree, never `str(fragment)`: its text is not escaped, so a customer typing markup would change
+the structure read back. Marks are XmlText formatting attributes; y-prosemirror names a mark that may
+overlap itself "name--hash".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pycrdt import Doc, XmlElement, XmlFragment, XmlText
+
+from clauses.document import Terms, parse_json
+
+
+def fragment_to_json(fragment: XmlFragment) -> dict[str, Any]:
+    """The fragment as a ProseMirror `doc` node."""
+    return {"type": "doc", "content": _children(fragment.children)}
+
+
+def room_terms(doc: Doc) -> Terms:
+    """The terms of a room's shared doc, parsed (raises `clauses.errors.TermsInvalid` on a broken tree)."""
+    return parse_json(fragment_to_json(doc.get("terms", type=XmlFragment)))
+
+
+def _children(children: Any) -> list[dict[str, Any]]:
+    nodes: list[dict[str, Any]] = []
+    for child in children:
+        if isinstance(child, XmlText):
+            for text, attrs in child.diff():
+                if not isinstance(text, str):
+                    continue  # an embed: y-prosemirror writes none
+                marks = [
+                    {"type": name.split("--", 1)[0], "attrs": value if isinstance(value, dict) else {}}
+                    for name, value in (attrs or {}).items()
+                ]
+                nodes.append({"type": "text", "text": text, "marks": marks})
+        elif isinstance(child, XmlElement):
+            # The view yields (name, value) pairs; pycrdt's annotation of it confuses mypy.
+            element_attrs: dict[str, Any] = dict(child.attributes)  # type: ignore[call-overload]
+            nodes.append({"type": child.tag, "attrs": element_attrs, "content": _children(child.children)})
+    return nodes
