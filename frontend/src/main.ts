@@ -3,6 +3,8 @@ import "./styles.css";
 import { ApiError, api, type Me } from "./lib/api";
 import { h, mount } from "./lib/dom";
 import { interceptLinks, navigate, onNavigate, parseRoute, signInUrl } from "./lib/router";
+import { approveLinkPage } from "./pages/approve-link";
+import { inboxPage } from "./pages/inbox";
 import { invitePage } from "./pages/invite";
 import { roomsPage } from "./pages/rooms";
 import { signInPage } from "./pages/signin";
@@ -59,6 +61,22 @@ async function render(): Promise<void> {
         if (me && mine === generation) cleanup = roomsPage(root, me);
         return;
       }
+      case "inbox": {
+        loading();
+        const me = await requireMe();
+        if (me && mine === generation) cleanup = inboxPage(root, me);
+        return;
+      }
+      case "library": {
+        loading();
+        const [me, page] = await Promise.all([requireMe(), import("./pages/library")]);
+        if (me && mine === generation) cleanup = page.libraryPage(root, me);
+        return;
+      }
+      case "approve":
+        // No sign-in: the signed link is the credential for its one step.
+        cleanup = approveLinkPage(root, route.token);
+        return;
       case "room": {
         loading();
         const [me, page] = await Promise.all([requireMe(), import("./room/page")]);

@@ -39,6 +39,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     readonly detail: string,
+    /** The whole error body (e.g. a 422's `problems`, an export's `missing`). */
+    readonly data: unknown = null,
   ) {
     super(detail);
   }
@@ -91,6 +93,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
       response.status,
       err.error ?? "http_" + response.status,
       err.detail ?? `The server answered ${response.status} ${response.statusText}`.trim(),
+      data,
     );
   }
   return data as T;
@@ -113,6 +116,76 @@ export interface ProductDetail extends ProductSummary {
     competitor_notes?: { competitor: string; note: string }[];
     often_bought_with: string[];
   };
+}
+
+/** A fact an approval rule tested, with what was approved last time for that rule in that room. */
+export interface ApprovalFact {
+  fact: string;
+  label?: string;
+  value: unknown;
+  approved_value?: unknown;
+}
+
+/** A person as the approval endpoints name them; older answers may give a bare user id. */
+export interface PersonRef {
+  id: number | string;
+  name?: string;
+}
+
+/** One step waiting on the caller (`GET /api/approvals/inbox`). */
+export interface InboxItem {
+  request_id: string;
+  room_id: string;
+  room_title?: string;
+  step_id: string;
+  name: string;
+  reason: string;
+  headline?: string;
+  details?: string[];
+  fingerprint: string;
+  since?: string;
+  submitted_by?: PersonRef | number | null;
+  on_behalf_of?: (PersonRef | number | string)[];
+  facts?: ApprovalFact[];
+}
+
+/** What a mailed approval link opens (`GET /api/approvals/link/{token}`). */
+export interface LinkStep {
+  request_id: string;
+  step_id: string;
+  name: string;
+  reason: string;
+  headline?: string;
+  room_title: string;
+  fingerprint: string;
+  request_state: string;
+  step_state: string;
+  /** What the link's approver decided on this step already, if anything. */
+  your_decision?: DecisionChoice | null;
+  details?: string[];
+  facts?: ApprovalFact[];
+}
+
+export type DecisionChoice = "approve" | "reject";
+
+export interface DecisionBody {
+  decision: DecisionChoice;
+  /** Required for a rejection (the app asks for it); left out when blank (the server refuses ""). */
+  comment?: string;
+  fingerprint: string;
+}
+
+/** The body of a decision: a blank comment is left out rather than sent as "". */
+export function decisionBody(decision: DecisionChoice, comment: string, fingerprint: string): DecisionBody {
+  const text = comment.trim();
+  return text ? { decision, comment: text, fingerprint } : { decision, fingerprint };
+}
+
+/** A request as submit, recall and decisions answer it (only what the app reads). */
+export interface RequestAnswer {
+  request_id: string;
+  state?: string;
+  steps?: { id: string; state?: string; name?: string }[];
 }
 
 export const api = {
@@ -140,7 +213,20 @@ export const api = {
     request<{ version: number; products: ProductSummary[] }>("GET", `/api/pricebook/products${roomQuery(room)}`),
   product: (sku: string, room?: string) =>
     request<ProductDetail>("GET", `/api/pricebook/products/${encodeURIComponent(sku)}${roomQuery(room)}`),
+  submitApproval: (room: string) => request<RequestAnswer>("POST", `/api/rooms/${encodeURIComponent(room)}/approvals`),
+  recallApproval: (requestId: string) => request<RequestAnswer>("POST", `/api/approvals/${encodeURIComponent(requestId)}/recall`),
+  inbox: () => request<{ items: InboxItem[] }>("GET", "/api/approvals/inbox"),
+  decide: (requestId: string, stepId: string, body: DecisionBody) =>
+    request<RequestAnswer>("POST", `/api/approvals/${encodeURIComponent(requestId)}/steps/${encodeURIComponent(stepId)}/decision`, body),
+  linkStep: (token: string) => request<LinkStep>("GET", `/api/approvals/link/${encodeURIComponent(token)}`),
+  linkDecide: (token: string, body: DecisionBody) =>
+    request<RequestAnswer>("POST", `/api/approvals/link/${encodeURIComponent(token)}/decision`, body),
 };
+
+/** Everyone but customers works for the company: they have an approvals inbox. */
+export function isInternalUser(me: Me): boolean {
+  return me.role !== "customer";
+}
 
 /** Internal company roles may create rooms. */
 export function mayCreateRooms(me: Me): boolean {

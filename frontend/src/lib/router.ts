@@ -5,16 +5,23 @@ export type Route =
   | { name: "signin"; next: string }
   | { name: "invite"; token: string }
   | { name: "room"; id: string }
+  | { name: "inbox" }
+  | { name: "library" }
+  | { name: "approve"; token: string }
   | { name: "notfound" };
 
 export function parseRoute(pathname: string, search: string): Route {
   const path = pathname.replace(/\/+$/, "") || "/";
   if (path === "/") return { name: "rooms" };
+  if (path === "/inbox") return { name: "inbox" };
+  if (path === "/library") return { name: "library" };
   if (path === "/signin") return { name: "signin", next: safeNext(new URLSearchParams(search).get("next")) };
   let m = /^\/rooms\/([^/]+)$/.exec(path);
   if (m) return { name: "room", id: decodeURIComponent(m[1]) };
   m = /^\/invite\/([^/]+)$/.exec(path);
   if (m) return { name: "invite", token: decodeURIComponent(m[1]) };
+  m = /^\/approve\/([^/]+)$/.exec(path);
+  if (m) return { name: "approve", token: decodeURIComponent(m[1]) };
   return { name: "notfound" };
 }
 

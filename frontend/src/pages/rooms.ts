@@ -1,11 +1,22 @@
 /** `/`: the rooms the caller may see, a search as you type, and "New room" for reps and admins. */
-import { ApiError, api, mayCreateRooms, type Me, type RoomSummary } from "../lib/api";
+import { ApiError, api, isInternalUser, mayCreateRooms, type Me, type RoomSummary } from "../lib/api";
 import { debounce, h, icon, mount, uid } from "../lib/dom";
 import { navigate } from "../lib/router";
 import { brand, busy, field, formError } from "./forms";
 import { initials, roleLabel } from "./labels";
 
-export function appBar(me: Me): HTMLElement {
+/** Show how many approval steps wait on the person, on the app bar's "Approvals" link. */
+export function showInboxCount(root: ParentNode, count: number): void {
+  const badge = root.querySelector<HTMLElement>("[data-testid=inbox-count]");
+  const link = root.querySelector<HTMLElement>("[data-testid=inbox-link]");
+  if (!badge || !link) return;
+  badge.textContent = String(count);
+  badge.hidden = count === 0;
+  link.setAttribute("aria-label", count ? `Approvals, ${count} waiting for you` : "Approvals");
+}
+
+/** The app bar; internal people get their approvals inbox link (`current` marks the page shown). */
+export function appBar(me: Me, current: "rooms" | "inbox" | "library" = "rooms"): HTMLElement {
   const signOut = h("button", { type: "button", class: "btn btn-ghost", "data-testid": "sign-out" }, "Sign out");
   signOut.addEventListener("click", async () => {
     signOut.disabled = true;
@@ -16,15 +27,40 @@ export function appBar(me: Me): HTMLElement {
     }
     navigate("/signin", { replace: true });
   });
-  return h(
+  const inbox = isInternalUser(me)
+    ? h(
+        "a",
+        { href: "/inbox", class: "appbar-link", "data-testid": "inbox-link", "aria-current": current === "inbox" ? "page" : undefined, "aria-label": "Approvals" },
+        icon("inbox", 18),
+        h("span", { class: "appbar-link-text" }, "Approvals"),
+        h("span", { class: "count-badge", "data-testid": "inbox-count", hidden: true }),
+      )
+    : null;
+  // Legal's clause library: every internal person reads it.
+  const library = isInternalUser(me)
+    ? h(
+        "a",
+        { href: "/library", class: "appbar-link", "data-testid": "library-link", "aria-current": current === "library" ? "page" : undefined, "aria-label": "Clause library" },
+        icon("book", 18),
+        h("span", { class: "appbar-link-text" }, "Clauses"),
+      )
+    : null;
+  const bar = h(
     "header",
     { class: "appbar" },
     h("div", { class: "appbar-inner" }, brand(), h("div", { class: "appbar-user" },
+      library,
+      inbox,
       h("span", { class: "avatar", "aria-hidden": "true" }, initials(me.name)),
       h("span", { class: "appbar-name" }, me.name),
       signOut,
     )),
   );
+  if (inbox && current !== "inbox") {
+    // One cheap request: the count is a hint, so a failure just leaves it out.
+    api.inbox().then(({ items }) => showInboxCount(bar, Array.isArray(items) ? items.length : 0), () => undefined);
+  }
+  return bar;
 }
 
 export function roomsPage(root: HTMLElement, me: Me): () => void {

@@ -3,13 +3,14 @@
  * Undo/redo come from the Collaboration extension (y-undo: only one's own changes), so StarterKit's
  * own history is off.
  */
-import { Editor, Node, mergeAttributes } from "@tiptap/core";
+import { Editor, Node, mergeAttributes, type AnyExtension } from "@tiptap/core";
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
 import StarterKit from "@tiptap/starter-kit";
 import type { WebsocketProvider } from "y-websocket";
 import type * as Y from "yjs";
 import { h, icon } from "../lib/dom";
+import { Variable } from "./clauses/variable-node";
 
 /**
  * A clause from the clause library (DESIGN.md: a `clause` node carries `clauseId`, `version`).
@@ -42,6 +43,8 @@ export interface CollabEditorOptions {
   user: { name: string; color: string };
   editable: boolean;
   label: string;
+  /** The terms' own nodes, `clause` and `variable`, with views (clauses/views.ts); default: plain ones. */
+  nodes?: AnyExtension[];
 }
 
 export function createCollabEditor(opts: CollabEditorOptions): Editor {
@@ -50,7 +53,7 @@ export function createCollabEditor(opts: CollabEditorOptions): Editor {
     editable: opts.editable,
     extensions: [
       StarterKit.configure({ undoRedo: false, link: { openOnClick: !opts.editable } }),
-      Clause,
+      ...(opts.nodes ?? [Clause, Variable]),
       Collaboration.configure({ fragment: opts.fragment }),
       CollaborationCaret.configure({
         provider: opts.provider,

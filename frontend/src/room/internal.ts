@@ -1,7 +1,7 @@
 /**
  * The internal pane (its own chunk): internal notes, bound to the `notes` fragment of the room's
- * internal doc over its own socket, and the rep panel (margin, floor, commission) bound to its
- * `computed`. Loaded and connected only for internal roles; a customer's browser never even
+ * internal doc over its own socket, the rep panel (margin, floor, commission) and the approval
+ * panel (steps, reasons, approvers, decisions) bound to its `computed`. Loaded and connected only for internal roles; a customer's browser never even
  * downloads this code.
  */
 import "./internal.css";
@@ -9,6 +9,7 @@ import type { Editor } from "@tiptap/core";
 import type { Me } from "../lib/api";
 import { h, mount } from "../lib/dom";
 import { navigate, signInUrl } from "../lib/router";
+import { ApprovalPanel } from "./approval-panel";
 import { createCollabEditor, toolbar } from "./editor";
 import { pendingLabel } from "./pending";
 import { ResetBudget, refusalMessage } from "./refusal";
@@ -19,14 +20,18 @@ export interface InternalOptions {
   roomId: string;
   user: { name: string; color: string };
   me: Me;
-  /** The caller's role in the room: the commission is "yours" for the rep. */
+  /** The caller's role in the room: the commission is "yours" for the rep, the rep submits for approval. */
   role: string;
+  /** A passing message in the room's notice bar. */
+  notify?: (message: string, tone?: "info" | "error") => void;
 }
 
 export interface InternalHosts {
   notes: HTMLElement;
   /** Where the rep panel goes (the right column on desktop, the Internal tab on phones). */
   rep?: HTMLElement | null;
+  /** Where the approval panel goes (above the deal economics). */
+  approval?: HTMLElement | null;
 }
 
 const LABELS: Record<ConnState, string> = { live: "Live", connecting: "Connecting…", reconnecting: "Reconnecting…", offline: "Offline" };
@@ -41,6 +46,8 @@ export function mountInternal(hosts: InternalHosts, opts: InternalOptions): { de
   mount(host, h("div", { class: "internal-status" }, state, pending), message, tools, editorHost);
   const rep = hosts.rep ? new RepPanel(opts.role === "rep") : null;
   if (rep) mount(hosts.rep!, rep.el);
+  const approval = hosts.approval ? new ApprovalPanel({ roomId: opts.roomId, isRep: opts.role === "rep", meId: opts.me.id, notify: opts.notify }) : null;
+  if (approval) mount(hosts.approval!, approval.el);
 
   const budget = new ResetBudget();
   let editor: Editor | null = null;
@@ -74,12 +81,14 @@ export function mountInternal(hosts: InternalHosts, opts: InternalOptions): { de
     editor = createCollabEditor({ element: editorHost, fragment: session.doc.getXmlFragment("notes"), provider: session.provider, user: opts.user, editable: true, label: "Internal notes" });
     tools.replaceChildren(toolbar(editor, "Format the notes"));
     rep?.bind(session.doc.getMap<unknown>("computed"));
+    approval?.bind(session.doc.getMap<unknown>("computed"));
   }
 
   function unbind(): void {
     editor?.destroy();
     editor = null;
     rep?.unbind();
+    approval?.unbind();
   }
 
   bind();
@@ -87,6 +96,7 @@ export function mountInternal(hosts: InternalHosts, opts: InternalOptions): { de
     destroy() {
       unbind();
       rep?.destroy();
+      approval?.destroy();
       session.destroy();
     },
   };

@@ -8,6 +8,8 @@ import { ApiError, api, type Me, type RoomDetail } from "../lib/api";
 import { h, icon, mount } from "../lib/dom";
 import { navigate, signInUrl } from "../lib/router";
 import { roleLabel } from "../pages/labels";
+import { ApprovalBadge } from "./approval-badge";
+import { RoomClauses } from "./clauses/room";
 import { colorFor } from "./colors";
 import { DealFields } from "./deal-fields";
 import { createCollabEditor, toolbar } from "./editor";
@@ -126,6 +128,8 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
   const internal = isInternal(room.role);
   const budget = new ResetBudget();
   const notice = new Notice();
+  // Clause blocks, variables, "Insert clause" and the export (clauses/room.ts).
+  const clauses = new RoomClauses({ roomId: room.id, role: room.role, notify: (m, tone) => notice.show(m, tone) });
   const products = new ProductCatalog(() => api.products(room.id));
   let destroyed = false;
 
@@ -135,6 +139,8 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
   const conn = h("div", { class: "conn", "data-testid": "connection-state", "data-state": "connecting", role: "status" }, h("span", { class: "conn-dot", "aria-hidden": "true" }), h("span", { class: "conn-text" }, STATE_TEXT.connecting));
   const pending = h("span", { class: "pending", "data-testid": "pending-edits", hidden: true, "aria-live": "polite" }, pendingLabel(0));
   const presence = new PresenceList({ id: me.id, name: me.name, color: user.color });
+  // Where approval stands, for everyone; internal people can jump from it to the steps.
+  const approvalBadge = new ApprovalBadge(internal ? { onActivate: () => showApproval() } : {});
   const header = h(
     "header",
     { class: "room-header" },
@@ -142,7 +148,7 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
       "div",
       { class: "room-header-inner" },
       h("a", { href: "/", class: "back-link", "aria-label": "All rooms" }, icon("back", 20), h("span", { class: "back-text" }, "Rooms")),
-      h("div", { class: "room-heading" }, title, h("p", { class: "room-meta" }, customer, h("span", { class: `badge badge-${room.role}` }, roleLabel(room.role)))),
+      h("div", { class: "room-heading" }, title, h("p", { class: "room-meta" }, customer, h("span", { class: `badge badge-${room.role}` }, roleLabel(room.role)), approvalBadge.el)),
       h("div", { class: "room-status" }, presence.el, h("div", { class: "conn-wrap" }, conn, pending)),
     ),
   );
@@ -155,7 +161,9 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     "Terms",
     canWriteTerms(room.role) ? null : h("p", { class: "readonly-banner" }, icon("eye", 16), "You can read the terms; editing is not part of your role in this room."),
     termsTools,
+    clauses.bar,
     termsHost,
+    clauses.exportHost,
   );
   const pricingHost = h("div");
   const pricingPanel = panel("pricing", "Pricing", pricingHost);
@@ -176,20 +184,37 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
       )
     : null;
 
+  // The approval steps, reasons and approvers: internal only (the internal chunk fills it).
+  const approvalPanel = internal
+    ? h(
+        "section",
+        { class: "panel panel-approval", id: "panel-approval", "aria-labelledby": "heading-approval", tabindex: -1 },
+        h("div", { class: "panel-head" }, h("h2", { class: "panel-title", id: "heading-approval" }, "Approval"), h("span", { class: "internal-tag" }, icon("lock", 14), "Internal")),
+        h("div", { class: "approval-host" }, h("p", { class: "muted" }, "Loading…")),
+      )
+    : null;
+
   const tabs = new Tabs([
     { id: "terms", label: "Terms", panel: termsPanel },
     { id: "pricing", label: "Pricing", panel: pricingPanel },
     { id: "deal", label: "Deal", panel: dealPanel },
-    ...(notesPanel ? [{ id: "notes", label: "Internal", panel: notesPanel, also: repPanel ? [repPanel] : [] }] : []),
+    ...(notesPanel ? [{ id: "notes", label: "Internal", panel: notesPanel, also: [approvalPanel, repPanel].filter((p): p is HTMLElement => p !== null) }] : []),
   ]);
 
   const layout = h(
     "main",
     { class: `room-layout${internal ? " has-notes" : ""}` },
     h("div", { class: "col col-main" }, termsPanel, notesPanel),
-    h("div", { class: "col col-side" }, pricingPanel, repPanel, dealPanel),
+    h("div", { class: "col col-side" }, pricingPanel, approvalPanel, repPanel, dealPanel),
   );
   mount(root, header, tabs.el, h("div", { class: "room-notice-wrap" }, notice.el), layout);
+
+  function showApproval(): void {
+    if (!approvalPanel) return;
+    if (tabs.el.offsetParent !== null) tabs.select("notes", true); // phones: the panel is in the Internal tab
+    approvalPanel.scrollIntoView({ block: "start", behavior: "smooth" });
+    approvalPanel.focus({ preventScroll: true });
+  }
 
   // Live binding
   let editor: Editor | null = null;
@@ -224,8 +249,9 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     const dealMap = doc.getMap<unknown>("deal");
     const parts = { lines: doc.getArray("lines") as Lines, computed: doc.getMap<unknown>("computed"), deal: dealMap };
     termsHost.replaceChildren();
-    editor = createCollabEditor({ element: termsHost, fragment, provider: session.provider, user, editable: canWriteTerms(room.role), label: "Contract terms" });
+    editor = createCollabEditor({ element: termsHost, fragment, provider: session.provider, user, editable: canWriteTerms(room.role), label: "Contract terms", nodes: clauses.nodes });
     termsTools.replaceChildren(canWriteTerms(room.role) ? toolbar(editor, "Format the terms") : "");
+    clauses.bind(editor, parts.computed);
     pricing = new PricingTable(parts, {
       access: access(),
       notify: (m) => notice.show(m),
@@ -239,14 +265,17 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     dealMap.observe(onDealTitle);
     onDealTitle();
     presence.bind(session.provider.awareness);
+    approvalBadge.bind(parts.computed);
   }
 
   function unbind(): void {
+    clauses.unbind();
     editor?.destroy();
     pricing?.destroy();
     deal?.destroy();
     titleDeal?.unobserve(onDealTitle);
     presence.destroy();
+    approvalBadge.unbind();
     editor = null;
     pricing = null;
     deal = null;
@@ -305,8 +334,12 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
       .then(({ mountInternal }) => {
         if (destroyed) return;
         internalPane = mountInternal(
-          { notes: notesPanel.querySelector(".internal-host") as HTMLElement, rep: repPanel?.querySelector<HTMLElement>(".rep-host") },
-          { roomId: room.id, user, me, role: room.role },
+          {
+            notes: notesPanel.querySelector(".internal-host") as HTMLElement,
+            rep: repPanel?.querySelector<HTMLElement>(".rep-host"),
+            approval: approvalPanel?.querySelector<HTMLElement>(".approval-host"),
+          },
+          { roomId: room.id, user, me, role: room.role, notify: (m, tone) => notice.show(m, tone) },
         );
       })
       .catch(() => {
@@ -314,6 +347,8 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
         if (host) mount(host, h("p", { class: "field-error" }, "The internal notes could not be loaded. Reload the page to try again."));
         const rep = repPanel?.querySelector(".rep-host");
         if (rep) mount(rep, h("p", { class: "field-error" }, "The deal economics could not be loaded. Reload the page to try again."));
+        const approval = approvalPanel?.querySelector(".approval-host");
+        if (approval) mount(approval, h("p", { class: "field-error" }, "The approval steps could not be loaded. Reload the page to try again."));
       });
   }
 
@@ -323,6 +358,7 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     unbind();
     session.destroy();
     internalPane?.destroy();
+    clauses.destroy();
     tabs.destroy();
   }
   return destroy;
