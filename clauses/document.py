@@ -7,6 +7,7 @@ lose it (a contract must not silently drop words).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -14,6 +15,7 @@ from clauses._terms_xml import xml_to_json
 from clauses.errors import TermsInvalid
 
 MARKS = frozenset({"bold", "italic", "underline", "strike", "code", "link"})
+_VARIABLE_NAME = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+")
 MAX_DEPTH = 64  # nesting a person can produce is a handful of levels; deeper is a crafted document
 
 
@@ -231,9 +233,11 @@ def _runs(
         elif kind == "variable":
             # The editor's variable chip: read back as the placeholder it stands for, so that deviation
             # checks substitute it like library text and export fills in the current value.
+            # Only a well-formed name becomes a placeholder: a crafted name ("x}} free text {{y") must not
+            # smuggle text past the check and into the contract while the editor shows a chip.
             name = _attrs(node).get("name")
-            if isinstance(name, str) and name:
-                runs.append(Run("{{" + name + "}}", inherited))
+            valid = isinstance(name, str) and _VARIABLE_NAME.fullmatch(name) is not None
+            runs.append(Run("{{" + str(name) + "}}" if valid else "[invalid variable]", inherited))
         elif kind == "text":
             text = node.get("text")
             if isinstance(text, str) and text:

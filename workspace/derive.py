@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from approvals import Policy
 from clauses.deviation import Deviation
+from clauses.errors import ClauseError
 from clauses.library import ClauseLibrary
 from workspace.approval_policy.preview import preview, public_preview, with_request
 from workspace.approval_policy.requests import room_requests
@@ -192,14 +193,22 @@ class Deriver:
             log.exception("could not read the price book for room %s", room_id)
             return
         self.runs += 1
-        room_deal = RoomDeal.read(shared.doc, self.vendor)
+        try:
+            room_deal = RoomDeal.read(shared.doc, self.vendor)
+        except ClauseError:
+            log.warning("room %s has terms that cannot be read; not re-priced", room_id)
+            return
+        clauses_known = True
         try:
             _, checked = await self.deviations(room_deal)
         except Exception:
             log.exception("could not check the clauses of room %s", room_id)
-            checked = []
+            checked, clauses_known = [], False
         priced = await run_in_threadpool(price_room, room_deal, book, plan)
-        approvals = await self._approvals(room_id, priced, room_deal, approval_inputs(checked))
+        # Without a clause check the routing would miss legal: show no approval state rather than a wrong one.
+        approvals = (
+            await self._approvals(room_id, priced, room_deal, approval_inputs(checked)) if clauses_known else None
+        )
         try:
             if _current(shared, "quote") != priced.public:
                 await shared.server_write(_set("quote", priced.public))
@@ -239,12 +248,14 @@ class Deriver:
         shared = self.rooms.loaded(room_id, DocName.SHARED)
         if shared is None:
             return
-        room_deal = RoomDeal.read(shared.doc, self.vendor)
         try:
+            room_deal = RoomDeal.read(shared.doc, self.vendor)
             library, found = await self.deviations(room_deal)
         except Exception:
             log.exception("could not check the clauses of room %s", room_id)
             return
+        if not found and _current(shared, "clauses") is None:
+            return  # a room that never had a clause block: nothing to show, nothing to write
         public = [deviation_view(d, library, internal=False) for d in found]
         internal_view_ = [deviation_view(d, library, internal=True) for d in found]
         try:

@@ -12,12 +12,14 @@ from typing import Any
 
 from pycrdt import Doc, XmlElement, XmlFragment, XmlText
 
-from clauses.document import Terms, parse_json
+from clauses.document import MAX_DEPTH, Terms, parse_json
+from clauses.errors import TermsInvalid
 
 
 def fragment_to_json(fragment: XmlFragment) -> dict[str, Any]:
-    """The fragment as a ProseMirror `doc` node."""
-    return {"type": "doc", "content": _children(fragment.children)}
+    """The fragment as a ProseMirror `doc` node; raise `TermsInvalid` when it nests deeper than any editor
+    would (a crafted document must give a clear error, not exhaust the stack)."""
+    return {"type": "doc", "content": _children(fragment.children, 0)}
 
 
 def room_terms(doc: Doc) -> Terms:
@@ -25,7 +27,9 @@ def room_terms(doc: Doc) -> Terms:
     return parse_json(fragment_to_json(doc.get("terms", type=XmlFragment)))
 
 
-def _children(children: Any) -> list[dict[str, Any]]:
+def _children(children: Any, depth: int) -> list[dict[str, Any]]:
+    if depth > MAX_DEPTH:
+        raise TermsInvalid([f"terms: nested deeper than {MAX_DEPTH} levels"])
     nodes: list[dict[str, Any]] = []
     for child in children:
         if isinstance(child, XmlText):
@@ -40,5 +44,5 @@ def _children(children: Any) -> list[dict[str, Any]]:
         elif isinstance(child, XmlElement):
             # The view yields (name, value) pairs; pycrdt's annotation of it confuses mypy.
             element_attrs: dict[str, Any] = dict(child.attributes)  # type: ignore[call-overload]
-            nodes.append({"type": child.tag, "attrs": element_attrs, "content": _children(child.children)})
+            nodes.append({"type": child.tag, "attrs": element_attrs, "content": _children(child.children, depth + 1)})
     return nodes

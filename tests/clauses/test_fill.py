@@ -34,3 +34,16 @@ def test_fill_replaces_placeholders_in_every_run_and_keeps_unknown_ones_visible(
     [clause] = filled.clauses()
     assert clause.text == "Acme pays Dealroom and {{vendor.nmae}}"
     assert terms.clauses()[0].text.startswith("{{customer.name}}"), "the input is unchanged"
+
+
+def test_a_crafted_variable_name_cannot_smuggle_text_into_the_contract() -> None:
+    library = sample_library()
+    clause = library.get("publicity")
+    assert clause is not None
+    crafted = "customer.name}} waives all claims {{deal.title"
+    terms = parse_json(_terms({"type": "text", "text": clause.versions[0].text.split("{{")[0]},
+                              {"type": "variable", "attrs": {"name": crafted}}))  # fmt: skip
+    [verdict] = check_terms(terms, library, {"customer.name": "Acme Corp"})
+    assert verdict.status is Verdict.NON_STANDARD
+    filled = fill_terms(terms, {"customer.name": "Acme Corp", "deal.title": "Deal"})
+    assert "waives" not in filled.clauses()[0].text and "[invalid variable]" in filled.clauses()[0].text

@@ -29,11 +29,13 @@ MAX_WINDOW = timedelta(days=90)
 
 def delegations_in_force(db: Session, at: datetime) -> list[approvals.Delegation]:
     """Every delegation in force at `at`, for the core."""
+    active = select(User.id).where(User.is_active.is_(True))
     rows = db.execute(
         select(DelegationRow).where(
-            DelegationRow.revoked_at.is_(None), DelegationRow.starts_at <= at, DelegationRow.ends_at > at
+            DelegationRow.revoked_at.is_(None), DelegationRow.starts_at <= at, DelegationRow.ends_at > at,
+            DelegationRow.to_user_id.in_(active), DelegationRow.from_user_id.in_(active),
         )
-    ).scalars()
+    ).scalars()  # fmt: skip
     return [approvals.Delegation(row.from_user_id, row.to_user_id, row.starts_at, row.ends_at) for row in rows]
 
 

@@ -14,12 +14,15 @@ import approvals
 from approvals import Decision
 from workspace.approval_policy import requests, views
 from workspace.approval_policy.routes import current_version
+from workspace.auth.models import User
+from workspace.deal import fingerprint
 from workspace.errors import InvalidInput, NotFound, PermissionDenied
 from workspace.notify.approvals import approval_mails
 from workspace.notify.mail import Mail
 from workspace.rooms.access import room_access
 from workspace.rooms.models import Room, RoomRole
 from workspace.storage.base import utcnow
+from workspace.sync.documents import DocName
 from workspace.web import caller, field, in_db, json_body, services
 
 
@@ -98,10 +101,22 @@ def _decision(data: dict[str, Any]) -> tuple[Decision, str, str]:
 async def _decide_and_tell(http: Request, request_id: str, step_id: str, user_id: int, data: dict[str, Any],
                            check_room: Callable[[Session, str], object]) -> Response:  # fmt: skip
     decision, comment, version = _decision(data)
+    svc = services(http)
+    room_id = await in_db(http, lambda db: requests.room_of(db, request_id))
+    # The version to approve is the room's as it is now: a request for a version the room has left is stale
+    # even if nobody has resubmitted yet (the deal may be worse than what the approver is shown).
+    now_version = fingerprint(await svc.rooms.current_doc(room_id, DocName.SHARED))
 
     def work(db: Session) -> tuple[str, approvals.Request, list[Mail], dict[str, Any]]:
         row, before = requests.load(db, request_id)
         check_room(db, row.room_id)
+        approver = db.get(User, user_id)
+        if approver is None or not approver.is_active:
+            raise PermissionDenied("this account is deactivated")
+        if user_id == before.submitted_by:
+            raise PermissionDenied("you submitted this request: someone else approves it")
+        if before.fingerprint != now_version and before.state is approvals.RequestState.PENDING:
+            raise approvals.StaleFingerprint("the deal changed since this was submitted; the rep resubmits it")
         room_id, decided = requests.decide(db, row, before, step_id, user_id, decision, comment, version, utcnow())
         return room_id, decided, _mails(http, db, room_id, before, decided), views.request_view(db, decided)
 

@@ -62,6 +62,14 @@ def _save(db: Session, row: ApprovalRequestRow | None, request: Request, room_id
         raise Conflict("the request changed meanwhile; reload it and decide again") from exc
 
 
+def room_of(db: Session, request_id: str) -> str:
+    """The room a request belongs to (404 for an unknown request)."""
+    room_id = db.execute(select(ApprovalRequestRow.room_id).where(ApprovalRequestRow.id == request_id)).scalar()
+    if room_id is None:
+        raise NotFound("no such approval request")
+    return str(room_id)
+
+
 def load(db: Session, request_id: str) -> tuple[ApprovalRequestRow, Request]:
     # Locked until the transaction ends: a second decision on the same request waits, then sees the first.
     row = db.get(ApprovalRequestRow, request_id, with_for_update=True)

@@ -15,7 +15,7 @@ from clauses.variables import VARIABLES
 from workspace.auth.models import UserRole
 from workspace.auth.principal import Principal
 from workspace.clause_library.service import clause_view, matches, new_draft, publishing, retiring
-from workspace.errors import NotFound, PermissionDenied
+from workspace.errors import InvalidInput, NotFound, PermissionDenied
 from workspace.web import caller, in_db, json_body, require_internal, services
 
 # A library of a few hundred clauses with fallbacks is well under a megabyte.
@@ -67,14 +67,28 @@ async def _change(request: Request, make: Callable[[Session, Principal], Clause]
     return JSONResponse(clause_view(clause), status_code=status)
 
 
-async def create_clause(request: Request) -> Response:
+_CLAUSE_FIELDS = {"key", "title", "category", "text", "fallbacks", "deviation_approval"}
+_VERSION_FIELDS = {"text", "fallbacks", "deviation_approval"}
+
+
+async def _body(request: Request, allowed: set[str]) -> dict[str, Any]:
+    """The JSON body of a library write, after checking the caller (a stranger learns nothing from errors)."""
+    _writer(await caller(request))
     data = await json_body(request)
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise InvalidInput(f"unknown field(s): {', '.join(unknown)}; expected {', '.join(sorted(allowed))}")
+    return data
+
+
+async def create_clause(request: Request) -> Response:
+    data = await _body(request, _CLAUSE_FIELDS)
     store = services(request).clause_store
     return await _change(request, lambda db, who: store.create(db, data, who.user_id), status=201)
 
 
 async def add_version(request: Request) -> Response:
-    data = await json_body(request)
+    data = await _body(request, _VERSION_FIELDS)
     clause_id = request.path_params["clause_id"]
     store = services(request).clause_store
     step = new_draft(data.get("text"), data.get("fallbacks", []), data.get("deviation_approval", "legal"))

@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 import secrets
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -59,30 +61,39 @@ def matches(clause: Clause, query: str, category: str | None) -> bool:
     return all(word in haystack for word in words)
 
 
+RESERVED_IDS = frozenset({"export", "import", "variables"})
+
+
 class ClauseStore:
     """The library in the database, with a cached copy that every change invalidates."""
+
+    # Another worker's change is seen within this long (changes made here are seen at once).
+    TTL_SECONDS = 5.0
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._cached: ClauseLibrary | None = None
+        self._cached_at = 0.0
         self.generation = 0  # grows with every change: rooms re-check their clauses when it moves
 
     def library(self, db: Session) -> ClauseLibrary:
         """Every clause (cached until the next change through this store)."""
         with self._lock:
-            if self._cached is not None:
+            if self._cached is not None and time.monotonic() - self._cached_at < self.TTL_SECONDS:
                 return self._cached
             generation = self.generation
         rows = db.execute(select(ClauseRow).order_by(ClauseRow.category, ClauseRow.key)).scalars()
         library = ClauseLibrary.of([clause_from_dict(row.data) for row in rows])
         with self._lock:
             if generation == self.generation:
-                self._cached = library
+                self._cached, self._cached_at = library, time.monotonic()
         return library
 
     def cached(self) -> ClauseLibrary | None:
+        """The cached library while it is fresh, else None (read it with `library`)."""
         with self._lock:
-            return self._cached
+            fresh = self._cached is not None and time.monotonic() - self._cached_at < self.TTL_SECONDS
+            return self._cached if fresh else None
 
     def changed(self) -> None:
         """Drop the cached library. Called at the change and again by the route after its commit, so that a
@@ -122,7 +133,11 @@ class ClauseStore:
         """Add or replace clauses from a library document (the export's format); all or nothing."""
         incoming = library_from_dict(data)
         for clause in incoming:
+            if clause.id in RESERVED_IDS:
+                raise Conflict(f"{clause.id!r} is reserved (it names a route of the library API); choose another id")
             row = db.get(ClauseRow, clause.id, with_for_update=True)
+            if row is not None:
+                _keeps_history(clause_from_dict(row.data), clause)
             clash = db.execute(select(ClauseRow.id).where(ClauseRow.key == clause.key)).scalar_one_or_none()
             if clash is not None and clash != clause.id:
                 raise Conflict(f"the key {clause.key!r} belongs to clause {clash} already")
@@ -138,10 +153,31 @@ class ClauseStore:
         else:
             row.key, row.category, row.data, row.updated_at = clause.key, clause.category, plain, utcnow()
         try:
-            db.flush()
+            with db.begin_nested():  # a savepoint: a clash is reported, the rest of the transaction stays usable
+                db.flush()
         except StaleDataError as exc:
             raise Conflict("the clause changed meanwhile; reload it and try again") from exc
+        except IntegrityError as exc:  # two creations of one key at once: the database tells
+            raise Conflict(f"a clause with the key {clause.key!r} exists already") from exc
         self.changed()
+
+
+def _keeps_history(stored: Clause, incoming: Clause) -> None:
+    """An import may add versions and move a version along its lifecycle, never rewrite one: rooms pinned to
+    a version compare against exactly its text, fallbacks and approval."""
+    order = {Status.DRAFT: 0, Status.PUBLISHED: 1, Status.RETIRED: 2}
+    for old in stored.versions:
+        new = incoming.version(old.number)
+        if new is None:
+            raise Conflict(f"the import drops version {old.number} of clause {stored.id!r}; versions are kept")
+        if (new.text, new.fallbacks, new.deviation_approval) != (old.text, old.fallbacks, old.deviation_approval):
+            raise Conflict(f"the import changes version {old.number} of clause {stored.id!r}; add a new version")
+        if order[new.status] < order[old.status]:
+            raise Conflict(f"the import moves version {old.number} of clause {stored.id!r} back to {new.status}")
+        if new.status is not old.status and old.status is Status.DRAFT and new.status is Status.RETIRED:
+            raise Conflict(f"version {old.number} of clause {stored.id!r} was never published; it cannot be retired")
+    if incoming.category != stored.category:
+        raise Conflict(f"the import changes the category of clause {stored.id!r}, which routes its approvals")
 
 
 def new_draft(text: object, fallbacks: object, approval: object) -> Callable[[Clause], Clause]:

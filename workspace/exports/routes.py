@@ -152,7 +152,8 @@ async def get_export(http: Request) -> Response:
         return row
 
     row = await in_db(http, work)
-    headers = {"Content-Disposition": f'attachment; filename="{row.filename}"', "X-Export-Sha256": row.sha256}
+    headers = {"Content-Disposition": f'attachment; filename="{row.filename}"', "X-Export-Sha256": row.sha256,
+               "Cache-Control": "no-store"}  # fmt: skip
     return Response(row.content, media_type=DOCX, headers=headers)
 
 

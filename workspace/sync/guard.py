@@ -10,11 +10,12 @@ try to roll them back.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pycrdt import Array, Doc, Map, Subscription, TransactionEvent, get_update
+from pycrdt import Array, Doc, Map, Subscription, TransactionEvent, XmlElement, XmlFragment, get_update
 
 from workspace.errors import InvalidInput, PermissionDenied
 from workspace.rooms.models import RoomRole
@@ -135,7 +136,9 @@ class Guard:
         raise PermissionDenied or InvalidInput, leaving the twin as before, when it is refused."""
         self.last_used = time.monotonic()
         twin = self.twin
-        locked_before = self._line_locks(twin) if context.role is RoomRole.CUSTOMER else {}
+        customer = context.role is RoomRole.CUSTOMER and self.name is DocName.SHARED
+        locked_before = self._line_locks(twin) if customer else {}
+        pins_before = clause_pins(twin) if customer else None
         self._seen = _Observation()
         try:
             twin.apply_update(update)
@@ -147,6 +150,8 @@ class Guard:
             self._check_roots(twin)
             for change in self._seen.changes:
                 self._check_change(change, context, locked_before)
+            if pins_before is not None and any(change.root == "terms" for change in self._seen.changes):
+                _check_customer_pins(pins_before, clause_pins(twin))
         except (InvalidInput, PermissionDenied):
             self.rebuild()
             raise
@@ -210,3 +215,25 @@ class Guard:
             raise PermissionDenied("customers may only edit existing lines")
         if locked_before[change.line_id]:
             raise PermissionDenied(f"line {change.line_id} is locked")
+
+
+def clause_pins(doc: Doc) -> Counter[tuple[str, str]]:
+    """The (clause id, version) of every clause block in the terms, counted."""
+    pins: Counter[tuple[str, str]] = Counter()
+    stack: list[Any] = list(doc.get("terms", type=XmlFragment).children)
+    while stack:  # iterative: a crafted, deeply nested document must not exhaust the stack
+        node = stack.pop()
+        if isinstance(node, XmlElement):
+            if node.tag == "clause":
+                pins[(str(node.attributes.get("clauseId")), str(node.attributes.get("version")))] += 1
+            stack.extend(node.children)
+    return pins
+
+
+def _check_customer_pins(before: Counter[tuple[str, str]], after: Counter[tuple[str, str]]) -> None:
+    """Customers edit the words of clauses, never which library clause and version a block stands for: a
+    block re-pinned to another (say, a retired) version would compare against text nobody approved here."""
+    added = after - before
+    if added:
+        clause_id, version = sorted(added)[0]
+        raise PermissionDenied(f"customers may not insert or re-pin library clauses ({clause_id} v{version})")

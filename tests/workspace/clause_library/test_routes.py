@@ -98,3 +98,31 @@ def test_the_library_exports_and_imports_as_json(world: World) -> None:
     assert len(_clauses(world.rep)) == 2
     names = [v["name"] for v in world.rep.http.get("/api/clauses/variables").json()["variables"]]
     assert "customer.name" in names and "deal.payment_terms_days" in names
+
+
+def test_an_import_adds_versions_but_never_rewrites_one(world: World) -> None:
+    created = world.legal.http.post("/api/clauses", json=NEW).json()
+    world.legal.http.post(f"/api/clauses/{created['id']}/versions/1/publish").raise_for_status()
+    exported = world.rep.http.get("/api/clauses/export").json()
+    [clause] = exported["clauses"]
+    rewritten = {**clause, "versions": [{**clause["versions"][0], "text": "Audits are unlimited."}]}
+    dropped = {**clause, "versions": [{**clause["versions"][0], "number": 2}]}
+    recategorised = {**clause, "category": "other"}
+    reserved = {**clause, "id": "variables", "key": "reserved_one"}
+    for attempt, words in ((rewritten, "changes version 1"), (dropped, "drops version 1"),
+                           (recategorised, "changes the category"), (reserved, "is reserved")):  # fmt: skip
+        refused = world.legal.http.post("/api/clauses/import", json={"clauses": [attempt]})
+        assert refused.status_code == 409 and words in refused.json()["detail"], refused.text
+    added = {**clause, "versions": [*clause["versions"], {**clause["versions"][0], "number": 2, "status": "draft",
+                                                          "text": "Audits once a year."}]}  # fmt: skip
+    assert world.legal.http.post("/api/clauses/import", json={"clauses": [added]}).status_code == 200
+    assert [v["number"] for v in _clauses(world.rep)[0]["versions"]] == [1, 2]
+    assert _clauses(world.rep)[0]["versions"][0]["text"] == NEW["text"], "the published text is as it was"
+
+
+def test_unknown_fields_and_strangers_are_refused_before_anything_else(world: World) -> None:
+    typo = world.legal.http.post("/api/clauses", json={**NEW, "fallback": []})
+    assert typo.status_code == 400 and "unknown field(s): fallback" in typo.json()["detail"]
+    stranger = world.customer.http.post("/api/clauses", content=b"{", headers={"Content-Type": "application/json"})
+    assert stranger.status_code == 403, "the caller is checked before the body"
+    assert _clauses(world.legal) == []

@@ -16,8 +16,9 @@ from clauses.library import library_to_dict
 from clauses.samples_library import sample_library
 from tests.conftest import PricedWorld
 from tests.support.libreoffice import pdf_text
-from tests.support.yclient import YClient
+from tests.support.yclient import YClient, wait_until
 from tests.workspace.approval_policy.test_preview import _line, _with_policy
+from tests.workspace.sync.test_permissions import settled
 from workspace.clause_library.blocks import clause_element
 
 HOSTILE = '</w:t><w:p/><script>alert(1)</script> & "quotes" {{vendor.nmae}}'
@@ -191,3 +192,50 @@ async def test_bad_export_requests_are_refused_and_record_nothing(priced: Priced
         response = api.http.post(f"/api/rooms/{priced.room_id}/export", json=body)
         assert response.status_code == status, (body, response.text)
     assert priced.rep.http.get(f"/api/rooms/{priced.room_id}/exports").json()["exports"] == []
+
+
+async def test_customers_edit_clause_words_but_never_re_pin_or_insert_library_clauses(priced: PricedWorld) -> None:
+    _library(priced)
+    async with YClient(priced.ws(), priced.rep.bearer) as rep:
+        await rep.edit(_add_clauses("payment"))
+        await rep.wait_for(lambda: _statuses(rep) == ["standard"])
+
+    def re_pin(doc: Doc) -> None:
+        clause = next(c for c in doc.get("terms", type=XmlFragment).children if getattr(c, "tag", None) == "clause")
+        clause.attributes["version"] = "2"
+
+    def insert(doc: Doc) -> None:
+        library = sample_library()
+        clause = library.get("liability")
+        assert clause is not None and clause.latest_published is not None
+        doc.get("terms", type=XmlFragment).children.append(clause_element(clause, clause.latest_published))
+
+    for change, reason in ((re_pin, "(payment v2)"), (insert, "(liability v1)")):
+        await settled(priced)
+        before = await priced.server.doc_state(priced.room_id)
+        async with YClient(priced.ws(), priced.customer.bearer) as buyer:
+            await buyer.edit(change)
+            await buyer.wait_closed()
+        assert buyer.close_code == 4403 and reason in (buyer.close_reason or ""), buyer.close_reason
+        await settled(priced)
+        assert await priced.server.doc_state(priced.room_id) == before
+
+
+async def test_terms_nested_past_any_editor_are_refused_clearly(priced: PricedWorld) -> None:
+    async with YClient(priced.ws(), priced.customer.bearer) as buyer:
+
+        def nest(doc: Doc) -> None:
+            inner = XmlElement("paragraph", {}, [XmlText("deep")])
+            for _ in range(80):
+                inner = XmlElement("blockquote", {}, [inner])
+            doc.get("terms", type=XmlFragment).children.append(inner)
+
+        await buyer.edit(nest)
+
+        def refused() -> bool:  # the edit is stored (it is text a customer may write); reading it is refused
+            return priced.rep.http.get(f"/api/rooms/{priced.room_id}/deviations").status_code == 422
+
+        await wait_until(refused, 10, "the deep terms to be stored")
+    deviations = priced.rep.http.get(f"/api/rooms/{priced.room_id}/deviations")
+    assert "nested deeper than" in deviations.json()["detail"]
+    assert priced.rep.http.get("/healthz").status_code == 200

@@ -18,14 +18,13 @@ from workspace.sync import protocol
 async def _assert_other_room_fine(world: World) -> None:
     async with YClient(world.ws(world.other_room_id), world.rep.bearer) as other:
         await other.edit(lambda d: d.get("comments", type=Map).__setitem__("k", "still fine"))
-    assert httpx.get(f"{world.server.url}/healthz").status_code == 200
+        assert httpx.get(f"{world.server.url}/healthz").status_code == 200
 
-    def stored() -> bool:
-        # The edit was sent unacknowledged; on a loaded machine it may still be on its way to the store.
-        snapshot = world.rep.http.get(f"/api/rooms/{world.other_room_id}/snapshot").json()
-        return bool(snapshot["shared"]["comments"] == {"k": "still fine"})
+        def stored() -> bool:
+            snapshot = world.rep.http.get(f"/api/rooms/{world.other_room_id}/snapshot").json()
+            return bool(snapshot["shared"]["comments"] == {"k": "still fine"})
 
-    await wait_until(stored, 10, "the other room's edit to be stored")
+        await wait_until(stored, 10, "the other room's edit to be stored")
 
 
 async def _closed_after(world: World, payload: bytes | str, handshake: bool = True) -> YClient:
