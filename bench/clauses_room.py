@@ -44,7 +44,7 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
             "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 2)}  # fmt: skip
 
 
-def _room(doc: Doc) -> None:
+def _room(doc: Doc, line_count: int = 200) -> None:
     library = [c for c in sample_library() if c.latest_published is not None]
     terms = doc.get("terms", type=XmlFragment)
     for index in range(50):
@@ -52,7 +52,7 @@ def _room(doc: Doc) -> None:
         assert clause.latest_published is not None
         terms.children.append(clause_element(clause, clause.latest_published))
     lines = doc.get("lines", type=Array)
-    for index in range(200):
+    for index in range(line_count):
         lines.append(Map({"id": f"l{index}", "sku": SKUS[index % len(SKUS)], "qty": 10 + index % 7, "discountPct": 0,
                           "locked": False, "note": ""}))  # fmt: skip
     doc.get("deal", type=Map)["customerName"] = "Bench Buyer Ltd"
@@ -73,7 +73,7 @@ def _toggle(word: str, other: str) -> object:
     return change
 
 
-async def run(rounds: int) -> None:
+async def run(rounds: int, line_count: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'a.sqlite3'}"
         engine = make_engine(Settings(database_url=url))
@@ -101,7 +101,7 @@ async def run(rounds: int) -> None:
                     shown = watcher.doc.get("computed", type=Map).get("clauses") or []
                     return shown[7]["status"] if len(shown) == 50 else None
 
-                await watcher.edit(_room)
+                await watcher.edit(lambda doc: _room(doc, line_count))
                 await watcher.wait_for(lambda: status() == "standard", 30)
                 for i in range(rounds):
                     started = time.perf_counter()
@@ -120,7 +120,7 @@ async def run(rounds: int) -> None:
                 exports[kind].append((time.perf_counter() - started) * 1000)
                 response.raise_for_status()
             print(json.dumps({
-                "rounds": rounds, "clauses": 50, "lines": 200,
+                "rounds": rounds, "clauses": 50, "lines": line_count,
                 "edit_in_clause_to_flag_at_other_client": _percentiles(flagged),
                 "http_export": {kind: _percentiles(samples) for kind, samples in exports.items()},
                 "export_bytes": len(response.content), "target_export_ms": 300,
@@ -132,7 +132,9 @@ async def run(rounds: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=50)
-    asyncio.run(run(parser.parse_args().rounds))
+    parser.add_argument("--lines", type=int, default=200, help="priced lines in the room (re-priced on every edit)")
+    args = parser.parse_args()
+    asyncio.run(run(args.rounds, args.lines))
 
 
 if __name__ == "__main__":

@@ -240,8 +240,11 @@ class Deriver:
 
     async def deviations(self, room_deal: RoomDeal) -> tuple[ClauseLibrary, list[Deviation]]:
         """The room's clause blocks against the library (empty without clause blocks)."""
+        return await self._deviations(room_deal.terms, room_deal.variables)
+
+    async def _deviations(self, terms: dict[str, Any], values: dict[str, str]) -> tuple[ClauseLibrary, list[Deviation]]:
         library = await self.library()
-        return library, await run_in_threadpool(check_room, room_deal.terms, library, room_deal.variables)
+        return library, await run_in_threadpool(check_room, terms, library, values)
 
     async def _run_clauses(self, room_id: str) -> None:
         """Write each clause block's verdict and the variables' values to the room (both docs)."""
@@ -249,8 +252,9 @@ class Deriver:
         if shared is None:
             return
         try:
-            room_deal = RoomDeal.read(shared.doc, self.vendor)
-            library, found = await self.deviations(room_deal)
+            # Only what the check needs: reading the whole deal (lines, fingerprint) is the pricing lane's.
+            values = room_variables(shared.doc, self.vendor)
+            library, found = await self._deviations(read_terms(shared.doc), values)
         except Exception:
             log.exception("could not check the clauses of room %s", room_id)
             return
@@ -261,8 +265,8 @@ class Deriver:
         try:
             if _current(shared, "clauses") != public:
                 await shared.server_write(_set("clauses", public))
-            if _current(shared, "variables") != room_deal.variables:
-                await shared.server_write(_set("variables", room_deal.variables))
+            if _current(shared, "variables") != values:
+                await shared.server_write(_set("variables", values))
             # Without clause blocks, do not load the internal doc just to write an empty list.
             if internal_view_ or self.rooms.loaded(room_id, DocName.INTERNAL) is not None:
                 internal = await self.rooms.acquire(room_id, DocName.INTERNAL)
