@@ -240,9 +240,12 @@ class Deriver:
 
     async def deviations(self, room_deal: RoomDeal) -> tuple[ClauseLibrary, list[Deviation]]:
         """The room's clause blocks against the library (empty without clause blocks)."""
-        return await self._deviations(room_deal.terms, room_deal.variables)
+        return await self.deviations_of(room_deal.terms, room_deal.variables)
 
-    async def _deviations(self, terms: dict[str, Any], values: dict[str, str]) -> tuple[ClauseLibrary, list[Deviation]]:
+    async def deviations_of(
+        self, terms: dict[str, Any], values: dict[str, str]
+    ) -> tuple[ClauseLibrary, list[Deviation]]:
+        """Clause blocks of these terms (ProseMirror JSON) against the library, with these variable values."""
         library = await self.library()
         return library, await run_in_threadpool(check_room, terms, library, values)
 
@@ -254,7 +257,7 @@ class Deriver:
         try:
             # Only what the check needs: reading the whole deal (lines, fingerprint) is the pricing lane's.
             values = room_variables(shared.doc, self.vendor)
-            library, found = await self._deviations(read_terms(shared.doc), values)
+            library, found = await self.deviations_of(read_terms(shared.doc), values)
         except Exception:
             log.exception("could not check the clauses of room %s", room_id)
             return

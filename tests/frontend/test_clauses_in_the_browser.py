@@ -165,21 +165,24 @@ def test_library_to_room_to_export(browser: Browser, contexts: list[BrowserConte
     expect(rep.locator("[data-testid=export-list] [data-testid=export-item]")).to_have_count(0)
     screenshot_of(rep.locator(".export"), "clauses-export-missing-desktop")
 
-    # The rep keeps the customer's wording and asks legal; legal approves (HTTP API).
-    rep_api, legal_api = _api(demo, "rep@demo.test"), _api(demo, "legal@demo.test")
+    # The rep keeps the customer's wording and asks legal (HTTP API); legal reads the words in the inbox
+    # (the diff against the library, not just a category) and approves in one tap.
+    rep_api = _api(demo, "rep@demo.test")
     try:
         submitted = rep_api.post(f"/api/rooms/{DEMO_ROOM_ID}/approvals")
         assert submitted.status_code == 201, submitted.text
         request = submitted.json()
         assert [s["id"] for s in request["steps"]] == ["legal-clauses"], request
-        decided = legal_api.post(
-            f"/api/approvals/{request['request_id']}/steps/legal-clauses/decision",
-            json={"decision": "approve", "comment": "Fine for this customer.", "fingerprint": request["fingerprint"]},
-        )
-        assert decided.status_code == 200, decided.text
     finally:
         rep_api.close()
-        legal_api.close()
+    legal = sign_in(open_context(browser, contexts), demo, "legal@demo.test", "/inbox")
+    wording = legal.locator("[data-testid=inbox-item] [data-testid=inbox-clauses]")
+    expect(wording).to_contain_text("Acceptable use")
+    expect(wording.locator("ins")).to_have_text("Platform.")
+    expect(wording.locator("del")).to_have_text("Service.")
+    screenshot_of(legal.locator("[data-testid=inbox-item]"), "clauses-legal-inbox-desktop")
+    legal.click("[data-testid=inbox-item] [data-testid=inbox-approve]")
+    expect(legal.locator("[data-testid=inbox-item]")).to_have_count(0)
 
     first = _download(rep)
     assert first.startswith(b"PK")

@@ -12,9 +12,11 @@ from starlette.routing import Route
 
 import approvals
 from approvals import Decision
+from clauses.errors import ClauseError
 from workspace.approval_policy import requests, views
 from workspace.approval_policy.routes import current_version
 from workspace.auth.models import User
+from workspace.clause_library.deviations import deviation_view, read_terms, room_variables
 from workspace.deal import fingerprint
 from workspace.errors import InvalidInput, NotFound, PermissionDenied
 from workspace.notify.approvals import approval_mails
@@ -82,9 +84,35 @@ async def recall(http: Request) -> Response:
     return JSONResponse(_view(recalled))
 
 
+# Steps whose rule tested these decide on words: the approver sees the edited clauses, not just a category.
+CLAUSE_FACTS = frozenset({"non_standard_clauses", "clause_approvals"})
+
+
+async def _clause_wording(http: Request, room_id: str) -> list[dict[str, Any]]:
+    """The room's clause blocks that need approval now, each with its word diff against the library."""
+    svc = services(http)
+    doc = await svc.rooms.current_doc(room_id, DocName.SHARED)
+    try:
+        library, found = await svc.deriver.deviations_of(read_terms(doc), room_variables(doc, svc.deriver.vendor))
+    except ClauseError:
+        return []
+    return [deviation_view(d, library, internal=True) for d in found if d.approval is not None]
+
+
+async def _with_clause_wording(http: Request, items: list[dict[str, Any]]) -> None:
+    rooms: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        if not any(fact["fact"] in CLAUSE_FACTS for fact in item["facts"]):
+            continue
+        if item["room_id"] not in rooms:
+            rooms[item["room_id"]] = await _clause_wording(http, item["room_id"])
+        item["clauses"] = rooms[item["room_id"]]
+
+
 async def inbox(http: Request) -> Response:
     principal = await caller(http)
     items = await in_db(http, lambda db: requests.inbox(db, principal.user_id, utcnow()))
+    await _with_clause_wording(http, items)
     return JSONResponse({"items": items})
 
 
@@ -149,12 +177,16 @@ async def link_view(http: Request) -> Response:
             raise NotFound("this link is not valid")
         history = [earlier for _, earlier in requests.room_requests(db, row.room_id) if earlier.id != request.id]
         decided = step.decided_for().get(link.user_id)
-        return {"request_id": request.id, "step_id": step.id, "name": step.name, "reason": step.reason,
+        return {"request_id": request.id, "room_id": row.room_id, "step_id": step.id, "name": step.name,
+                "reason": step.reason,
                 "room_title": room.title, "fingerprint": request.fingerprint, "request_state": str(request.state),
                 "step_state": str(step.state), "your_decision": str(decided) if decided is not None else None,
                 "facts": views.tested_facts(step, views.last_approved(step.id, history))}  # fmt: skip
 
-    return JSONResponse(await in_db(http, work))
+    shown = await in_db(http, work)
+    await _with_clause_wording(http, [shown])
+    shown.pop("room_id")  # the link grants this step, not the room
+    return JSONResponse(shown)
 
 
 async def link_decide(http: Request) -> Response:

@@ -147,6 +147,15 @@ export interface InboxItem {
   submitted_by?: PersonRef | number | null;
   on_behalf_of?: (PersonRef | number | string)[];
   facts?: ApprovalFact[];
+  /** For steps about clauses: the room's edited clause blocks, each with its word diff against the library. */
+  clauses?: ClauseWording[];
+}
+
+/** A clause block an approver is asked about, as the inbox and the link page show it. */
+export interface ClauseWording {
+  title: string;
+  status: string;
+  diff: { op: "equal" | "insert" | "delete"; text: string }[];
 }
 
 /** What a mailed approval link opens (`GET /api/approvals/link/{token}`). */
@@ -164,6 +173,7 @@ export interface LinkStep {
   your_decision?: DecisionChoice | null;
   details?: string[];
   facts?: ApprovalFact[];
+  clauses?: ClauseWording[];
 }
 
 export type DecisionChoice = "approve" | "reject";

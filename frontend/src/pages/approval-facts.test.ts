@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { factList, factText, factValue, factView, splitReason } from "./approval-facts";
+import { clauseWordings, factList, factText, factValue, factView, splitReason } from "./approval-facts";
 
 afterEach(() => document.body.replaceChildren());
 
@@ -36,5 +36,24 @@ describe("approval facts", () => {
     expect(splitReason("Price below floor: a; b", "Price below floor")).toEqual({ headline: "Price below floor", lines: ["a", "b"] });
     expect(splitReason("x: y", "Discount over 20%", ["given"])).toEqual({ headline: "Discount over 20%", lines: ["given"] });
     expect(splitReason("Non-standard clause")).toEqual({ headline: "Non-standard clause", lines: [] });
+  });
+});
+
+describe("clauseWordings", () => {
+  it("shows each clause's title and its diff as text, never as markup", () => {
+    const el = clauseWordings(
+      [{ title: "<b>Liability</b>", status: "non_standard", diff: [{ op: "equal", text: "limited to" }, { op: "delete", text: "12" }, { op: "insert", text: "<i>24</i>" }] }],
+      "inbox-clauses",
+    );
+    expect(el).not.toBeNull();
+    expect(el!.querySelector("h3")!.textContent).toBe("<b>Liability</b>");
+    expect(el!.querySelector("del")!.textContent).toBe("12");
+    expect(el!.querySelector("ins")!.textContent).toBe("<i>24</i>");
+    expect(el!.querySelector("b, i")).toBeNull();
+  });
+
+  it("is nothing for steps that are not about clauses", () => {
+    expect(clauseWordings(undefined, "x")).toBeNull();
+    expect(clauseWordings([], "x")).toBeNull();
   });
 });

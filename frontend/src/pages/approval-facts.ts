@@ -3,7 +3,9 @@
  * (approved before: 25%)" — the difference that matters. Values are the server's; they are only
  * formatted (a "_pct" fact gets its "%", a "_days" fact its "days"), never computed with.
  */
-import type { ApprovalFact } from "../lib/api";
+import type { ApprovalFact, ClauseWording } from "../lib/api";
+import { diffView } from "../lib/clause-render";
+import "../lib/clause-render.css";
 import { h } from "../lib/dom";
 
 const LABELS: Record<string, string> = {
@@ -110,4 +112,19 @@ export function splitReason(reason: string, headline?: string, details?: readonl
   const given = (details ?? []).filter((d): d is string => typeof d === "string" && d.trim() !== "");
   const lines = given.length ? given : rest ? rest.split("; ").filter(Boolean) : [];
   return { headline: head, lines };
+}
+
+/**
+ * The clause wordings a step is about, each under its title with the word diff against the library
+ * (deletions struck, insertions underlined): legal decides on words, not on a category name.
+ */
+export function clauseWordings(clauses: readonly ClauseWording[] | undefined, testid: string): HTMLElement | null {
+  if (!clauses || clauses.length === 0) return null;
+  return h(
+    "div",
+    { class: "approval-clauses", "data-testid": testid },
+    clauses.map((clause) =>
+      h("section", { class: "approval-clause" }, h("h3", { class: "approval-clause-title" }, clause.title), diffView(clause.diff)),
+    ),
+  );
 }

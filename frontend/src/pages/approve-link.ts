@@ -6,7 +6,7 @@
  */
 import { ApiError, api, decisionBody, type DecisionChoice, type LinkStep, type RequestAnswer } from "../lib/api";
 import { h, icon, mount, uid } from "../lib/dom";
-import { factList, splitReason } from "./approval-facts";
+import { clauseWordings, factList, splitReason } from "./approval-facts";
 import { DecisionControl } from "./decision";
 import { brand } from "./forms";
 
@@ -101,6 +101,7 @@ export function approveLinkPage(root: HTMLElement, token: string): () => void {
       h("h1", { id: headingId, class: "auth-title" }, title),
       reasons.length ? h("ul", { class: "inbox-reasons" }, reasons.map((r) => h("li", {}, r))) : null,
       factList(step.facts, "link-facts", "link-fact"),
+      clauseWordings(step.clauses, "link-clauses"),
       error,
       actions,
     );

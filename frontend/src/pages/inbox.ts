@@ -8,7 +8,7 @@ import { ApiError, api, decisionBody, isInternalUser, type DecisionChoice, type 
 import { h, icon, mount, uid } from "../lib/dom";
 import { ago, clockTime } from "../lib/when";
 import { navigate, signInUrl } from "../lib/router";
-import { factList, splitReason } from "./approval-facts";
+import { clauseWordings, factList, splitReason } from "./approval-facts";
 import { DecisionControl } from "./decision";
 import { appBar, showInboxCount } from "./rooms";
 
@@ -189,6 +189,7 @@ export function inboxPage(root: HTMLElement, me: Me): () => void {
       h("h2", { class: "inbox-title", id: headingId }, title || item.name, h("span", { class: "inbox-step" }, `${item.name} approval`)),
       reasons.length ? h("ul", { class: "inbox-reasons" }, reasons.map((r) => h("li", {}, r))) : null,
       factList(item.facts, "inbox-facts", "inbox-fact"),
+      clauseWordings(item.clauses, "inbox-clauses"),
       submitter || behalf.length
         ? h(
             "p",

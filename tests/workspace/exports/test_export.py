@@ -135,6 +135,11 @@ async def test_export_waits_for_approvals_of_this_exact_version(priced: PricedWo
         assert [(m["name"], m["why"]) for m in refused.json()["missing"]] == [("Legal", "not requested")]
 
         request = priced.rep.http.post(f"/api/rooms/{priced.room_id}/approvals").json()
+        # Legal decides on words: the inbox shows the edited clause with its diff, not just "liability".
+        [item] = priced.legal.http.get("/api/approvals/inbox").json()["items"]
+        [edited] = item["clauses"]
+        assert edited["title"] == "Limitation of liability" and edited["approval"] == "legal"
+        assert any("24" in op["text"] for op in edited["diff"] if op["op"] == "insert"), edited["diff"]
         assert _export(priced.rep, priced.room_id).json()["missing"][0]["why"] == "pending"
         comment = "Cap accepted for this account"
         body = {"decision": "approve", "comment": comment, "fingerprint": request["fingerprint"]}
