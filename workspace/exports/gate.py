@@ -13,9 +13,11 @@ from sqlalchemy.orm import Session
 
 import approvals
 from approvals import Request, RequestState, RequiredStep
+from clauses.deviation import Deviation
 from workspace.approval_policy.requests import room_requests
 
 _CLOSED = (RequestState.RECALLED, RequestState.SUPERSEDED)
+_CLAUSE_FACTS = frozenset({"non_standard_clauses", "non_standard_clause_texts", "clause_approvals"})
 
 
 def request_for(db: Session, room_id: str, fingerprint: str) -> Request | None:
@@ -32,3 +34,15 @@ def missing_for(db: Session, room_id: str, required: Sequence[RequiredStep], fin
         {"rule_id": m.rule_id, "name": m.name, "reason": m.reason, "why": m.why}
         for m in approvals.missing_approvals(required, request, fingerprint)
     ]
+
+
+def unrouted_deviations(required: Sequence[RequiredStep], deviations: Sequence[Deviation]) -> list[dict[str, Any]]:
+    """A contract whose clauses differ from the library must not leave the room unreviewed just because no
+    policy rule routes clause deviations (or there is no policy): then export waits for one."""
+    needing = [d for d in deviations if d.approval is not None]
+    if not needing or any(_CLAUSE_FACTS & set(step.tested) for step in required):
+        return []
+    titles = ", ".join(sorted({d.clause_id for d in needing}))
+    return [{"rule_id": "clause-deviations", "name": "Clause deviations",
+             "reason": f"clauses differ from the library ({titles}) and no approval policy rule routes them",
+             "why": "not routed: an admin adds a rule on non_standard_clauses"}]  # fmt: skip

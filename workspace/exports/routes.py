@@ -23,7 +23,7 @@ from workspace.clause_library.deviations import deviation_view
 from workspace.derive import RoomDeal
 from workspace.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from workspace.exports.contract import room_contract
-from workspace.exports.gate import missing_for, request_for
+from workspace.exports.gate import missing_for, request_for, unrouted_deviations
 from workspace.exports.models import ExportRow
 from workspace.rooms.access import room_access
 from workspace.rooms.models import Room
@@ -81,6 +81,7 @@ async def export(http: Request) -> Response:
 
     def gate(db: Session) -> tuple[Any, ...]:
         missing = missing_for(db, room_id, current.required, current.fingerprint)
+        missing += unrouted_deviations(current.required, current.deviations)
         if missing:
             raise ApprovalsMissing("required approvals are missing for this version of the deal", missing=missing)
         room = db.get(Room, room_id)

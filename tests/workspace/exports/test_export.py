@@ -244,3 +244,18 @@ async def test_terms_nested_past_any_editor_are_refused_clearly(priced: PricedWo
     deviations = priced.rep.http.get(f"/api/rooms/{priced.room_id}/deviations")
     assert "nested deeper than" in deviations.json()["detail"]
     assert priced.rep.http.get("/healthz").status_code == 200
+
+
+async def test_without_a_rule_for_clauses_an_edited_clause_still_blocks_export(priced: PricedWorld) -> None:
+    _library(priced)  # no approval policy at all
+    async with YClient(priced.ws(), priced.rep.bearer) as rep:
+        await rep.edit(_line(10))
+        await rep.edit(_add_clauses("liability"))
+        await rep.wait_for(lambda: _statuses(rep) == ["standard"])
+        assert _export(priced.rep, priced.room_id).status_code == 200, "standard terms need nobody"
+        await rep.edit(_edit_word(0, "12 months", "24 months"))
+        await rep.wait_for(lambda: _statuses(rep) == ["non_standard"])
+        refused = _export(priced.rep, priced.room_id)
+    assert refused.status_code == 409
+    [missing] = refused.json()["missing"]
+    assert missing["rule_id"] == "clause-deviations" and "no approval policy rule routes them" in missing["reason"]
