@@ -13,89 +13,70 @@ import argparse
 import asyncio
 import json
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from _live import live_server, percentiles  # noqa: E402
 from pycrdt import Array, Map  # noqa: E402
 
 from approvals.samples import DEMO_POLICY_YAML  # noqa: E402
 from tests.support.accounts import add_member, add_user, sign_in  # noqa: E402
-from tests.support.server import LiveServer  # noqa: E402
 from tests.support.yclient import YClient  # noqa: E402
 from workspace.pricing.samples import SAMPLE_PRICE_BOOK  # noqa: E402
-from workspace.settings import Settings  # noqa: E402
-from workspace.storage.engine import make_engine  # noqa: E402
-from workspace.storage.migrate import upgrade  # noqa: E402
-
-
-def _percentiles(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    return {"p50_ms": round(ordered[len(ordered) // 2], 2),
-            "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 2)}  # fmt: skip
 
 
 async def run(rounds: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'a.sqlite3'}"
-        engine = make_engine(Settings(database_url=url))
-        upgrade(engine)
-        engine.dispose()
-        server = LiveServer(Settings(database_url=url, secret_key="bench")).start()
-        try:
-            sessions = server.services.sessions
-            for email, role in (("admin@b.test", "admin"), ("rep@b.test", "rep"), ("mgr@b.test", "sales_manager")):
-                add_user(sessions, email, role)
-            buyer_id = add_user(sessions, "buyer@b.test", "customer")
-            admin, rep, manager = (sign_in(server.url, e) for e in ("admin@b.test", "rep@b.test", "mgr@b.test"))
-            admin.http.put("/api/pricebook", json=SAMPLE_PRICE_BOOK).raise_for_status()
-            admin.http.put("/api/approvals/policy", content=DEMO_POLICY_YAML,
-                           headers={"Content-Type": "application/yaml"}).raise_for_status()  # fmt: skip
-            room = rep.http.post("/api/rooms", json={"title": "Bench", "customer_name": "B"}).json()["id"]
-            add_member(sessions, room, buyer_id, "customer")
-            buyer = sign_in(server.url, "buyer@b.test")
-            to_room, to_inbox = [], []
-            async with (
-                YClient(server.ws_url(room), rep.bearer) as writer,
-                YClient(server.ws_url(room), buyer.bearer) as reader,
-            ):
+    with live_server() as server:
+        sessions = server.services.sessions
+        for email, role in (("admin@b.test", "admin"), ("rep@b.test", "rep"), ("mgr@b.test", "sales_manager")):
+            add_user(sessions, email, role)
+        buyer_id = add_user(sessions, "buyer@b.test", "customer")
+        admin, rep, manager = (sign_in(server.url, e) for e in ("admin@b.test", "rep@b.test", "mgr@b.test"))
+        admin.http.put("/api/pricebook", json=SAMPLE_PRICE_BOOK).raise_for_status()
+        admin.http.put("/api/approvals/policy", content=DEMO_POLICY_YAML,
+                       headers={"Content-Type": "application/yaml"}).raise_for_status()  # fmt: skip
+        room = rep.http.post("/api/rooms", json={"title": "Bench", "customer_name": "B"}).json()["id"]
+        add_member(sessions, room, buyer_id, "customer")
+        buyer = sign_in(server.url, "buyer@b.test")
+        to_room, to_inbox = [], []
+        async with (
+            YClient(server.ws_url(room), rep.bearer) as writer,
+            YClient(server.ws_url(room), buyer.bearer) as reader,
+        ):
 
-                def status() -> str | None:
-                    return (reader.doc.get("computed", type=Map).get("approval") or {}).get("status")
+            def status() -> str | None:
+                return (reader.doc.get("computed", type=Map).get("approval") or {}).get("status")
 
-                await writer.edit(lambda d: d.get("lines", type=Array).append(
-                    Map({"id": "a", "sku": "PLAT-ENT", "qty": 100, "discountPct": 5})))  # fmt: skip
+            await writer.edit(lambda d: d.get("lines", type=Array).append(
+                Map({"id": "a", "sku": "PLAT-ENT", "qty": 100, "discountPct": 5})))  # fmt: skip
+            await reader.wait_for(lambda: status() == "no_approval_needed", 20)
+            for i in range(rounds):
+                started = time.perf_counter()
+                await writer.edit(lambda d, i=i: d.get("lines", type=Array)[0].__setitem__("discountPct", 21 + i % 9))
+                await reader.wait_for(lambda: status() == "needs_approval", 20)
+                to_room.append((time.perf_counter() - started) * 1000)
+                await asyncio.sleep(0.02)  # let the re-pricing settle before submitting this version
+                started = time.perf_counter()
+                request = rep.http.post(f"/api/rooms/{room}/approvals").json()
+                items = manager.http.get("/api/approvals/inbox").json()["items"]
+                assert any(item["request_id"] == request["request_id"] for item in items)
+                to_inbox.append((time.perf_counter() - started) * 1000)
+                await writer.edit(lambda d: d.get("lines", type=Array)[0].__setitem__("discountPct", 5))
                 await reader.wait_for(lambda: status() == "no_approval_needed", 20)
-                for i in range(rounds):
-                    started = time.perf_counter()
-                    await writer.edit(
-                        lambda d, i=i: d.get("lines", type=Array)[0].__setitem__("discountPct", 21 + i % 9)
-                    )
-                    await reader.wait_for(lambda: status() == "needs_approval", 20)
-                    to_room.append((time.perf_counter() - started) * 1000)
-                    await asyncio.sleep(0.02)  # let the re-pricing settle before submitting this version
-                    started = time.perf_counter()
-                    request = rep.http.post(f"/api/rooms/{room}/approvals").json()
-                    items = manager.http.get("/api/approvals/inbox").json()["items"]
-                    assert any(item["request_id"] == request["request_id"] for item in items)
-                    to_inbox.append((time.perf_counter() - started) * 1000)
-                    await writer.edit(lambda d: d.get("lines", type=Array)[0].__setitem__("discountPct", 5))
-                    await reader.wait_for(lambda: status() == "no_approval_needed", 20)
-            print(
-                json.dumps(
-                    {
-                        "rounds": rounds,
-                        "edit_to_needs_approval_in_room": _percentiles(to_room),
-                        "submit_to_step_in_inbox": _percentiles(to_inbox),
-                        "target_p99_ms": 200,
-                    }
-                )
+        print(
+            json.dumps(
+                {
+                    "rounds": rounds,
+                    "edit_to_needs_approval_in_room": percentiles(to_room),
+                    "submit_to_step_in_inbox": percentiles(to_inbox),
+                    "target_p99_ms": 200,
+                }
             )
-        finally:
-            server.stop()
+        )
 
 
 def main() -> None:

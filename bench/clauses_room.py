@@ -15,33 +15,24 @@ import argparse
 import asyncio
 import json
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from _live import live_server, percentiles  # noqa: E402
 from pycrdt import Array, Doc, Map, XmlFragment, XmlText  # noqa: E402
 
 from clauses.library import library_to_dict  # noqa: E402
 from clauses.samples_library import sample_library  # noqa: E402
 from tests.support.accounts import add_member, add_user, sign_in  # noqa: E402
-from tests.support.server import LiveServer  # noqa: E402
 from tests.support.yclient import YClient  # noqa: E402
 from workspace.clause_library.blocks import clause_element  # noqa: E402
 from workspace.pricing.samples import SAMPLE_PRICE_BOOK  # noqa: E402
-from workspace.settings import Settings  # noqa: E402
-from workspace.storage.engine import make_engine  # noqa: E402
-from workspace.storage.migrate import upgrade  # noqa: E402
 
 SKUS = ("PLAT-ENT", "ADD-SSO", "ADD-AI", "ADD-AUDIT", "API-PACK", "STORAGE", "TRAIN-SEAT", "PS-DAY")
-
-
-def _percentiles(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    return {"p50_ms": round(ordered[len(ordered) // 2], 2),
-            "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 2)}  # fmt: skip
 
 
 def _room(doc: Doc, line_count: int = 200) -> None:
@@ -74,59 +65,51 @@ def _toggle(word: str, other: str) -> object:
 
 
 async def run(rounds: int, line_count: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'a.sqlite3'}"
-        engine = make_engine(Settings(database_url=url))
-        upgrade(engine)
-        engine.dispose()
-        server = LiveServer(Settings(database_url=url, secret_key="bench")).start()
-        try:
-            sessions = server.services.sessions
-            for email, role in (("admin@b.test", "admin"), ("rep@b.test", "rep"), ("legal@b.test", "legal")):
-                add_user(sessions, email, role)
-            buyer_id = add_user(sessions, "buyer@b.test", "customer")
-            admin, rep, legal = (sign_in(server.url, e) for e in ("admin@b.test", "rep@b.test", "legal@b.test"))
-            admin.http.put("/api/pricebook", json=SAMPLE_PRICE_BOOK).raise_for_status()
-            legal.http.post("/api/clauses/import", json=library_to_dict(sample_library())).raise_for_status()
-            room = rep.http.post("/api/rooms", json={"title": "Bench", "customer_name": "B"}).json()["id"]
-            add_member(sessions, room, buyer_id, "customer")
-            buyer = sign_in(server.url, "buyer@b.test")
-            flagged: list[float] = []
-            async with (
-                YClient(server.ws_url(room), rep.bearer) as watcher,
-                YClient(server.ws_url(room), buyer.bearer) as editor,
-            ):
+    with live_server() as server:
+        sessions = server.services.sessions
+        for email, role in (("admin@b.test", "admin"), ("rep@b.test", "rep"), ("legal@b.test", "legal")):
+            add_user(sessions, email, role)
+        buyer_id = add_user(sessions, "buyer@b.test", "customer")
+        admin, rep, legal = (sign_in(server.url, e) for e in ("admin@b.test", "rep@b.test", "legal@b.test"))
+        admin.http.put("/api/pricebook", json=SAMPLE_PRICE_BOOK).raise_for_status()
+        legal.http.post("/api/clauses/import", json=library_to_dict(sample_library())).raise_for_status()
+        room = rep.http.post("/api/rooms", json={"title": "Bench", "customer_name": "B"}).json()["id"]
+        add_member(sessions, room, buyer_id, "customer")
+        buyer = sign_in(server.url, "buyer@b.test")
+        flagged: list[float] = []
+        async with (
+            YClient(server.ws_url(room), rep.bearer) as watcher,
+            YClient(server.ws_url(room), buyer.bearer) as editor,
+        ):
 
-                def status() -> str | None:
-                    shown = watcher.doc.get("computed", type=Map).get("clauses") or []
-                    return shown[7]["status"] if len(shown) == 50 else None
+            def status() -> str | None:
+                shown = watcher.doc.get("computed", type=Map).get("clauses") or []
+                return shown[7]["status"] if len(shown) == 50 else None
 
-                await watcher.edit(lambda doc: _room(doc, line_count))
-                await watcher.wait_for(lambda: status() == "standard", 30)
-                for i in range(rounds):
-                    started = time.perf_counter()
-                    await editor.edit(_toggle("12 months", f"{13 + i} months"))  # type: ignore[arg-type]
-                    await watcher.wait_for(lambda: status() == "non_standard", 20)
-                    flagged.append((time.perf_counter() - started) * 1000)
-                    started = time.perf_counter()
-                    await editor.edit(_toggle(f"{13 + i} months", "12 months"))  # type: ignore[arg-type]
-                    await watcher.wait_for(lambda: status() == "standard", 20)
-                    flagged.append((time.perf_counter() - started) * 1000)
-            exports: dict[str, list[float]] = {"plain": [], "redline": []}
+            await watcher.edit(lambda doc: _room(doc, line_count))
+            await watcher.wait_for(lambda: status() == "standard", 30)
             for i in range(rounds):
-                kind = "redline" if i % 2 else "plain"
                 started = time.perf_counter()
-                response = rep.http.post(f"/api/rooms/{room}/export", json={"format": "docx", "redline": i % 2 == 1})
-                exports[kind].append((time.perf_counter() - started) * 1000)
-                response.raise_for_status()
-            print(json.dumps({
-                "rounds": rounds, "clauses": 50, "lines": line_count,
-                "edit_in_clause_to_flag_at_other_client": _percentiles(flagged),
-                "http_export": {kind: _percentiles(samples) for kind, samples in exports.items()},
-                "export_bytes": len(response.content), "target_export_ms": 300,
-            }))  # fmt: skip
-        finally:
-            server.stop()
+                await editor.edit(_toggle("12 months", f"{13 + i} months"))  # type: ignore[arg-type]
+                await watcher.wait_for(lambda: status() == "non_standard", 20)
+                flagged.append((time.perf_counter() - started) * 1000)
+                started = time.perf_counter()
+                await editor.edit(_toggle(f"{13 + i} months", "12 months"))  # type: ignore[arg-type]
+                await watcher.wait_for(lambda: status() == "standard", 20)
+                flagged.append((time.perf_counter() - started) * 1000)
+        exports: dict[str, list[float]] = {"plain": [], "redline": []}
+        for i in range(rounds):
+            kind = "redline" if i % 2 else "plain"
+            started = time.perf_counter()
+            response = rep.http.post(f"/api/rooms/{room}/export", json={"format": "docx", "redline": i % 2 == 1})
+            exports[kind].append((time.perf_counter() - started) * 1000)
+            response.raise_for_status()
+        print(json.dumps({
+            "rounds": rounds, "clauses": 50, "lines": line_count,
+            "edit_in_clause_to_flag_at_other_client": percentiles(flagged),
+            "http_export": {kind: percentiles(samples) for kind, samples in exports.items()},
+            "export_bytes": len(response.content), "target_export_ms": 300,
+        }))  # fmt: skip
 
 
 def main() -> None:
