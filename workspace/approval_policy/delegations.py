@@ -23,6 +23,10 @@ from workspace.errors import InvalidInput, NotFound, PermissionDenied, Unprocess
 from workspace.storage.base import utcnow
 from workspace.web import caller, field, in_db, json_body, require_internal
 
+# Roles that see every room (workspace.rooms.access) and are not selling: who may stand in for an approver.
+DELEGATE_ROLES = frozenset(
+    {UserRole.SALES_MANAGER, UserRole.VP_SALES, UserRole.FINANCE, UserRole.LEGAL, UserRole.ADMIN}
+)
 # A delegation is for an absence, not a standing transfer of authority: a longer one is a change of roles.
 MAX_WINDOW = timedelta(days=90)
 
@@ -96,6 +100,9 @@ async def create(request: Request) -> Response:
         to = _active_internal(db, to_email, "'to'")
         if to.id == giver.id:
             raise InvalidInput("a delegation goes to someone else")
+        if to.user_role not in DELEGATE_ROLES:
+            # A rep would be deciding on deals like their own, and could not open rooms that are not theirs.
+            raise Unprocessable(f"a delegate decides in any room: {to.email} is a {to.role}, not an approver")
         row = DelegationRow(from_user_id=giver.id, to_user_id=to.id, starts_at=starts_at, ends_at=ends_at)
         db.add(row)
         db.flush()

@@ -172,6 +172,8 @@ def inbox(db: Session, user_id: int, now: datetime) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for item in items:
         row, request = by_id[item.request_id]
+        if request.submitted_by == user_id:
+            continue  # they may not decide what they submitted (see request_routes)
         if row.room_id not in histories:
             histories[row.room_id] = [earlier for _, earlier in room_requests(db, row.room_id)]
         history = [earlier for earlier in histories[row.room_id] if earlier.id != request.id]

@@ -5,12 +5,15 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from sqlalchemy import select
+
 from tests.conftest import PricedWorld
-from tests.support.accounts import add_user, sign_in
+from tests.support.accounts import add_member, add_user, sign_in
 from tests.workspace.approval_policy.test_delegation_and_leavers import _delegate, _inbox
 from tests.workspace.approval_policy.test_preview import _with_policy
 from tests.workspace.approval_policy.test_requests import _approvers, _decide, _set_discount, _submit
 from workspace.approval_policy.models import ApprovalRequestRow
+from workspace.auth.models import User
 from workspace.notify.links import StepLink
 
 
@@ -74,12 +77,18 @@ async def test_a_decision_on_a_version_the_room_has_left_is_stale(priced: Priced
 async def test_the_submitter_never_approves_their_own_request(priced: PricedWorld) -> None:
     _with_policy(priced)
     manager, _vp = _approvers(priced)
+    assert _delegate(manager, "rep@example.test").status_code == 422, "reps are no delegates"
+    # A sales manager who is also the rep of a room submits it: someone else must approve.
+    with priced.server.services.sessions() as db:
+        manager_id = db.execute(select(User.id).where(User.email == "manager@example.test")).scalar_one()
+    add_member(priced.server.services.sessions, priced.room_id, manager_id, "rep")
+    add_user(priced.server.services.sessions, "dana@example.test", "sales_manager", "Dana Deputy")
     await _set_discount(priced, 25, first=True)
-    request = _submit(priced).json()
-    assert _delegate(manager, "rep@example.test").status_code == 201  # even as the manager's delegate
-    refused = _decide(priced.rep, request, "discount-over-20")
+    request = manager.http.post(f"/api/rooms/{priced.room_id}/approvals").json()
+    refused = _decide(manager, request, "discount-over-20")
     assert refused.status_code == 403 and "someone else approves it" in refused.json()["detail"]
-    assert [i["step_id"] for i in _inbox(manager)] == ["discount-over-20"]
+    assert _inbox(manager) == [], "not in the submitter's own inbox either"
+    assert [i["step_id"] for i in _inbox(sign_in(priced.server.url, "dana@example.test"))] == ["discount-over-20"]
 
 
 async def test_a_leavers_mailed_link_stops_working(priced: PricedWorld) -> None:
