@@ -73,6 +73,12 @@ async function render(): Promise<void> {
         if (me && mine === generation) cleanup = page.libraryPage(root, me);
         return;
       }
+      case "people": {
+        loading();
+        const [me, page] = await Promise.all([requireMe(), import("./pages/people")]);
+        if (me && mine === generation) cleanup = page.peoplePage(root, me);
+        return;
+      }
       case "approve":
         // No sign-in: the signed link is the credential for its one step.
         cleanup = approveLinkPage(root, route.token);

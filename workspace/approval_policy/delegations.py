@@ -63,9 +63,13 @@ def _active_internal(db: Session, email: str, what: str) -> User:
     return user
 
 
-def _view(row: DelegationRow, names: dict[int, str], now: datetime) -> dict[str, Any]:
+def _view(
+    row: DelegationRow, names: dict[int, str], now: datetime, inactive: frozenset[int] = frozenset()
+) -> dict[str, Any]:
     if row.revoked_at is not None:
         state = "revoked"
+    elif row.from_user_id in inactive or row.to_user_id in inactive:
+        state = "lapsed"  # one of them was deactivated: it no longer applies (delegations_in_force agrees)
     elif row.ends_at <= now:
         state = "ended"
     else:
@@ -127,8 +131,10 @@ async def listing(request: Request) -> Response:
             query = query.where(or_(DelegationRow.from_user_id == mine, DelegationRow.to_user_id == mine))
         rows = list(db.execute(query).scalars())
         ids = {row.from_user_id for row in rows} | {row.to_user_id for row in rows}
-        names = dict(db.execute(select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
-        return [_view(row, names, now) for row in rows]
+        found = db.execute(select(User.id, User.name, User.is_active).where(User.id.in_(ids))).all() if ids else []
+        names = {user_id: name for user_id, name, _ in found}
+        inactive = frozenset(user_id for user_id, _, active in found if not active)
+        return [_view(row, names, now, inactive) for row in rows]
 
     return JSONResponse({"delegations": await in_db(request, work)})
 

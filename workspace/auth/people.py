@@ -49,6 +49,18 @@ async def list_people(request: Request) -> Response:
     return JSONResponse({"users": await in_db(request, work)})
 
 
+def _reports_to(db: Session, person: User, boss_id: int) -> bool:
+    """Whether `boss_id` is above `person` in the chain of managers."""
+    seen: set[int] = set()
+    current: User | None = person
+    while current is not None and current.manager_id is not None and current.id not in seen:
+        if current.manager_id == boss_id:
+            return True
+        seen.add(current.id)
+        current = db.get(User, current.manager_id)
+    return False
+
+
 def fallback_for(db: Session, leaver: User) -> int | None:
     """Who takes over the leaver's approvals: their manager if active, else the longest-standing active admin."""
     manager = db.get(User, leaver.manager_id) if leaver.manager_id is not None else None
@@ -58,7 +70,9 @@ def fallback_for(db: Session, leaver: User) -> int | None:
     return db.execute(admins.order_by(User.id).limit(1)).scalar_one_or_none()
 
 
-def _deactivate(db: Session, user: User, actor: int) -> list[tuple[str, approvals.Request, approvals.Request]]:
+def _deactivate(
+    db: Session, user: User, actor: int
+) -> tuple[int | None, list[tuple[str, approvals.Request, approvals.Request]]]:
     now = utcnow()
     user.is_active = False
     db.execute(update(BrowserSession).where(BrowserSession.user_id == user.id, BrowserSession.revoked_at.is_(None))
@@ -70,7 +84,7 @@ def _deactivate(db: Session, user: User, actor: int) -> list[tuple[str, approval
     moved = [after.id for _, _, after in changed]
     audit.append(db, "user.deactivated", actor_id=actor, room_id=None, at=now,
                  data={"user_id": user.id, "approvals_to": fallback, "requests": moved})  # fmt: skip
-    return changed
+    return fallback, changed
 
 
 async def patch_person(request: Request) -> Response:
@@ -97,13 +111,21 @@ async def patch_person(request: Request) -> Response:
                 manager = db.execute(select(User).where(func.lower(User.email) == email.lower())).scalar_one_or_none()
                 if manager is None or not manager.user_role.is_internal or manager.id == user.id:
                     raise Unprocessable(f"'manager' must be another internal user; {email!r} is not")
+                if not manager.is_active:
+                    raise Unprocessable(f"{manager.name} is deactivated and cannot take over approvals")
+                if _reports_to(db, manager, user.id):
+                    raise Unprocessable(f"{manager.name} reports to {user.name}: that would make a loop")
                 user.manager_id = manager.id
         mails: list[Mail] = []
+        handed: dict[str, Any] = {}
         refreshed: list[tuple[str, dict[str, Any]]] = []
         if active is False and user.is_active:
             if user.id == principal.user_id:
                 raise InvalidInput("you cannot deactivate yourself")
-            for room_id, before, after in _deactivate(db, user, principal.user_id):
+            fallback, changed = _deactivate(db, user, principal.user_id)
+            taker = db.get(User, fallback) if fallback is not None else None
+            handed = {"approvals_to": {"id": taker.id, "name": taker.name} if taker else None, "requests": len(changed)}
+            for room_id, before, after in changed:
                 room = db.get(Room, room_id)
                 title = room.title if room is not None else "A deal"
                 mails += approval_mails(db, svc.links, svc.settings.public_url, title, before, after)
@@ -112,7 +134,7 @@ async def patch_person(request: Request) -> Response:
             user.is_active = True
             audit.append(db, "user.reactivated", actor_id=principal.user_id, room_id=None, at=utcnow(),
                          data={"user_id": user.id})  # fmt: skip
-        return _view(user), mails, refreshed
+        return {**_view(user), **handed}, mails, refreshed
 
     view, mails, refreshed = await in_db(request, work)
     if active is False:

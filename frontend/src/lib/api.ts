@@ -198,6 +198,36 @@ export interface RequestAnswer {
   steps?: { id: string; state?: string; name?: string }[];
 }
 
+export type DelegationState = "scheduled" | "active" | "ended" | "revoked";
+
+/** "While I am away, they decide for me" (`GET /api/approvals/delegations`): the window is [starts_at, ends_at). */
+export interface Delegation {
+  id: number;
+  from: { id: number; name: string };
+  to: { id: number; name: string };
+  starts_at: string;
+  ends_at: string;
+  state: DelegationState;
+}
+
+export interface NewDelegation {
+  to: string;
+  starts_at: string;
+  ends_at: string;
+}
+
+/** A person of the company, as admins manage them (`GET /api/users`). */
+export interface Person {
+  id: number;
+  email: string;
+  name: string;
+  role: string;
+  active: boolean;
+  manager_id: number | null;
+}
+
+export type PersonChange = { active: boolean } | { manager: string | null };
+
 export const api = {
   me: () => request<Me>("GET", "/api/me"),
   signIn: (email: string, password: string) => request<{ user: Me }>("POST", "/api/session", { email, password }),
@@ -231,11 +261,21 @@ export const api = {
   linkStep: (token: string) => request<LinkStep>("GET", `/api/approvals/link/${encodeURIComponent(token)}`),
   linkDecide: (token: string, body: DecisionBody) =>
     request<RequestAnswer>("POST", `/api/approvals/link/${encodeURIComponent(token)}/decision`, body),
+  delegations: () => request<{ delegations: Delegation[] }>("GET", "/api/approvals/delegations"),
+  delegate: (body: NewDelegation) => request<Delegation>("POST", "/api/approvals/delegations", body),
+  revokeDelegation: (id: number) => request<void>("DELETE", `/api/approvals/delegations/${encodeURIComponent(String(id))}`),
+  people: () => request<{ users: Person[] }>("GET", "/api/users"),
+  changePerson: (id: number, change: PersonChange) => request<Person>("PATCH", `/api/users/${encodeURIComponent(String(id))}`, change),
 };
 
 /** Everyone but customers works for the company: they have an approvals inbox. */
 export function isInternalUser(me: Me): boolean {
   return me.role !== "customer";
+}
+
+/** Admins manage the company's people (`/people`). */
+export function isAdmin(me: Me): boolean {
+  return me.role === "admin";
 }
 
 /** Internal company roles may create rooms. */

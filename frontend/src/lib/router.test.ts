@@ -8,5 +8,7 @@ describe("routes", () => {
     expect(parseRoute("/approve/abc.DEF-123_x", "")).toEqual({ name: "approve", token: "abc.DEF-123_x" });
     expect(parseRoute("/approve/", "")).toEqual({ name: "notfound" });
     expect(parseRoute("/rooms/r1", "")).toEqual({ name: "room", id: "r1" });
+    expect(parseRoute("/people", "")).toEqual({ name: "people" });
+    expect(parseRoute("/people/", "")).toEqual({ name: "people" });
   });
 });

@@ -7,6 +7,7 @@ export type Route =
   | { name: "room"; id: string }
   | { name: "inbox" }
   | { name: "library" }
+  | { name: "people" }
   | { name: "approve"; token: string }
   | { name: "notfound" };
 
@@ -15,6 +16,7 @@ export function parseRoute(pathname: string, search: string): Route {
   if (path === "/") return { name: "rooms" };
   if (path === "/inbox") return { name: "inbox" };
   if (path === "/library") return { name: "library" };
+  if (path === "/people") return { name: "people" };
   if (path === "/signin") return { name: "signin", next: safeNext(new URLSearchParams(search).get("next")) };
   let m = /^\/rooms\/([^/]+)$/.exec(path);
   if (m) return { name: "room", id: decodeURIComponent(m[1]) };

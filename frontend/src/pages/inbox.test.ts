@@ -83,8 +83,9 @@ describe("the approvals inbox", () => {
     let gets = 0;
     vi.stubGlobal(
       "fetch",
-      vi.fn(async (_url: string, init?: RequestInit) => {
+      vi.fn(async (url: string, init?: RequestInit) => {
         if (init?.method === "POST") return json(409, { error: "stale", detail: "the deal changed since this request" });
+        if (url.includes("/delegations")) return json(200, { delegations: [] });
         gets += 1;
         return json(200, { items: gets === 1 ? [item()] : [] });
       }),
@@ -103,7 +104,8 @@ describe("the approvals inbox", () => {
     let gets = 0;
     vi.stubGlobal(
       "fetch",
-      vi.fn(async () => {
+      vi.fn(async (url: string) => {
+        if (url.includes("/delegations")) return json(200, { delegations: [] });
         gets += 1;
         return json(200, { items: [item({ since: gets > 1 ? "2026-11-26T10:00:00Z" : item().since })] });
       }),

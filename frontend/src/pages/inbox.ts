@@ -10,6 +10,7 @@ import { ago, clockTime } from "../lib/when";
 import { navigate, signInUrl } from "../lib/router";
 import { clauseWordings, factList, splitReason } from "./approval-facts";
 import { DecisionControl } from "./decision";
+import { delegationSection } from "./delegations";
 import { appBar, showInboxCount } from "./rooms";
 
 export const POLL_MS = 3000;
@@ -196,7 +197,7 @@ export function inboxPage(root: HTMLElement, me: Me): () => void {
             { class: "inbox-by" },
             submitter ? `Submitted by ${submitter}` : "",
             submitter && behalf.length ? " · " : "",
-            behalf.length ? `You stand in for ${behalf.join(", ")}` : "",
+            behalf.length ? h("span", { "data-testid": "inbox-on-behalf" }, `You decide on behalf of ${behalf.join(", ")}`) : "",
           )
         : null,
       h("div", { class: "inbox-actions" }, decision.el),
@@ -214,6 +215,8 @@ export function inboxPage(root: HTMLElement, me: Me): () => void {
     if (document.visibilityState === "visible") void load();
   }, POLL_MS);
 
+  // Below the cards: who decides for this person while they are away (and for whom they decide).
+  const delegation = delegationSection(me);
   const main = h(
     "main",
     { class: "page page-inbox" },
@@ -227,12 +230,15 @@ export function inboxPage(root: HTMLElement, me: Me): () => void {
     loading,
     empty,
     list,
+    delegation.el,
   );
   document.title = "Approvals · Dealroom";
   mount(root, appBar(me, "inbox"), main);
   void load();
+  void delegation.load();
   return () => {
     alive = false;
+    delegation.dispose();
     clearInterval(timer);
     clearTimeout(noticeTimer);
     document.removeEventListener("visibilitychange", onVisible);

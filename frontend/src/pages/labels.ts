@@ -15,3 +15,18 @@ export function initials(name: string): string {
   const parts = name.replace(/\(.*?\)/g, "").trim().split(/\s+/).filter(Boolean);
   return ((parts[0]?.[0] ?? "?") + (parts.length > 1 ? parts[parts.length - 1][0] : "")).toUpperCase();
 }
+
+/** The company roles of people (`/people`). */
+const USER_ROLE_LABELS: Record<string, string> = {
+  rep: "Sales rep",
+  sales_manager: "Sales manager",
+  vp_sales: "VP sales",
+  finance: "Finance",
+  legal: "Legal",
+  admin: "Admin",
+  customer: "Customer",
+};
+
+export function userRoleLabel(role: string): string {
+  return USER_ROLE_LABELS[role] ?? roleLabel(role);
+}

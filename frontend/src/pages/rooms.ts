@@ -1,5 +1,5 @@
 /** `/`: the rooms the caller may see, a search as you type, and "New room" for reps and admins. */
-import { ApiError, api, isInternalUser, mayCreateRooms, type Me, type RoomSummary } from "../lib/api";
+import { ApiError, api, isAdmin, isInternalUser, mayCreateRooms, type Me, type RoomSummary } from "../lib/api";
 import { debounce, h, icon, mount, uid } from "../lib/dom";
 import { navigate } from "../lib/router";
 import { brand, busy, field, formError } from "./forms";
@@ -15,8 +15,8 @@ export function showInboxCount(root: ParentNode, count: number): void {
   link.setAttribute("aria-label", count ? `Approvals, ${count} waiting for you` : "Approvals");
 }
 
-/** The app bar; internal people get their approvals inbox link (`current` marks the page shown). */
-export function appBar(me: Me, current: "rooms" | "inbox" | "library" = "rooms"): HTMLElement {
+/** The app bar; internal people get their approvals inbox link, admins "People" (`current` marks the page shown). */
+export function appBar(me: Me, current: "rooms" | "inbox" | "library" | "people" = "rooms"): HTMLElement {
   const signOut = h("button", { type: "button", class: "btn btn-ghost", "data-testid": "sign-out" }, "Sign out");
   signOut.addEventListener("click", async () => {
     signOut.disabled = true;
@@ -45,10 +45,20 @@ export function appBar(me: Me, current: "rooms" | "inbox" | "library" = "rooms")
         h("span", { class: "appbar-link-text" }, "Clauses"),
       )
     : null;
+  // Admins manage the company's people: managers, and deactivating someone who left.
+  const people = isAdmin(me)
+    ? h(
+        "a",
+        { href: "/people", class: "appbar-link", "data-testid": "people-link", "aria-current": current === "people" ? "page" : undefined, "aria-label": "People" },
+        icon("users", 18),
+        h("span", { class: "appbar-link-text" }, "People"),
+      )
+    : null;
   const bar = h(
     "header",
     { class: "appbar" },
     h("div", { class: "appbar-inner" }, brand(), h("div", { class: "appbar-user" },
+      people,
       library,
       inbox,
       h("span", { class: "avatar", "aria-hidden": "true" }, initials(me.name)),

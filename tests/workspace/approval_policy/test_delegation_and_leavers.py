@@ -126,7 +126,7 @@ async def test_deactivating_an_approver_moves_their_steps_to_their_manager(make_
         sessions = world.server.services.sessions
         add_user(sessions, "admin@example.test", "admin", "Ada Admin")
         manager_id = add_user(sessions, "manager@example.test", "sales_manager", "Mo Manager")
-        add_user(sessions, "vp@example.test", "vp_sales", "Vi VP")
+        vp_id = add_user(sessions, "vp@example.test", "vp_sales", "Vi VP")
         admin = sign_in(world.server.url, "admin@example.test")
         admin.http.put("/api/pricebook", json=SAMPLE_PRICE_BOOK).raise_for_status()
         world.admin = admin  # type: ignore[attr-defined]
@@ -148,8 +148,11 @@ async def test_deactivating_an_approver_moves_their_steps_to_their_manager(make_
 
         set_manager = admin.http.patch(f"/api/users/{manager_id}", json={"manager": "vp@example.test"})
         assert set_manager.status_code == 200 and set_manager.json()["manager_id"] is not None
+        loop = admin.http.patch(f"/api/users/{vp_id}", json={"manager": "manager@example.test"})
+        assert loop.status_code == 422 and "loop" in loop.json()["detail"]
         left = admin.http.patch(f"/api/users/{manager_id}", json={"active": False})
         assert left.status_code == 200 and left.json()["active"] is False
+        assert left.json()["approvals_to"]["name"] == "Vi VP" and left.json()["requests"] == 1
 
         assert manager.http.get("/api/me").status_code == 401, "signed out everywhere at once"
         [item] = _inbox(vp)
@@ -164,12 +167,19 @@ async def test_deactivating_an_approver_moves_their_steps_to_their_manager(make_
 
 async def test_without_an_active_manager_an_admin_takes_over(priced: PricedWorld) -> None:
     _with_policy(priced)
-    _manager, _vp = _approvers(priced)
+    manager, _vp = _approvers(priced)
+    assert _delegate(manager, "vp@example.test").status_code == 201
     await _set_discount(priced, 25, first=True)
     _submit(priced)
     manager_id = priced.admin.http.get("/api/users").json()["users"]
     manager_id = next(u["id"] for u in manager_id if u["email"] == "manager@example.test")
     assert priced.admin.http.patch(f"/api/users/{manager_id}", json={"active": False}).status_code == 200
     assert [i["step_id"] for i in _inbox(priced.admin)] == ["discount-over-20"]
+    [delegation] = priced.admin.http.get("/api/approvals/delegations").json()["delegations"]
+    assert delegation["state"] == "lapsed", "a leaver's delegation no longer applies"
+    others = priced.admin.http.get("/api/users").json()["users"]
+    vp_id = next(u["id"] for u in others if u["email"] == "vp@example.test")
+    refused = priced.admin.http.patch(f"/api/users/{vp_id}", json={"manager": "manager@example.test"})
+    assert refused.status_code == 422 and "deactivated" in refused.json()["detail"]
     listed = {u["email"]: u["active"] for u in priced.admin.http.get("/api/users").json()["users"]}
     assert listed["manager@example.test"] is False and "buyer@example.test" not in listed
