@@ -231,9 +231,14 @@ def clause_pins(doc: Doc) -> Counter[tuple[str, str]]:
 
 
 def _check_customer_pins(before: Counter[tuple[str, str]], after: Counter[tuple[str, str]]) -> None:
-    """Customers edit the words of clauses, never which library clause and version a block stands for: a
+    """Customers edit the words of clauses, never which library clauses the terms hold or their versions: a
     block re-pinned to another (say, a retired) version would compare against text nobody approved here."""
     added = after - before
     if added:
         clause_id, version = sorted(added)[0]
         raise PermissionDenied(f"customers may not insert or re-pin library clauses ({clause_id} v{version})")
+    # Dropping a clause (the liability cap, say) is the biggest deviation of all, and no word diff shows it.
+    removed = before - after
+    if removed:
+        clause_id, version = sorted(removed)[0]
+        raise PermissionDenied(f"customers may not remove library clauses ({clause_id} v{version}); ask the rep")

@@ -199,7 +199,9 @@ async def test_bad_export_requests_are_refused_and_record_nothing(priced: Priced
     assert priced.rep.http.get(f"/api/rooms/{priced.room_id}/exports").json()["exports"] == []
 
 
-async def test_customers_edit_clause_words_but_never_re_pin_or_insert_library_clauses(priced: PricedWorld) -> None:
+async def test_customers_edit_clause_words_but_never_change_which_clauses_are_there(
+    priced: PricedWorld,
+) -> None:
     _library(priced)
     async with YClient(priced.ws(), priced.rep.bearer) as rep:
         await rep.edit(_add_clauses("payment"))
@@ -215,7 +217,12 @@ async def test_customers_edit_clause_words_but_never_re_pin_or_insert_library_cl
         assert clause is not None and clause.latest_published is not None
         doc.get("terms", type=XmlFragment).children.append(clause_element(clause, clause.latest_published))
 
-    for change, reason in ((re_pin, "(payment v2)"), (insert, "(liability v1)")):
+    def remove(doc: Doc) -> None:
+        terms = doc.get("terms", type=XmlFragment)
+        index = next(i for i, c in enumerate(terms.children) if getattr(c, "tag", None) == "clause")
+        del terms.children[index]
+
+    for change, reason in ((re_pin, "(payment v2)"), (insert, "(liability v1)"), (remove, "remove library")):
         await settled(priced)
         before = await priced.server.doc_state(priced.room_id)
         async with YClient(priced.ws(), priced.customer.bearer) as buyer:

@@ -12,6 +12,7 @@
 import "../../lib/clause-render.css";
 import "./clauses.css";
 import type { AnyExtension, Editor, NodeViewRendererProps } from "@tiptap/core";
+import { KeepClausePins } from "./pins";
 import type { Node as PMNode } from "@tiptap/pm/model";
 import { Fragment } from "@tiptap/pm/model";
 import type { EditorView, NodeView } from "@tiptap/pm/view";
@@ -75,6 +76,7 @@ export class ClauseBoard {
           return (props: NodeViewRendererProps) => new VariableView(props.node, board);
         },
       }),
+      ...(opts.internal ? [] : [KeepClausePins]),
     ];
   }
 
