@@ -50,10 +50,11 @@ def reassign(request: Request, deactivated: UserId, fallback: UserId | None) -> 
     steps: list[RequestStep] = []
     stranded: list[str] = []
     for step in request.steps:
-        if step.state is not StepState.PENDING or deactivated not in step.approvers:
-            steps.append(step)
-            continue
-        if deactivated in step.decided_for():
+        if (
+            step.state is not StepState.PENDING
+            or deactivated not in step.approvers
+            or deactivated in step.decided_for()
+        ):
             steps.append(step)
             continue
         approvers = _replaced(step.approvers, deactivated, fallback)

@@ -54,36 +54,32 @@ class FactSpec:
     binds: tuple[str, ...] = ()
 
 
-def _spec(name: str, kind: Kind, covers: Covers, label: str, unit: str = "", binds: tuple[str, ...] = ()) -> FactSpec:
-    return FactSpec(name, kind, covers, label, unit, binds)
-
-
 _N, _B, _T, _C = Kind.NUMBER, Kind.BOOL, Kind.TEXT, Kind.CATEGORIES
 _LOW, _HIGH, _EQ = Covers.LOWER, Covers.HIGHER, Covers.EQUAL
 
 CATALOGUE: Mapping[str, FactSpec] = {
     spec.name: spec
     for spec in (
-        _spec("max_line_discount_pct", _N, _LOW, "max line discount", "%"),
-        _spec("total_discount_pct", _N, _LOW, "total discount", "%"),
-        _spec("below_floor", _B, _LOW, "price below floor"),
-        _spec("below_floor_count", _N, _LOW, "lines below floor"),
-        _spec("payment_terms_days", _N, _LOW, "payment terms", " days"),
+        FactSpec("max_line_discount_pct", _N, _LOW, "max line discount", "%"),
+        FactSpec("total_discount_pct", _N, _LOW, "total discount", "%"),
+        FactSpec("below_floor", _B, _LOW, "price below floor"),
+        FactSpec("below_floor_count", _N, _LOW, "lines below floor"),
+        FactSpec("payment_terms_days", _N, _LOW, "payment terms", " days"),
         # Longer is worse: a longer contract locks the negotiated price and terms in for longer, so an
         # approval of 48 months covers 36, not 60. A rule about short terms says `covers: {term_months: higher}`.
-        _spec("term_months", _N, _LOW, "contract length", " months"),
+        FactSpec("term_months", _N, _LOW, "contract length", " months"),
         # Deal value: higher is worse, for big-deal review ("total > 250000").
-        _spec("total", _N, _LOW, "deal value"),
-        _spec("first_year_value", _N, _LOW, "first-year value"),
-        _spec("margin_pct", _N, _HIGH, "margin", "%"),
-        _spec("currency", _T, _EQ, "currency"),
-        _spec("billing", _T, _EQ, "billing"),
+        FactSpec("total", _N, _LOW, "deal value"),
+        FactSpec("first_year_value", _N, _LOW, "first-year value"),
+        FactSpec("margin_pct", _N, _HIGH, "margin", "%"),
+        FactSpec("currency", _T, _EQ, "currency"),
+        FactSpec("billing", _T, _EQ, "billing"),
         # Categories alone would let legal's approval of one liability wording cover any other wording of
         # the same category; binding the texts' digests asks legal again when the wording changes.
-        _spec("non_standard_clauses", _C, _LOW, "non-standard clauses", binds=("non_standard_clause_texts",)),
-        _spec("non_standard_clause_texts", _C, _LOW, "non-standard clause texts"),
+        FactSpec("non_standard_clauses", _C, _LOW, "non-standard clauses", binds=("non_standard_clause_texts",)),
+        FactSpec("non_standard_clause_texts", _C, _LOW, "non-standard clause texts"),
         # Who the clause library says a deviation needs ("legal", "finance"), for rules that route by it.
-        _spec("clause_approvals", _C, _LOW, "clause approvals", binds=("non_standard_clause_texts",)),
+        FactSpec("clause_approvals", _C, _LOW, "clause approvals", binds=("non_standard_clause_texts",)),
     )
 }
 

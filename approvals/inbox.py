@@ -8,7 +8,7 @@ from datetime import datetime
 
 from approvals.delegation import Delegation, effective_approvers
 from approvals.lifecycle import waiting_since
-from approvals.request import Request, RequestState, StepState, UserId
+from approvals.request import Request, RequestState, UserId
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ def inbox(
             continue
         for step in request.steps:
             since = waiting_since(request, step)
-            if since is None or step.state is not StepState.PENDING:
+            if since is None:  # settled, or its order is not open yet
                 continue
             decided = step.decided_for()
             stands_for = effective_approvers(step, delegations, at).get(user, ())

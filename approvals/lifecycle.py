@@ -24,7 +24,16 @@ from approvals.errors import (
 )
 from approvals.evaluate import RequiredStep
 from approvals.policy import Approvers, Mode
-from approvals.request import Decision, DecisionRecord, Request, RequestState, RequestStep, StepState, UserId
+from approvals.request import (
+    OUTCOME,
+    Decision,
+    DecisionRecord,
+    Request,
+    RequestState,
+    RequestStep,
+    StepState,
+    UserId,
+)
 
 # Resolves a step's approver spec (a role, a group, a user) to the user ids who may decide it.
 Resolve = Callable[[Approvers], Sequence[UserId]]
@@ -108,16 +117,15 @@ def decide(
     step = request.step(step_id)
     if step is None:
         raise UnknownStep(f"request {request.id} has no step {step_id!r}")
-    choice = decision
     stands_for = effective_approvers(step, delegations, at).get(actor)
     if not stands_for:
         raise NotAnApprover(f"{actor} may not decide step {step_id!r}")
     if step.state is not StepState.PENDING:
-        if step.state is _outcome(choice):
+        if step.state is OUTCOME[decision]:
             return request
         raise AlreadyDecided(f"step {step_id!r} is already {step.state}")
     decided = step.decided_for()
-    if any(decided.get(approver, choice) is not choice for approver in stands_for):
+    if any(decided.get(approver, decision) is not decision for approver in stands_for):
         raise AlreadyDecided(f"{actor} already decided step {step_id!r} otherwise")
     remaining = tuple(approver for approver in stands_for if approver not in decided)
     if not remaining:
@@ -126,12 +134,8 @@ def decide(
         raise RequestClosed(f"request {request.id} is {request.state}")
     if request.open_order is not None and step.order > request.open_order:
         raise OutOfOrder(f"step {step_id!r} waits for the steps of order {request.open_order} to be approved")
-    record = DecisionRecord(actor, remaining, choice, comment, at, step.tested)
+    record = DecisionRecord(actor, remaining, decision, comment, at, step.tested)
     return _with_step(request, replace(step, decisions=(*step.decisions, record)))
-
-
-def _outcome(decision: Decision) -> StepState:
-    return StepState.APPROVED if decision is Decision.APPROVE else StepState.REJECTED
 
 
 def _with_step(request: Request, changed: RequestStep) -> Request:

@@ -17,8 +17,7 @@ from approvals.policy import Policy, load_policy
 
 def load_policy_yaml(text: str, catalogue: Mapping[str, FactSpec] = CATALOGUE) -> Policy:
     """A validated policy from YAML text (JSON text is YAML too); raise `PolicyInvalid`."""
-    if len(text) > MAX_POLICY_CHARS:
-        raise PolicyInvalid([f"policy: longer than {MAX_POLICY_CHARS} characters"])
+    _check_length(text)
     try:
         duplicates = _duplicate_keys(yaml.compose(text, Loader=yaml.SafeLoader))
         data = yaml.safe_load(text)
@@ -58,8 +57,7 @@ def _duplicate_keys(root: object) -> list[str]:
 
 def load_policy_json(text: str, catalogue: Mapping[str, FactSpec] = CATALOGUE) -> Policy:
     """A validated policy from JSON text, its numbers read exactly as Decimal; raise `PolicyInvalid`."""
-    if len(text) > MAX_POLICY_CHARS:
-        raise PolicyInvalid([f"policy: longer than {MAX_POLICY_CHARS} characters"])
+    _check_length(text)
     try:
         data = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as error:
@@ -67,3 +65,8 @@ def load_policy_json(text: str, catalogue: Mapping[str, FactSpec] = CATALOGUE) -
             [f"policy: not valid JSON: line {error.lineno}, column {error.colno}: {error.msg}"]
         ) from None
     return load_policy(data, catalogue)
+
+
+def _check_length(text: str) -> None:
+    if len(text) > MAX_POLICY_CHARS:
+        raise PolicyInvalid([f"policy: longer than {MAX_POLICY_CHARS} characters"])

@@ -44,7 +44,8 @@ class RequestState(StrEnum):
     SUPERSEDED = "superseded"
 
 
-_OUTCOME = {Decision.APPROVE: StepState.APPROVED, Decision.REJECT: StepState.REJECTED}
+# The state a decision settles an `any` step in.
+OUTCOME = {Decision.APPROVE: StepState.APPROVED, Decision.REJECT: StepState.REJECTED}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +64,7 @@ class DecisionRecord:
 
     def outcome(self) -> StepState:
         """The step state this decision alone would settle an `any` step in."""
-        return _OUTCOME[self.decision]
+        return OUTCOME[self.decision]
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,8 +25,18 @@ from pycrdt import Array, Map  # noqa: E402
 
 from approvals.samples import DEMO_POLICY_YAML  # noqa: E402
 from tests.support.accounts import add_member, add_user, sign_in  # noqa: E402
+from tests.support.server import LiveServer  # noqa: E402
 from tests.support.yclient import YClient  # noqa: E402
 from workspace.pricing.samples import SAMPLE_PRICE_BOOK  # noqa: E402
+
+
+async def settled(server: LiveServer, room_id: str, timeout: float = 10) -> None:
+    """Wait until no derivation of the room is scheduled or running."""
+    deadline = time.monotonic() + timeout
+    while not server.services.deriver.idle(room_id):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"room {room_id} still deriving after {timeout} s")
+        await asyncio.sleep(0.002)
 
 
 async def run(rounds: int) -> None:
@@ -59,7 +69,7 @@ async def run(rounds: int) -> None:
                 await writer.edit(lambda d, i=i: d.get("lines", type=Array)[0].__setitem__("discountPct", 21 + i % 9))
                 await reader.wait_for(lambda: status() == "needs_approval", 20)
                 to_room.append((time.perf_counter() - started) * 1000)
-                await asyncio.sleep(0.02)  # let the re-pricing settle before submitting this version
+                await settled(server, room)  # submit the version the room shows, not one still re-pricing
                 started = time.perf_counter()
                 request = rep.http.post(f"/api/rooms/{room}/approvals").json()
                 items = manager.http.get("/api/approvals/inbox").json()["items"]

@@ -14,22 +14,19 @@ import gzip
 import json
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from _live import live_server  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.frontend.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
-from tests.support.server import LiveServer  # noqa: E402
 from workspace.demo import DEMO_PASSWORD, DEMO_ROOM_ID, seed_demo  # noqa: E402
 from workspace.frontend import DIST  # noqa: E402
-from workspace.settings import Settings  # noqa: E402
-from workspace.storage.engine import make_engine  # noqa: E402
-from workspace.storage.migrate import upgrade  # noqa: E402
 
 # Chrome DevTools' presets: download/upload in bytes per second, latency in ms.
 PROFILES = {
@@ -58,47 +55,37 @@ def main() -> None:
     parser.add_argument("--profile", choices=PROFILES, default="fast3g")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'fe.sqlite3'}"
-        engine = make_engine(Settings(database_url=url))
-        upgrade(engine)
-        engine.dispose()
-        server = LiveServer(Settings(database_url=url, secret_key="bench")).start()
+    timings: list[float] = []
+    transferred: list[int] = []
+    with live_server() as server:
         with server.services.sessions.begin() as db:
             seed_demo(db)
-        timings: list[float] = []
-        transferred: list[int] = []
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                for _ in range(args.runs):
-                    context = browser.new_context(**PHONE)
-                    page = context.new_page()
-                    page.goto(f"{server.url}/signin")
-                    page.fill("input[name=email]", "buyer@acme.test")
-                    page.fill("input[name=password]", DEMO_PASSWORD)
-                    page.click("button[type=submit]")
-                    page.wait_for_url(f"{server.url}/")
-                    cdp = context.new_cdp_session(page)
-                    cdp.send("Network.enable")
-                    cdp.send("Network.clearBrowserCache")
-                    profile = PROFILES[args.profile]
-                    if profile:
-                        cdp.send("Network.emulateNetworkConditions", {"offline": False, **profile})
-                    received: list[int] = []
-                    cdp.on("Network.loadingFinished", lambda e, r=received: r.append(int(e["encodedDataLength"])))
-                    started = time.perf_counter()
-                    page.goto(f"{server.url}/rooms/{DEMO_ROOM_ID}")
-                    page.locator("[data-testid=connection-state][data-state=live]").wait_for(timeout=60_000)
-                    page.locator("[data-testid=terms-editor] .ProseMirror[contenteditable=true]").wait_for(
-                        timeout=60_000
-                    )
-                    timings.append((time.perf_counter() - started) * 1000)
-                    transferred.append(sum(received))
-                    context.close()
-                browser.close()
-        finally:
-            server.stop()
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for _ in range(args.runs):
+                context = browser.new_context(**PHONE)
+                page = context.new_page()
+                page.goto(f"{server.url}/signin")
+                page.fill("input[name=email]", "buyer@acme.test")
+                page.fill("input[name=password]", DEMO_PASSWORD)
+                page.click("button[type=submit]")
+                page.wait_for_url(f"{server.url}/")
+                cdp = context.new_cdp_session(page)
+                cdp.send("Network.enable")
+                cdp.send("Network.clearBrowserCache")
+                profile = PROFILES[args.profile]
+                if profile:
+                    cdp.send("Network.emulateNetworkConditions", {"offline": False, **profile})
+                received: list[int] = []
+                cdp.on("Network.loadingFinished", lambda e, r=received: r.append(int(e["encodedDataLength"])))
+                started = time.perf_counter()
+                page.goto(f"{server.url}/rooms/{DEMO_ROOM_ID}")
+                page.locator("[data-testid=connection-state][data-state=live]").wait_for(timeout=60_000)
+                page.locator("[data-testid=terms-editor] .ProseMirror[contenteditable=true]").wait_for(timeout=60_000)
+                timings.append((time.perf_counter() - started) * 1000)
+                transferred.append(sum(received))
+                context.close()
+            browser.close()
     print(
         json.dumps(
             {

@@ -14,23 +14,20 @@ import asyncio
 import json
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from _live import live_server, percentiles  # noqa: E402
 from pycrdt import Array, Map  # noqa: E402
 
 from tests.support.accounts import add_member, add_user, sign_in  # noqa: E402
-from tests.support.server import LiveServer  # noqa: E402
 from tests.support.yclient import YClient  # noqa: E402
 from workspace.pricing import internal_view, price_deal, public_view  # noqa: E402
 from workspace.pricing.samples import SAMPLE_INCENTIVE_PLAN, SAMPLE_PRICE_BOOK, sample_book, sample_deal  # noqa: E402
-from workspace.settings import Settings  # noqa: E402
-from workspace.storage.engine import make_engine  # noqa: E402
-from workspace.storage.migrate import upgrade  # noqa: E402
 
 
 def _median_ms(work: object, repeat: int) -> float:
@@ -68,63 +65,53 @@ def engine() -> None:
 
 
 async def live(edits: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'p.sqlite3'}"
-        engine_ = make_engine(Settings(database_url=url))
-        upgrade(engine_)
-        engine_.dispose()
-        server = LiveServer(Settings(database_url=url, secret_key="bench")).start()
-        try:
-            sessions = server.services.sessions
-            add_user(sessions, "admin@b.test", "admin")
-            add_user(sessions, "rep@b.test", "rep")
-            buyer_id = add_user(sessions, "buyer@b.test", "customer")
-            admin, rep = sign_in(server.url, "admin@b.test"), sign_in(server.url, "rep@b.test")
-            admin.http.put("/api/pricebook", json=SAMPLE_PRICE_BOOK).raise_for_status()
-            admin.http.put("/api/incentives/plan", json=SAMPLE_INCENTIVE_PLAN).raise_for_status()
-            room = rep.http.post("/api/rooms", json={"title": "Bench", "customer_name": "B"}).json()["id"]
-            add_member(sessions, room, buyer_id, "customer")
-            buyer = sign_in(server.url, "buyer@b.test")
-            async with (
-                YClient(server.ws_url(room), rep.bearer) as writer,
-                YClient(server.ws_url(room), buyer.bearer) as reader,
-            ):
+    with live_server() as server:
+        sessions = server.services.sessions
+        add_user(sessions, "admin@b.test", "admin")
+        add_user(sessions, "rep@b.test", "rep")
+        buyer_id = add_user(sessions, "buyer@b.test", "customer")
+        admin, rep = sign_in(server.url, "admin@b.test"), sign_in(server.url, "rep@b.test")
+        admin.http.put("/api/pricebook", json=SAMPLE_PRICE_BOOK).raise_for_status()
+        admin.http.put("/api/incentives/plan", json=SAMPLE_INCENTIVE_PLAN).raise_for_status()
+        room = rep.http.post("/api/rooms", json={"title": "Bench", "customer_name": "B"}).json()["id"]
+        add_member(sessions, room, buyer_id, "customer")
+        buyer = sign_in(server.url, "buyer@b.test")
+        async with (
+            YClient(server.ws_url(room), rep.bearer) as writer,
+            YClient(server.ws_url(room), buyer.bearer) as reader,
+        ):
 
-                def qty() -> str | None:
-                    quote = reader.doc.get("computed", type=Map).get("quote") or {}
-                    lines = quote.get("lines") or []
-                    return lines[0]["qty"] if lines else None
+            def qty() -> str | None:
+                quote = reader.doc.get("computed", type=Map).get("quote") or {}
+                lines = quote.get("lines") or []
+                return lines[0]["qty"] if lines else None
 
-                await writer.edit(
-                    lambda d: d.get("lines", type=Array).append(
-                        Map({"id": "a", "sku": "PLAT-ENT", "qty": 100, "discountPct": 5})
-                    )
+            await writer.edit(
+                lambda d: d.get("lines", type=Array).append(
+                    Map({"id": "a", "sku": "PLAT-ENT", "qty": 100, "discountPct": 5})
                 )
-                await reader.wait_for(lambda: qty() == "100", 20)
-                timings = []
-                for i in range(edits):
-                    target = 101 + i
-                    started = time.perf_counter()
-                    await writer.edit(lambda d, t=target: d.get("lines", type=Array)[0].__setitem__("qty", t))
-                    await reader.wait_for(lambda t=target: qty() == str(t), 20)
-                    timings.append((time.perf_counter() - started) * 1000)
-            timings.sort()
-            print(
-                json.dumps(
-                    {
-                        "edit_to_repriced_totals_at_other_client": {
-                            "edits": edits,
-                            "p50_ms": round(timings[len(timings) // 2], 2),
-                            "p99_ms": round(timings[min(len(timings) - 1, int(len(timings) * 0.99))], 2),
-                            "max_ms": round(timings[-1], 2),
-                            "reprice_runs": server.services.deriver.runs,
-                        }
-                    }
-                ),
-                flush=True,
             )
-        finally:
-            server.stop()
+            await reader.wait_for(lambda: qty() == "100", 20)
+            timings = []
+            for i in range(edits):
+                target = 101 + i
+                started = time.perf_counter()
+                await writer.edit(lambda d, t=target: d.get("lines", type=Array)[0].__setitem__("qty", t))
+                await reader.wait_for(lambda t=target: qty() == str(t), 20)
+                timings.append((time.perf_counter() - started) * 1000)
+        print(
+            json.dumps(
+                {
+                    "edit_to_repriced_totals_at_other_client": {
+                        "edits": edits,
+                        **percentiles(timings),
+                        "max_ms": round(max(timings), 2),
+                        "reprice_runs": server.services.deriver.runs,
+                    }
+                }
+            ),
+            flush=True,
+        )
 
 
 def main() -> None:

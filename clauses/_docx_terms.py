@@ -69,12 +69,14 @@ class TermsWriter:
                 titled = False
 
     def _clause_heading(self, block: ClauseBlock, number: int) -> int:
+        runs: Sequence[Run]
         if block.heading is not None:
             number = _number_in(block.heading.text) or number
-            self._heading(block.heading.runs, 2, number)
-            return number
-        clause = self._contract.library.get(block.clause_id)
-        self._heading((Run(clause.title if clause else block.clause_id or "Clause"),), 2, number)
+            runs = block.heading.runs
+        else:
+            clause = self._contract.library.get(block.clause_id)
+            runs = (Run(clause.title if clause else block.clause_id or "Clause"),)
+        self._heading(runs, 2, number)
         return number
 
     def _heading(self, runs: Sequence[Run], level: int, number: int | None) -> None:

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Literal
 
 from clauses._normalise import normalise, words
-from clauses.document import Block, ClauseBlock, Terms, walk
+from clauses.document import Block, ClauseBlock, Terms
 from clauses.library import Clause, ClauseLibrary, ClauseVersion, Status
 from clauses.variables import substitute
 
@@ -65,9 +65,8 @@ def check_terms(
 ) -> list[Deviation]:
     """A Deviation for every clause block, in document order. A block the library cannot vouch for is
     `unknown` and needs `unknown_approval`: a hand-made clause node must not pass as standard."""
-    blocks = terms.blocks if isinstance(terms, Terms) else tuple(terms)
+    clauses = (terms if isinstance(terms, Terms) else Terms(tuple(terms))).clauses()
     values: _Values = tuple(sorted(variables.items()))
-    clauses = (b for b in walk(blocks) if isinstance(b, ClauseBlock))
     return [_check(i, block, library, values, unknown_approval) for i, block in enumerate(clauses)]
 
 

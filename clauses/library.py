@@ -207,12 +207,20 @@ def library_to_dict(library: ClauseLibrary) -> dict[str, object]:
     }
 
 
-def _clause(raw: object, path: str, errors: list[str]) -> Clause | None:
-    at = f"{path}." if path else ""
+def _fields(raw: object, path: str, allowed: set[str], errors: list[str]) -> Mapping[object, object] | None:
+    """`raw` as a mapping, its unknown fields recorded; None, with the error recorded, when it is not one."""
     if not isinstance(raw, Mapping):
         errors.append(f"{path or 'clause'}: expected a mapping")
         return None
-    unknown_fields(raw, _CLAUSE_FIELDS, at, errors)
+    unknown_fields(raw, allowed, f"{path}." if path else "", errors)
+    return raw
+
+
+def _clause(data: object, path: str, errors: list[str]) -> Clause | None:
+    raw = _fields(data, path, _CLAUSE_FIELDS, errors)
+    if raw is None:
+        return None
+    at = f"{path}." if path else ""
     clause_id = string(raw, "id", at, errors, _ID)
     key = string(raw, "key", at, errors, _NAME)
     title = string(raw, "title", at, errors)
@@ -236,12 +244,11 @@ def _clause(raw: object, path: str, errors: list[str]) -> Clause | None:
     return Clause(clause_id, key, title, category, tuple(versions))
 
 
-def _version(raw: object, path: str, errors: list[str]) -> ClauseVersion | None:
-    if not isinstance(raw, Mapping):
-        errors.append(f"{path}: expected a mapping")
+def _version(data: object, path: str, errors: list[str]) -> ClauseVersion | None:
+    raw = _fields(data, path, _VERSION_FIELDS, errors)
+    if raw is None:
         return None
     at = f"{path}."
-    unknown_fields(raw, _VERSION_FIELDS, at, errors)
     number = positive(raw, "number", at, errors)
     status_text = raw.get("status")
     status = Status(status_text) if isinstance(status_text, str) and status_text in _STATUSES else None
@@ -270,12 +277,11 @@ def _version(raw: object, path: str, errors: list[str]) -> ClauseVersion | None:
     return replace(provisional, fallbacks=tuple(sorted(fallbacks, key=lambda f: f.rank)))
 
 
-def _fallback(raw: object, path: str, errors: list[str]) -> Fallback | None:
-    if not isinstance(raw, Mapping):
-        errors.append(f"{path}: expected a mapping")
+def _fallback(data: object, path: str, errors: list[str]) -> Fallback | None:
+    raw = _fields(data, path, _FALLBACK_FIELDS, errors)
+    if raw is None:
         return None
     at = f"{path}."
-    unknown_fields(raw, _FALLBACK_FIELDS, at, errors)
     rank = positive(raw, "rank", at, errors)
     text = string(raw, "text", at, errors)
     when = string(raw, "when_to_use", at, errors)

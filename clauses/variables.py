@@ -94,7 +94,7 @@ def substitute(text: str, values: Mapping[str, str]) -> Substitution:
             unknown[name] = None
             return match.group(0)
         value = values.get(name)
-        if value is None or value == "":
+        if not value:
             missing[name] = None
             return match.group(0)
         return value
@@ -109,8 +109,10 @@ def as_text(value: object) -> str | None:
     if isinstance(value, float):
         # Yjs numbers are doubles: 30.0 days reads "30", not "30.0".
         return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, int | Decimal | date):
-        return value.isoformat() if isinstance(value, date) else str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, int | Decimal):
+        return str(value)
     if isinstance(value, str):
         return value.strip() or None
     return None

@@ -99,14 +99,17 @@ def _canonical(node: Any) -> Any:
     return node
 
 
-def fingerprint(doc: Doc) -> str:
+def fingerprint(doc: Doc, terms: dict[str, Any] | None = None) -> str:
     """The version of what approvals and export bind to: the deal fields, the lines and the terms.
     Comments and the server's own sections do not change it, nor does an editor rewriting a node's
-    attributes in another order or type ("2" for 2): the terms are read as a tree with attributes as text."""
+    attributes in another order or type ("2" for 2): the terms are read as a tree with attributes as text.
+    `terms` is the doc's terms as ProseMirror JSON when the caller has read them already (not read twice)."""
+    if terms is None:
+        terms = fragment_to_json(doc.get("terms", type=XmlFragment))
     content = {
         "deal": doc.get("deal", type=Map).to_py(),
         "lines": doc.get("lines", type=Array).to_py(),
-        "terms": _canonical(fragment_to_json(doc.get("terms", type=XmlFragment))),
+        "terms": _canonical(terms),
     }
     encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str).encode()
     return hashlib.sha256(encoded).hexdigest()[:32]

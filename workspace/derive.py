@@ -97,9 +97,10 @@ class RoomDeal:
     def read(cls, doc: Doc, vendor: Mapping[str, object] | None = None) -> RoomDeal:
         days = doc.get("deal", type=Map).get("paymentTermsDays")
         fields = {"payment_terms_days": days} if isinstance(days, int | float) and not isinstance(days, bool) else {}
+        terms = read_terms(doc)  # walked once: the fingerprint hashes the same JSON
         return cls(
-            deal_input(doc), deal_facts(doc, datetime.now(UTC).date()), fields, fingerprint(doc),
-            read_terms(doc), room_variables(doc, vendor or {}),
+            deal_input(doc), deal_facts(doc, datetime.now(UTC).date()), fields, fingerprint(doc, terms),
+            terms, room_variables(doc, vendor or {}),
         )  # fmt: skip
 
 
@@ -249,15 +250,22 @@ class Deriver:
         library = await self.library()
         return library, await run_in_threadpool(check_room, terms, library, values)
 
+    async def check_doc(self, doc: Doc, values: dict[str, str] | None = None) -> tuple[ClauseLibrary, list[Deviation]]:
+        """The clause blocks of a room's shared doc against the library: only what the check needs (reading
+        the whole deal, its lines and fingerprint, is the pricing lane's). `values` are the clause variables'
+        values when the caller has read them already. Raises `ClauseError` when the terms cannot be read."""
+        if values is None:
+            values = room_variables(doc, self.vendor)
+        return await self.deviations_of(read_terms(doc), values)
+
     async def _run_clauses(self, room_id: str) -> None:
         """Write each clause block's verdict and the variables' values to the room (both docs)."""
         shared = self.rooms.loaded(room_id, DocName.SHARED)
         if shared is None:
             return
         try:
-            # Only what the check needs: reading the whole deal (lines, fingerprint) is the pricing lane's.
-            values = room_variables(shared.doc, self.vendor)
-            library, found = await self.deviations_of(read_terms(shared.doc), values)
+            values = room_variables(shared.doc, self.vendor)  # written to the room below
+            library, found = await self.check_doc(shared.doc, values)
         except Exception:
             log.exception("could not check the clauses of room %s", room_id)
             return

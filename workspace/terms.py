@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pycrdt import Doc, XmlElement, XmlFragment, XmlText
+from pycrdt import XmlElement, XmlFragment, XmlText
 
-from clauses.document import MAX_DEPTH, Terms, parse_json
+from clauses.document import MAX_DEPTH
 from clauses.errors import TermsInvalid
 
 
@@ -20,11 +20,6 @@ def fragment_to_json(fragment: XmlFragment) -> dict[str, Any]:
     """The fragment as a ProseMirror `doc` node; raise `TermsInvalid` when it nests deeper than any editor
     would (a crafted document must give a clear error, not exhaust the stack)."""
     return {"type": "doc", "content": _children(fragment.children, 0)}
-
-
-def room_terms(doc: Doc) -> Terms:
-    """The terms of a room's shared doc, parsed (raises `clauses.errors.TermsInvalid` on a broken tree)."""
-    return parse_json(fragment_to_json(doc.get("terms", type=XmlFragment)))
 
 
 def _children(children: Any, depth: int) -> list[dict[str, Any]]:

@@ -39,6 +39,16 @@ async def in_db(conn: HTTPConnection, work: Callable[[Session], T]) -> T:
     return await run_in_threadpool(run)
 
 
+async def read_body(request: Request, limit: int) -> bytes:
+    """The raw request body, refused (413) as soon as it grows past `limit` bytes."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise TooLarge(f"request body exceeds the limit of {limit} bytes")
+    return body
+
+
 async def json_body(request: Request, limit: int = MAX_JSON_BYTES) -> dict[str, Any]:
     # Only JSON: a cross-site HTML form can send text/plain or form data without a CORS preflight,
     # but not application/json. This closes login CSRF on the endpoints that need no CSRF token.
@@ -48,11 +58,7 @@ async def json_body(request: Request, limit: int = MAX_JSON_BYTES) -> dict[str, 
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise TooLarge(f"request body of {declared} bytes exceeds the limit of {limit} bytes")
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise TooLarge(f"request body exceeds the limit of {limit} bytes")
+    body = await read_body(request, limit)
     try:
         data = json.loads(body or b"null")
     except ValueError as exc:

@@ -15,37 +15,18 @@ from approvals import (
     RequestState,
     decide,
     effective_approvers,
-    load_policy,
     reassign,
-    required_steps,
-    submit,
 )
 from approvals.request import Request
 
-from .helpers import MANAGER, REP, T0, at, deal, resolve
+from .helpers import MANAGER, T0, at, deal, one_rule_policy, submitted
 
 AWAY = Delegation(MANAGER, "deputy@demo.test", start=at(60), end=at(120))
 
 
 def request_for(group: str = "", mode: str = "any") -> Request:
-    approvers = {"group": group} if group else {"role": "sales_manager"}
-    policy = load_policy(
-        {
-            "version": 1,
-            "rules": [
-                {"id": "r", "when": "max_line_discount_pct > 20", "step": {"approvers": approvers, "mode": mode}}
-            ],
-        }
-    )
-    return submit(
-        "req",
-        fingerprint="v1",
-        policy_fingerprint=policy.fingerprint,
-        required=required_steps(policy, deal(25)),
-        resolve=resolve,
-        by=REP,
-        at=T0,
-    )
+    policy = one_rule_policy({"group": group} if group else {"role": "sales_manager"}, mode)
+    return submitted("req", "v1", deal(25), policy)
 
 
 @pytest.mark.parametrize(
@@ -57,8 +38,9 @@ def test_a_delegate_may_decide_only_within_the_window(minutes: int, deputy_may: 
     who = effective_approvers(request.steps[0], [AWAY], at(minutes))
     assert ("deputy@demo.test" in who) is deputy_may
     assert who[MANAGER] == (MANAGER,)  # the approver keeps the right to decide
-    if deputy_may:
-        decided = decide(
+
+    def deputy_approves() -> Request:
+        return decide(
             request,
             "r",
             actor="deputy@demo.test",
@@ -67,20 +49,15 @@ def test_a_delegate_may_decide_only_within_the_window(minutes: int, deputy_may: 
             at=at(minutes),
             delegations=[AWAY],
         )
+
+    if deputy_may:
+        decided = deputy_approves()
         (record,) = decided.steps[0].decisions
         assert (record.actor, record.for_approvers) == ("deputy@demo.test", (MANAGER,))
         assert decided.state is RequestState.APPROVED
     else:
         with pytest.raises(NotAnApprover):
-            decide(
-                request,
-                "r",
-                actor="deputy@demo.test",
-                decision=Decision.APPROVE,
-                fingerprint="v1",
-                at=at(minutes),
-                delegations=[AWAY],
-            )
+            deputy_approves()
 
 
 def test_delegations_of_others_and_chains_give_nothing() -> None:

@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-from approvals import Decision, Delegation, decide, inbox, recall, required_steps, submit
+from approvals import Decision, Delegation, decide, inbox, recall
 from approvals.samples import demo_policy
 
-from .helpers import FINANCE, MANAGER, REP, VP, at, deal, resolve
+from .helpers import FINANCE, MANAGER, REP, VP, at, deal, submitted
 
 POLICY = demo_policy()
 
 
 def test_each_approver_sees_the_steps_open_to_them() -> None:
     facts = deal(32, payment_terms_days=60)
-    first = submit(
-        "a",
-        fingerprint="v1",
-        policy_fingerprint=POLICY.fingerprint,
-        required=required_steps(POLICY, facts),
-        resolve=resolve,
-        by=REP,
-        at=at(0),
-    )
-    second = submit(
-        "b",
-        fingerprint="w1",
-        policy_fingerprint=POLICY.fingerprint,
-        required=required_steps(POLICY, deal(25)),
-        resolve=resolve,
-        by=REP,
-        at=at(10),
-    )
+    first = submitted("a", "v1", facts, POLICY)
+    second = submitted("b", "w1", deal(25), POLICY, minutes=10)
     requests = [second, first]
     assert [(i.request_id, i.step_id, i.since) for i in inbox(requests, MANAGER, [], at(20))] == [
         ("a", "discount-over-20", at(0)),

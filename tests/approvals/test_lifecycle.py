@@ -27,43 +27,26 @@ from approvals import (
     recall,
     required_steps,
     submit,
-    supersede,
     waiting_since,
 )
 from approvals.policy import Policy
 from approvals.request import UserId
 from approvals.samples import demo_policy
 
-from .helpers import FINANCE, MANAGER, REP, T0, VP, at, deal, resolve
+from .helpers import FINANCE, MANAGER, REP, T0, VP, at, deal, one_rule_policy, submitted, superseded
 
 POLICY = demo_policy()
 APPROVE, REJECT = Decision.APPROVE, Decision.REJECT
 
 
 def ask(facts: DealFacts, version: str, policy: Policy = POLICY, history: Sequence[Request] = ()) -> Request:
-    return submit(
-        f"req-{version}",
-        fingerprint=version,
-        policy_fingerprint=policy.fingerprint,
-        required=required_steps(policy, facts),
-        resolve=resolve,
-        by=REP,
-        at=T0,
-        history=history,
-    )
+    return submitted(f"req-{version}", version, facts, policy, history=history)
 
 
-def change(request: Request, facts: DealFacts, version: str, minutes: int = 60) -> tuple[Request, Request]:
-    return supersede(
-        request,
-        f"req-{version}",
-        fingerprint=version,
-        policy_fingerprint=POLICY.fingerprint,
-        required=required_steps(POLICY, facts),
-        resolve=resolve,
-        by=REP,
-        at=at(minutes),
-    )
+def change(
+    request: Request, facts: DealFacts, version: str, minutes: int = 60, history: Sequence[Request] = ()
+) -> tuple[Request, Request]:
+    return superseded(request, f"req-{version}", version, facts, POLICY, minutes, history)
 
 
 def states(request: Request) -> dict[str, str]:
@@ -125,17 +108,7 @@ class TestAcceptanceStory:
         request = approve(approve(request, "discount-over-20", MANAGER), "discount-over-30", VP, 2)
         v1, v2 = change(request, deal(25), "v2")
         # 30% again needs the VP: their approval of 32% (two versions back) still covers it.
-        v3 = supersede(
-            v2,
-            "req-v3",
-            fingerprint="v3",
-            policy_fingerprint=POLICY.fingerprint,
-            required=required_steps(POLICY, deal(30.5)),
-            resolve=resolve,
-            by=REP,
-            at=at(90),
-            history=(v1,),
-        )[1]
+        _, v3 = change(v2, deal(30.5), "v3", 90, history=(v1,))
         assert v3.state is RequestState.APPROVED
         assert [step.decisions[0].facts for step in v3.steps] == [{"max_line_discount_pct": 32}] * 2
 
@@ -195,7 +168,7 @@ class TestDecisions:
             decide(request, "discount-over-20", actor=MANAGER, decision=REJECT, fingerprint="v1", at=at(3))
 
     def test_concurrent_deciders_on_an_any_one_step(self) -> None:
-        policy = _policy("any", ["ann", "bob"])
+        policy = one_rule_policy({"group": "ann+bob"})
         request = ask(deal(25), "v1", policy)
         approved = approve(request, "r", "ann")
         # Bob approving too changes nothing; Bob rejecting after Ann approved is refused, not recorded.
@@ -205,7 +178,7 @@ class TestDecisions:
         assert approved.state is RequestState.APPROVED and len(approved.steps[0].decisions) == 1
 
     def test_unanimous_needs_every_approver_and_any_rejection_rejects(self) -> None:
-        request = ask(deal(25), "v1", _policy("unanimous", ["ann", "bob", "cy"]))
+        request = ask(deal(25), "v1", one_rule_policy({"group": "ann+bob+cy"}, "unanimous"))
         request = approve(approve(request, "r", "ann"), "r", "bob", 2)
         assert request.steps[0].state is StepState.PENDING
         with pytest.raises(AlreadyDecided, match="ann already decided"):
@@ -300,20 +273,5 @@ class TestExport:
         assert missing[0].reason.startswith("Price below floor or payment terms over 45 days")
         assert {m.why for m in missing_approvals(required, request, "v2")} == {"requested for an earlier version"}
         assert {m.why for m in missing_approvals(required, None, "v1")} == {"not requested"}
-        other_rule = ask(facts, "v1", _policy("any", [MANAGER]))
+        other_rule = ask(facts, "v1", one_rule_policy({"group": MANAGER}))
         assert {m.why for m in missing_approvals(required, other_rule, "v1")} == {"not requested"}
-
-
-def _policy(mode: str, users: list[str]) -> Policy:
-    return load_policy(
-        {
-            "version": 1,
-            "rules": [
-                {
-                    "id": "r",
-                    "when": "max_line_discount_pct > 20",
-                    "step": {"approvers": {"group": "+".join(users)}, "mode": mode},
-                }
-            ],
-        }
-    )

@@ -11,12 +11,10 @@ from approvals import (
     request_to_plain,
     required_step_to_plain,
     required_steps,
-    submit,
-    supersede,
 )
 from approvals.samples import demo_policy
 
-from .helpers import LEGAL, MANAGER, REP, T0, at, deal, resolve
+from .helpers import LEGAL, MANAGER, at, deal, submitted, superseded
 
 POLICY = demo_policy()
 
@@ -41,15 +39,7 @@ def test_a_preview_step_as_the_room_shows_it() -> None:
 
 def test_a_request_survives_a_json_round_trip_and_still_carries_over() -> None:
     facts = deal(32, payment_terms_days=60, non_standard_clauses=["ip"], non_standard_clause_texts=["ip:1"])
-    request = submit(
-        "r1",
-        fingerprint="v1",
-        policy_fingerprint=POLICY.fingerprint,
-        required=required_steps(POLICY, facts),
-        resolve=resolve,
-        by=REP,
-        at=T0,
-    )
+    request = submitted("r1", "v1", facts, POLICY)
     request = decide(
         request,
         "discount-over-20",
@@ -66,16 +56,7 @@ def test_a_request_survives_a_json_round_trip_and_still_carries_over() -> None:
     assert json.loads(text)["steps"][0]["state"] == "approved"
 
     lowered = deal(25, payment_terms_days=60, non_standard_clauses=["ip"], non_standard_clause_texts=["ip:1"])
-    _, new = supersede(
-        back,
-        "r2",
-        fingerprint="v2",
-        policy_fingerprint=POLICY.fingerprint,
-        required=required_steps(POLICY, lowered),
-        resolve=resolve,
-        by=REP,
-        at=at(3),
-    )
+    _, new = superseded(back, "r2", "v2", lowered, POLICY, minutes=3)
     assert {step.id: str(step.state) for step in new.steps} == {
         "discount-over-20": "approved",
         "finance-terms": "pending",

@@ -73,6 +73,7 @@ def test_a_deviation_needs_the_approval_the_library_names_for_that_clause() -> N
 def test_each_ranked_fallback_is_recognised_and_needs_no_approval() -> None:
     clause = LIBRARY.get("liability")
     assert clause is not None and clause.latest_published is not None
+    assert clause.latest_published.fallbacks, "the sample liability clause has fallbacks to recognise"
     for fallback in clause.latest_published.fallbacks:
         deviation = _check(_filled(fallback.text))
         assert deviation.status is Verdict.FALLBACK and deviation.fallback_rank == fallback.rank

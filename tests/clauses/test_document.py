@@ -21,7 +21,7 @@ from clauses.document import (
 from clauses.errors import TermsInvalid
 from tests.clauses.nodes import clause as clause_node
 from tests.clauses.nodes import doc, items, para, text
-from tests.clauses.ytree import fragment_to_json
+from workspace.terms import fragment_to_json
 
 TIPTAP_JSON = {
     "type": "doc",

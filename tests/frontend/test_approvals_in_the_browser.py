@@ -163,8 +163,13 @@ def test_a_rejection_needs_a_comment_and_the_rep_reads_it(
     item.locator("[data-testid=inbox-reject-confirm]").click()
     expect(item.locator("[role=alert]")).to_contain_text("comment")
     comment.fill("25% only with a 3-year term")
-    manager.wait_for_timeout(3500)  # a poll in between keeps what is being written
+    # A poll in between (the inbox refetches every 3 s) keeps what is being written: polls run one
+    # at a time, so once the second has answered the first has been rendered.
+    for _ in range(2):
+        with manager.expect_response(lambda r: r.url.endswith("/api/approvals/inbox") and r.ok):
+            pass
     expect(comment).to_have_value("25% only with a 3-year term")
+    expect(comment).to_be_focused()
     screenshot(manager, "approval-inbox-desktop-rejecting")
     item.locator("[data-testid=inbox-reject-confirm]").click()
     expect(manager.locator("[data-testid=inbox-empty]")).to_be_visible()

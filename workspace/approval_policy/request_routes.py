@@ -16,7 +16,7 @@ from clauses.errors import ClauseError
 from workspace.approval_policy import requests, views
 from workspace.approval_policy.routes import current_version
 from workspace.auth.models import User
-from workspace.clause_library.deviations import deviation_view, read_terms, room_variables
+from workspace.clause_library.deviations import deviation_view
 from workspace.deal import fingerprint
 from workspace.errors import InvalidInput, NotFound, PermissionDenied
 from workspace.notify.approvals import approval_mails
@@ -93,7 +93,7 @@ async def _clause_wording(http: Request, room_id: str) -> list[dict[str, Any]]:
     svc = services(http)
     doc = await svc.rooms.current_doc(room_id, DocName.SHARED)
     try:
-        library, found = await svc.deriver.deviations_of(read_terms(doc), room_variables(doc, svc.deriver.vendor))
+        library, found = await svc.deriver.check_doc(doc)
     except ClauseError:
         return []
     return [deviation_view(d, library, internal=True) for d in found if d.approval is not None]

@@ -22,10 +22,10 @@ from workspace.auth.models import UserRole
 from workspace.auth.principal import Principal
 from workspace.clause_library.deviations import approval_inputs
 from workspace.derive import Priced, RoomDeal, pinned_book, price_room
-from workspace.errors import InvalidInput, NotFound, PermissionDenied, TooLarge
+from workspace.errors import InvalidInput, NotFound, PermissionDenied
 from workspace.rooms.access import RoomAccess, room_access
 from workspace.sync.documents import DocName
-from workspace.web import caller, in_db, json_body, require_internal, services
+from workspace.web import caller, in_db, json_body, read_body, require_internal, services
 
 # A policy is a few dozen rules; this leaves room for hundreds with long reasons.
 MAX_POLICY_BYTES = 256 * 1024
@@ -53,11 +53,7 @@ async def put_policy(request: Request) -> Response:
         raise PermissionDenied("only admins change the approval policy")
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type in _YAML_TYPES:
-        body = b""
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > MAX_POLICY_BYTES:
-                raise TooLarge(f"request body exceeds the limit of {MAX_POLICY_BYTES} bytes")
+        body = await read_body(request, MAX_POLICY_BYTES)
         try:
             data = parse_yaml(body.decode("utf-8"))
         except UnicodeDecodeError as exc:
@@ -78,11 +74,14 @@ class RoomVersion:
     access: RoomAccess
     policy: Policy | None  # None only when the caller allowed it: nothing is required then
     required: list[RequiredStep]
-    fingerprint: str
     room_deal: RoomDeal
     priced: Priced
     library: ClauseLibrary
     deviations: list[Deviation]
+
+    @property
+    def fingerprint(self) -> str:
+        return self.room_deal.fingerprint
 
 
 async def current_version(
@@ -110,7 +109,7 @@ async def current_version(
     required = (
         await run_in_threadpool(required_for, policy, priced.internal, room_deal.fields, clauses) if policy else []
     )
-    return RoomVersion(access, policy, required, room_deal.fingerprint, room_deal, priced, library, deviations)
+    return RoomVersion(access, policy, required, room_deal, priced, library, deviations)
 
 
 async def room_preview(request: Request) -> Response:

@@ -79,8 +79,9 @@ class ClauseStore:
     def library(self, db: Session) -> ClauseLibrary:
         """Every clause (cached until the next change through this store)."""
         with self._lock:
-            if self._cached is not None and time.monotonic() - self._cached_at < self.TTL_SECONDS:
-                return self._cached
+            fresh = self._fresh()
+            if fresh is not None:
+                return fresh
             generation = self.generation
         rows = db.execute(select(ClauseRow).order_by(ClauseRow.category, ClauseRow.key)).scalars()
         library = ClauseLibrary.of([clause_from_dict(row.data) for row in rows])
@@ -92,8 +93,13 @@ class ClauseStore:
     def cached(self) -> ClauseLibrary | None:
         """The cached library while it is fresh, else None (read it with `library`)."""
         with self._lock:
-            fresh = self._cached is not None and time.monotonic() - self._cached_at < self.TTL_SECONDS
-            return self._cached if fresh else None
+            return self._fresh()
+
+    def _fresh(self) -> ClauseLibrary | None:
+        """The cached library if it is younger than the TTL (the caller holds the lock)."""
+        if self._cached is not None and time.monotonic() - self._cached_at < self.TTL_SECONDS:
+            return self._cached
+        return None
 
     def changed(self) -> None:
         """Drop the cached library. Called at the change and again by the route after its commit, so that a

@@ -20,7 +20,6 @@ from workspace.approval_policy.views import people
 from workspace.audit import chain as audit
 from workspace.auth.models import User
 from workspace.clause_library.deviations import deviation_view
-from workspace.derive import RoomDeal
 from workspace.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from workspace.exports.contract import room_contract
 from workspace.exports.gate import missing_for, request_for, unrouted_deviations
@@ -47,8 +46,7 @@ async def deviations(http: Request) -> Response:
     svc = services(http)
     access = await in_db(http, lambda db: room_access(db, principal, room_id))
     doc = await svc.rooms.current_doc(room_id, DocName.SHARED)
-    room_deal = RoomDeal.read(doc, svc.deriver.vendor)
-    library, found = await svc.deriver.deviations(room_deal)
+    library, found = await svc.deriver.check_doc(doc)  # the clauses only: no pricing input, no fingerprint
     internal = access.role.is_internal
     return JSONResponse({"clauses": [deviation_view(d, library, internal) for d in found]})
 

@@ -14,13 +14,13 @@ from starlette.routing import Route
 from workspace.auth.models import UserRole
 from workspace.auth.principal import Principal
 from workspace.derive import RoomDeal, pinned_book, price_room
-from workspace.errors import InvalidInput, NotFound, PermissionDenied, TooLarge
+from workspace.errors import InvalidInput, NotFound, PermissionDenied
 from workspace.pricebook.csv_format import export_csv, import_csv
 from workspace.pricing import PriceBook, Product
 from workspace.rooms.access import room_access
 from workspace.rooms.service import require_rep
 from workspace.sync.documents import DocName
-from workspace.web import caller, in_db, json_body, require_internal, services
+from workspace.web import caller, in_db, json_body, read_body, require_internal, services
 
 # A price book of a few thousand products with tiers and facts is a few MB of JSON.
 MAX_BOOK_BYTES = 8 * 1024 * 1024
@@ -29,15 +29,6 @@ MAX_BOOK_BYTES = 8 * 1024 * 1024
 def _require_admin(principal: Principal) -> None:
     if principal.role is not UserRole.ADMIN:
         raise PermissionDenied("only admins change the price book and the incentive plan")
-
-
-async def _raw_body(request: Request, limit: int) -> bytes:
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise TooLarge(f"request body exceeds the limit of {limit} bytes")
-    return body
 
 
 def _wants_csv(request: Request) -> bool:
@@ -63,7 +54,7 @@ async def put_pricebook(request: Request) -> Response:
     catalog = services(request).catalog
     if request.headers.get("content-type", "").startswith("text/csv"):
         try:
-            text = (await _raw_body(request, MAX_BOOK_BYTES)).decode("utf-8-sig")
+            text = (await read_body(request, MAX_BOOK_BYTES)).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise InvalidInput(f"the CSV is not UTF-8 text (byte {exc.start} cannot be read)") from exc
 

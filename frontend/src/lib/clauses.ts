@@ -194,7 +194,7 @@ export function segmentsOf(paragraph: string): Segment[] {
 }
 
 /** ProseMirror JSON of one paragraph of clause text (variables as `variable` atoms). */
-export function paragraphJSON(paragraph: string): Record<string, unknown> {
+function paragraphJSON(paragraph: string): Record<string, unknown> {
   const content = segmentsOf(paragraph).map((s) => ("variable" in s ? { type: "variable", attrs: { name: s.variable } } : { type: "text", text: s.text }));
   return content.length ? { type: "paragraph", content } : { type: "paragraph" };
 }

@@ -34,7 +34,7 @@ export function capitalize(text: string): string {
   return text ? text[0].toUpperCase() + text.slice(1) : text;
 }
 
-export function factLabel(fact: ApprovalFact): string {
+function factLabel(fact: ApprovalFact): string {
   if (typeof fact.label === "string" && fact.label.trim()) return capitalize(fact.label.trim());
   return LABELS[fact.fact] ?? fact.fact.replace(/_/g, " ").replace(/^\w/, (c) => c.toUpperCase());
 }

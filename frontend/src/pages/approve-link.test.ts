@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { approveLinkPage, decidedOutcome, settledOutcome } from "./approve-link";
+import { json, settle } from "../test-support";
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -17,14 +18,6 @@ const step = {
   step_state: "pending",
   facts: [{ fact: "max_line_discount_pct", label: "max line discount", value: "32%", approved_value: "25%" }],
 };
-
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r));
-}
 
 describe("the mailed link page", () => {
   it("says when there is nothing left to decide", () => {

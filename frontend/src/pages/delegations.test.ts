@@ -1,16 +1,9 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Delegation, Me } from "../lib/api";
 import { delegationSection } from "./delegations";
+import { json, settle } from "../test-support";
 
 const me: Me = { id: 2, email: "manager@demo.test", name: "Morgan Manager", role: "sales_manager" };
-
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 6; i++) await new Promise((r) => setTimeout(r));
-}
 
 function delegation(over: Partial<Delegation> = {}): Delegation {
   return {

@@ -74,3 +74,23 @@ export function brand(): HTMLElement {
     h("span", { class: "brand-name" }, "Dealroom"),
   );
 }
+
+export type NoticeTone = "info" | "error" | "success";
+
+/** A page's notice line: an error stays (as an alert), anything else fades after `fadeMs`. */
+export function pageNotice(testid: string, fadeMs: number, defaultTone: NoticeTone): { el: HTMLElement; say(message: string, tone?: NoticeTone): void; dispose(): void } {
+  const el = h("div", { class: "notice", "data-testid": testid, role: "status", hidden: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return {
+    el,
+    say(message, tone = defaultTone) {
+      clearTimeout(timer);
+      el.replaceChildren(h("span", { class: "notice-text" }, message));
+      el.dataset.tone = tone;
+      el.setAttribute("role", tone === "error" ? "alert" : "status");
+      el.hidden = false;
+      if (tone !== "error") timer = setTimeout(() => (el.hidden = true), fadeMs);
+    },
+    dispose: () => clearTimeout(timer),
+  };
+}

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { InboxItem, Me } from "../lib/api";
 import { inboxPage, personName, waitingText } from "./inbox";
+import { json, settle } from "../test-support";
 
 const me: Me = { id: 2, email: "manager@demo.test", name: "Morgan Manager", role: "sales_manager" };
 
@@ -19,14 +20,6 @@ function item(over: Partial<InboxItem> = {}): InboxItem {
     facts: [{ fact: "max_line_discount_pct", label: "max line discount", value: "32%", approved_value: "25%" }],
     ...over,
   };
-}
-
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 6; i++) await new Promise((r) => setTimeout(r));
 }
 
 let cleanup: (() => void) | undefined;

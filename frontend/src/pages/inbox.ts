@@ -10,12 +10,13 @@ import { ago, clockTime } from "../lib/when";
 import { navigate, signInUrl } from "../lib/router";
 import { clauseWordings, factList, splitReason } from "./approval-facts";
 import { DecisionControl } from "./decision";
+import { pageNotice } from "./forms";
 import { delegationSection } from "./delegations";
 import { appBar, showInboxCount } from "./rooms";
 
-export const POLL_MS = 3000;
+const POLL_MS = 3000;
 
-export function itemKey(item: Pick<InboxItem, "request_id" | "step_id">): string {
+function itemKey(item: Pick<InboxItem, "request_id" | "step_id">): string {
   return `${item.request_id}/${item.step_id}`;
 }
 
@@ -65,22 +66,13 @@ export function inboxPage(root: HTMLElement, me: Me): () => void {
     h("p", { class: "muted" }, "New requests appear here as soon as a rep submits a deal that needs you."),
   );
   const status = h("p", { class: "inbox-count", role: "status", "aria-live": "polite" });
-  const notice = h("div", { class: "notice", "data-testid": "inbox-notice", role: "status", hidden: true });
+  const notice = pageNotice("inbox-notice", 8000, "info");
+  const say = notice.say;
   const loading = h("div", { class: "page-loading inbox-loading", role: "status" }, h("span", { class: "spinner", "aria-hidden": "true" }), "Loading your approvals…");
   const cards = new Map<string, Card>();
   let alive = true;
   let inFlight: Promise<void> | null = null;
   let again = false;
-  let noticeTimer: ReturnType<typeof setTimeout> | undefined;
-
-  function say(message: string, tone: "info" | "error" | "success" = "info"): void {
-    clearTimeout(noticeTimer);
-    notice.replaceChildren(h("span", { class: "notice-text" }, message));
-    notice.dataset.tone = tone;
-    notice.setAttribute("role", tone === "error" ? "alert" : "status");
-    notice.hidden = false;
-    if (tone !== "error") noticeTimer = setTimeout(() => (notice.hidden = true), 8000);
-  }
 
   async function load(): Promise<void> {
     if (inFlight) {
@@ -226,7 +218,7 @@ export function inboxPage(root: HTMLElement, me: Me): () => void {
       h("div", {}, h("a", { href: "/", class: "page-back" }, icon("back", 16), "Rooms"), h("h1", { class: "page-title" }, "Approvals"), h("p", { class: "page-lead" }, "Deals waiting for your decision, with what changed and why you are asked.")),
     ),
     status,
-    notice,
+    notice.el,
     loading,
     empty,
     list,
@@ -240,7 +232,7 @@ export function inboxPage(root: HTMLElement, me: Me): () => void {
     alive = false;
     delegation.dispose();
     clearInterval(timer);
-    clearTimeout(noticeTimer);
+    notice.dispose();
     document.removeEventListener("visibilitychange", onVisible);
     window.removeEventListener("focus", onFocus);
   };

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Me } from "../lib/api";
 import type { Clause } from "../lib/clauses";
 import { libraryPage } from "./library";
+import { json, settle } from "../test-support";
 
 const HOSTILE = "<img src=x onerror=alert(1)>";
 const legal: Me = { id: 5, email: "legal@demo.test", name: "Lee Legal", role: "legal" };
@@ -26,14 +27,6 @@ function clause(over: Partial<Clause> = {}): Clause {
     draft: null,
     ...over,
   };
-}
-
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 8; i++) await new Promise((r) => setTimeout(r));
 }
 
 type Handler = (method: string, url: URL, body: unknown) => Response | undefined;

@@ -28,7 +28,7 @@ import { busy } from "./forms";
 import { appBar } from "./rooms";
 
 /** Who may change the library (mirrors the server: legal and admins). */
-export function mayEditLibrary(me: Me): boolean {
+function mayEditLibrary(me: Me): boolean {
   return me.role === "legal" || me.role === "admin";
 }
 
@@ -64,15 +64,7 @@ export function libraryPage(root: HTMLElement, me: Me): () => void {
       for (const c of clauses) categories.add(c.category);
       fillCategories();
       mount(list, clauses.map(card));
-      status.textContent = clauses.length
-        ? q || cat
-          ? `${clauses.length} clause${clauses.length === 1 ? "" : "s"} found`
-          : ""
-        : q || cat
-          ? "No clause matches."
-          : write
-            ? "The library is empty. Add the first clause."
-            : "The library is empty.";
+      status.textContent = listStatus(clauses.length, Boolean(q || cat), write);
     } catch (e) {
       if (!alive || mine !== seq) return;
       if (e instanceof ApiError && e.status === 401) return navigate(signInUrl(), { replace: true });
@@ -331,6 +323,13 @@ export function libraryPage(root: HTMLElement, me: Me): () => void {
   };
 }
 
+/** The line above the cards: how many a search found, or why there are none. */
+function listStatus(count: number, filtered: boolean, write: boolean): string {
+  if (count) return filtered ? `${count} clause${count === 1 ? "" : "s"} found` : "";
+  if (filtered) return "No clause matches.";
+  return write ? "The library is empty. Add the first clause." : "The library is empty.";
+}
+
 /** A list of the server's problems with a change, next to the form that made it. */
 function problemList(testid = "clause-form-problems"): HTMLElement & { show(problems: string[]): void } {
   const el = h("div", { class: "form-problems", role: "alert", "data-testid": testid, hidden: true }) as unknown as HTMLElement & { show(problems: string[]): void };
@@ -351,7 +350,7 @@ interface FormOptions {
 }
 
 /** The form for a new clause (key, title, category, …) or a new version of one (text, fallbacks, approval). */
-export function clauseForm(opts: FormOptions): HTMLFormElement {
+function clauseForm(opts: FormOptions): HTMLFormElement {
   const init = opts.initial;
   const isNew = opts.mode === "new";
   const input = (label: string, name: string, testid: string, attrs: Record<string, string | boolean> = {}, hint?: string) => {

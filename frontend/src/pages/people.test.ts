@@ -3,6 +3,7 @@ import type { Me, Person } from "../lib/api";
 import { userRoleLabel } from "./labels";
 import { deactivateWarning, managerChange, managerEmail, managerOptions, peoplePage, stateLabel } from "./people";
 import { appBar } from "./rooms";
+import { json, settle } from "../test-support";
 
 const admin: Me = { id: 6, email: "admin@demo.test", name: "Ada Admin", role: "admin" };
 const PEOPLE: Person[] = [
@@ -12,14 +13,6 @@ const PEOPLE: Person[] = [
   { id: 5, email: "old@demo.test", name: "Olli Old", role: "finance", active: false, manager_id: null },
   { id: 6, email: "admin@demo.test", name: "Ada Admin", role: "admin", active: true, manager_id: null },
 ];
-
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 8; i++) await new Promise((r) => setTimeout(r));
-}
 
 let cleanup: (() => void) | undefined;
 afterEach(() => {

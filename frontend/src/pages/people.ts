@@ -8,7 +8,7 @@ import "./people.css";
 import { ApiError, api, isAdmin, type Me, type Person, type PersonChange } from "../lib/api";
 import { h, icon, mount, uid } from "../lib/dom";
 import { navigate, signInUrl } from "../lib/router";
-import { busy } from "./forms";
+import { busy, pageNotice } from "./forms";
 import { userRoleLabel } from "./labels";
 import { appBar } from "./rooms";
 
@@ -42,7 +42,7 @@ export function stateLabel(person: Pick<Person, "active">): string {
 }
 
 /** Where the server sends a leaver's pending approvals: their manager while active, else an admin. */
-export function approvalsGoTo(person: Person, people: Person[]): { manager: Person | null; text: string } {
+function approvalsGoTo(person: Person, people: Person[]): { manager: Person | null; text: string } {
   const manager = people.find((p) => p.id === person.manager_id && p.id !== person.id && p.active) ?? null;
   return manager ? { manager, text: `their manager, ${manager.name}` } : { manager: null, text: "an admin" };
 }
@@ -78,19 +78,10 @@ export function peoplePage(root: HTMLElement, me: Me): () => void {
     h("span", {}, ""),
   );
   const status = h("p", { class: "list-status", role: "status" });
-  const notice = h("div", { class: "notice", "data-testid": "people-notice", role: "status", hidden: true });
+  const notice = pageNotice("people-notice", 10_000, "success");
+  const say = notice.say;
   const loadingEl = h("div", { class: "page-loading people-loading", role: "status" }, h("span", { class: "spinner", "aria-hidden": "true" }), "Loading people…");
   const table = h("div", { class: "people-table", hidden: true }, columns, list);
-  let noticeTimer: ReturnType<typeof setTimeout> | undefined;
-
-  function say(message: string, tone: "info" | "error" | "success" = "success"): void {
-    clearTimeout(noticeTimer);
-    notice.replaceChildren(h("span", { class: "notice-text" }, message));
-    notice.dataset.tone = tone;
-    notice.setAttribute("role", tone === "error" ? "alert" : "status");
-    notice.hidden = false;
-    if (tone !== "error") noticeTimer = setTimeout(() => (notice.hidden = true), 10_000);
-  }
 
   function refused(e: unknown, fallback: string): string | null {
     if (e instanceof ApiError && e.status === 401) {
@@ -262,7 +253,7 @@ export function peoplePage(root: HTMLElement, me: Me): () => void {
         h("p", { class: "page-lead" }, "Your company’s people: who reports to whom, and who has left."),
       ),
     ),
-    notice,
+    notice.el,
     loadingEl,
     status,
     table,
@@ -271,7 +262,7 @@ export function peoplePage(root: HTMLElement, me: Me): () => void {
   void load();
   return () => {
     alive = false;
-    clearTimeout(noticeTimer);
+    notice.dispose();
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import type * as Y from "yjs";
 import { h, icon } from "../lib/dom";
-import { plain } from "./computed";
+import { ComputedBinding, plain } from "./computed";
 
 export type ApprovalStatusName = "no_approval_needed" | "needs_approval" | "pending" | "approved" | "rejected";
 
@@ -52,8 +52,7 @@ export class ApprovalBadge {
   readonly el: HTMLElement;
   private readonly text: HTMLElement;
   private readonly mark: HTMLElement;
-  private computed: Y.Map<unknown> | null = null;
-  private readonly observer = () => this.render();
+  private readonly live = new ComputedBinding(() => this.render());
 
   constructor(opts: ApprovalBadgeOptions = {}) {
     this.text = h("span", { class: "approval-status-text" });
@@ -69,19 +68,15 @@ export class ApprovalBadge {
   }
 
   bind(computed: Y.Map<unknown>): void {
-    this.unbind();
-    this.computed = computed;
-    computed.observeDeep(this.observer);
-    this.render();
+    this.live.bind(computed);
   }
 
   unbind(): void {
-    this.computed?.unobserveDeep(this.observer);
-    this.computed = null;
+    this.live.unbind();
   }
 
   render(): void {
-    const s = this.computed ? readApprovalStatus(this.computed.get("approval")) : null;
+    const s = this.live.map ? readApprovalStatus(this.live.map.get("approval")) : null;
     this.el.hidden = s === null;
     if (this.el.dataset.status !== (s?.status ?? "")) this.el.dataset.status = s?.status ?? "";
     if (!s) return;

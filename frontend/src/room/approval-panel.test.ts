@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as Y from "yjs";
 import { ApprovalPanel } from "./approval-panel";
+import { json, settle } from "../test-support";
 
 const manager = { rule_id: "discount-over-20", name: "Sales manager", reason: "Discount over 20%: max line discount 25% is over 20%", headline: "Discount over 20%", details: ["max line discount 25% is over 20%"], approvers: { role: "sales_manager" }, approvers_label: "sales manager", order: 1, mode: "any", tested: {} };
 const people = { "1": { name: "Riley Rep", role: "rep" }, "2": { name: "Morgan Manager", role: "sales_manager" } };
@@ -10,14 +11,6 @@ const pending = {
   people,
   request: { id: "apr_1", state: "pending", fingerprint: "f1", submitted_by: 1, submitted_at: new Date().toISOString(), steps: [{ id: "discount-over-20", state: "pending", name: "Sales manager", order: 1, mode: "any", approvers: [2], since: new Date().toISOString(), decisions: [] }] },
 };
-
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-}
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r));
-}
-
 let panel: ApprovalPanel | undefined;
 afterEach(() => {
   panel?.destroy();

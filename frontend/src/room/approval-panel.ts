@@ -10,7 +10,7 @@ import { ApiError, api, decisionBody, type DecisionChoice } from "../lib/api";
 import { h, icon, uid } from "../lib/dom";
 import { ago, clockTime } from "../lib/when";
 import { DecisionControl } from "../pages/decision";
-import { plain } from "./computed";
+import { ComputedBinding, plain } from "./computed";
 import { approvalsView, canRecall, canSubmit, joinNames, type ApprovalsView, type StepView } from "./approval-view";
 
 export interface ApprovalPanelOptions {
@@ -38,7 +38,6 @@ export class ApprovalPanel {
   private readonly submit: HTMLButtonElement;
   private readonly recall: HTMLButtonElement;
   private readonly submitted: HTMLElement;
-  private computed: Y.Map<unknown> | null = null;
   private lastJson = "\u0000";
   private view: ApprovalsView = approvalsView(undefined);
   /** A submit answered but not yet shown by the doc: no second submit of the same version meanwhile. */
@@ -47,7 +46,7 @@ export class ApprovalPanel {
   /** Decision controls by request/step, kept across renders so a comment being written survives. */
   private readonly controls = new Map<string, DecisionControl>();
   private readonly timer: ReturnType<typeof setInterval>;
-  private readonly observer = () => this.refresh();
+  private readonly live = new ComputedBinding(() => this.refresh());
 
   constructor(private readonly opts: ApprovalPanelOptions) {
     this.summary = h("p", { class: "approval-summary", "data-testid": "approval-summary" });
@@ -69,20 +68,16 @@ export class ApprovalPanel {
   }
 
   bind(computed: Y.Map<unknown>): void {
-    this.unbind();
-    this.computed = computed;
-    computed.observeDeep(this.observer);
-    this.refresh();
+    this.live.bind(computed);
   }
 
   unbind(): void {
-    this.computed?.unobserveDeep(this.observer);
-    this.computed = null;
+    this.live.unbind();
   }
 
   /** Re-render when `computed.approvals` changed (the quote changes far more often). */
   private refresh(): void {
-    const raw = this.computed?.get("approvals");
+    const raw = this.live.map?.get("approvals");
     const json = JSON.stringify(plain(raw) ?? null);
     if (json === this.lastJson) return;
     this.lastJson = json;

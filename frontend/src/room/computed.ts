@@ -181,3 +181,26 @@ export function formatPct(pct: string | undefined): string {
   const trimmed = pct.includes(".") ? pct.replace(/0+$/, "").replace(/\.$/, "") : pct;
   return `${trimmed}%`;
 }
+
+/**
+ * A view's live link to a doc's `computed` map: `onChange` runs on bind and on every change inside
+ * the map, until unbind (or the next bind).
+ */
+export class ComputedBinding {
+  map: Y.Map<unknown> | null = null;
+  private readonly observer = () => this.onChange();
+
+  constructor(private readonly onChange: () => void) {}
+
+  bind(map: Y.Map<unknown>): void {
+    this.unbind();
+    this.map = map;
+    map.observeDeep(this.observer);
+    this.onChange();
+  }
+
+  unbind(): void {
+    this.map?.unobserveDeep(this.observer);
+    this.map = null;
+  }
+}

@@ -38,7 +38,7 @@ export function openProductFacts(opts: FactsOptions): FactsDialog {
   const body = h("div", { class: "sheet-body", "aria-busy": "true" }, h("p", { class: "muted", role: "status" }, "Loading product facts…"));
   const el = h(
     "dialog",
-    { class: "sheet", "data-testid": "product-facts", "aria-labelledby": titleId },
+    { class: "dialog-sheet sheet", "data-testid": "product-facts", "aria-labelledby": titleId },
     h("div", { class: "sheet-inner" }, h("header", { class: "sheet-head" }, h("div", { class: "sheet-heading" }, title, sub), close), body),
   );
 

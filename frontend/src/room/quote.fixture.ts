@@ -210,232 +210,29 @@ export function publicQuote(): Record<string, any> {
   };
 }
 
+/** What the internal view adds per line: cost, margin and the floor check. */
+const INTERNAL_LINES: Record<string, Record<string, unknown>> = {
+  l1: { cost_total: "85500.00", margin: "306000.00", margin_pct: "78.16", floor_unit: "45.00", below_floor: true },
+  l2: { cost_total: "18000.00", margin: "36000.00", margin_pct: "66.67", floor_unit: null, below_floor: false },
+  l3: { cost_total: "168000.00", margin: "117000.00", margin_pct: "41.05", floor_unit: null, below_floor: false },
+  l4: { cost_total: "3600.00", margin: "26100.00", margin_pct: "87.88", floor_unit: null, below_floor: false },
+  l5: { cost_total: "0.00", margin: "0.00", margin_pct: null, floor_unit: null, below_floor: false },
+};
+
+/** The internal view: the public quote with cost, margin and floor fields on top. */
 export function internalQuote(): Record<string, any> {
+  const q = publicQuote();
   return {
-    "currency": "USD",
-    "term_months": 36,
-    "billing": "weekly",
-    "book_version": 3,
-    "months": [
-      12,
-      12,
-      12
-    ],
-    "lines": [
-      {
-        "id": "l1",
-        "sku": "PLAT-ENT",
-        "name": "Platform Enterprise",
-        "period": "monthly",
-        "unit": "users",
-        "qty": "250",
-        "year_qty": [
-          "250",
-          "250",
-          "250"
-        ],
-        "discount_pct": "42",
-        "priced": true,
-        "list_unit": "75.00",
-        "tier_unit": "75.00",
-        "net_unit": "43.50",
-        "per_period": "10875.00",
-        "years": [
-          "130500.00",
-          "130500.00",
-          "130500.00"
-        ],
-        "first_year": "130500.00",
-        "annual_recurring": "130500.00",
-        "list_total": "675000.00",
-        "volume_discount": "0.00",
-        "negotiated_discount": "283500.00",
-        "total_discount": "283500.00",
-        "net_total": "391500.00",
-        "cost_total": "85500.00",
-        "margin": "306000.00",
-        "margin_pct": "78.16",
-        "floor_unit": "45.00",
-        "below_floor": true
-      },
-      {
-        "id": "l2",
-        "sku": "SUP-PREM",
-        "name": "Premium support",
-        "period": "annual",
-        "unit": "subscription",
-        "qty": "1",
-        "year_qty": [
-          "1",
-          "1",
-          "1"
-        ],
-        "discount_pct": "0",
-        "priced": true,
-        "list_unit": "18000.00",
-        "tier_unit": "18000.00",
-        "net_unit": "18000.00",
-        "per_period": "18000.00",
-        "years": [
-          "18000.00",
-          "18000.00",
-          "18000.00"
-        ],
-        "first_year": "18000.00",
-        "annual_recurring": "18000.00",
-        "list_total": "54000.00",
-        "volume_discount": "0.00",
-        "negotiated_discount": "0.00",
-        "total_discount": "0.00",
-        "net_total": "54000.00",
-        "cost_total": "18000.00",
-        "margin": "36000.00",
-        "margin_pct": "66.67",
-        "floor_unit": null,
-        "below_floor": false
-      },
-      {
-        "id": "l3",
-        "sku": "PS-ONBOARD",
-        "name": "Onboarding package",
-        "period": "one_time",
-        "unit": "packages",
-        "qty": "40",
-        "year_qty": [
-          "40"
-        ],
-        "discount_pct": "5",
-        "priced": true,
-        "list_unit": "7500.00",
-        "tier_unit": "7500.00",
-        "net_unit": "7125.00",
-        "per_period": "285000.00",
-        "years": [
-          "285000.00",
-          "0.00",
-          "0.00"
-        ],
-        "first_year": "285000.00",
-        "annual_recurring": "0.00",
-        "list_total": "300000.00",
-        "volume_discount": "0.00",
-        "negotiated_discount": "15000.00",
-        "total_discount": "15000.00",
-        "net_total": "285000.00",
-        "cost_total": "168000.00",
-        "margin": "117000.00",
-        "margin_pct": "41.05",
-        "floor_unit": null,
-        "below_floor": false
-      },
-      {
-        "id": "l4",
-        "sku": "ADD-SSO",
-        "name": "SSO & SCIM add-on",
-        "period": "monthly",
-        "unit": "users",
-        "qty": "250",
-        "year_qty": [
-          "250",
-          "250",
-          "250"
-        ],
-        "discount_pct": "45",
-        "priced": true,
-        "list_unit": "6.00",
-        "tier_unit": "6.00",
-        "net_unit": "3.30",
-        "per_period": "825.00",
-        "years": [
-          "9900.00",
-          "9900.00",
-          "9900.00"
-        ],
-        "first_year": "9900.00",
-        "annual_recurring": "9900.00",
-        "list_total": "54000.00",
-        "volume_discount": "0.00",
-        "negotiated_discount": "24300.00",
-        "total_discount": "24300.00",
-        "net_total": "29700.00",
-        "cost_total": "3600.00",
-        "margin": "26100.00",
-        "margin_pct": "87.88",
-        "floor_unit": null,
-        "below_floor": false
-      },
-      {
-        "id": "l5",
-        "sku": "NOPE-X",
-        "name": "NOPE-X",
-        "period": null,
-        "unit": "",
-        "qty": "3",
-        "year_qty": [],
-        "discount_pct": "0",
-        "priced": false,
-        "list_unit": "0.00",
-        "tier_unit": "0.00",
-        "net_unit": "0.00",
-        "per_period": "0.00",
-        "years": [
-          "0.00",
-          "0.00",
-          "0.00"
-        ],
-        "first_year": "0.00",
-        "annual_recurring": "0.00",
-        "list_total": "0.00",
-        "volume_discount": "0.00",
-        "negotiated_discount": "0.00",
-        "total_discount": "0.00",
-        "net_total": "0.00",
-        "cost_total": "0.00",
-        "margin": "0.00",
-        "margin_pct": null,
-        "floor_unit": null,
-        "below_floor": false
-      }
-    ],
-    "totals": {
-      "list_total": "1083000.00",
-      "volume_discount": "0.00",
-      "negotiated_discount": "322800.00",
-      "total_discount": "322800.00",
-      "total_discount_pct": "29.81",
-      "net_total": "760200.00",
-      "years": [
-        "443400.00",
-        "158400.00",
-        "158400.00"
-      ],
-      "first_year": "443400.00",
-      "annual_recurring": "158400.00",
-      "cost_total": "275100.00",
-      "margin": "485100.00",
-      "margin_pct": "63.81",
-      "max_line_discount_pct": "45",
-      "below_floor": [
-        "l1"
-      ]
+    ...q,
+    lines: q.lines.map((line: Record<string, any>) => ({ ...line, ...INTERNAL_LINES[line.id] })),
+    totals: {
+      ...q.totals,
+      cost_total: "275100.00",
+      margin: "485100.00",
+      margin_pct: "63.81",
+      max_line_discount_pct: "45",
+      below_floor: ["l1"],
     },
-    "violations": [
-      {
-        "line_id": null,
-        "rule": "billing",
-        "message": "Billing must be monthly, quarterly, annual, upfront, not 'weekly'."
-      },
-      {
-        "line_id": "l3",
-        "rule": "max_qty",
-        "message": "Onboarding package allows at most 1 package per line; this line has 40."
-      },
-      {
-        "line_id": "l5",
-        "rule": "unknown_sku",
-        "message": "NOPE-X is not in the price book (version 3)."
-      }
-    ]
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import type * as Y from "yjs";
 import { h, icon, uid } from "../lib/dom";
+import { ComputedBinding } from "./computed";
 import { commissionView, economicsView, readEconomics, type CommissionView, type EconomicsView } from "./internal-view";
 
 export class RepPanel {
@@ -16,8 +17,7 @@ export class RepPanel {
   private readonly commissionNote: HTMLElement;
   private readonly layers: HTMLElement;
   private readonly hints: HTMLElement;
-  private computed: Y.Map<unknown> | null = null;
-  private readonly observer = () => this.render();
+  private readonly live = new ComputedBinding(() => this.render());
 
   /** `yours`: the person looking is the rep whose commission it is. */
   constructor(yours: boolean) {
@@ -50,19 +50,15 @@ export class RepPanel {
   }
 
   bind(computed: Y.Map<unknown>): void {
-    this.unbind();
-    this.computed = computed;
-    computed.observeDeep(this.observer);
-    this.render();
+    this.live.bind(computed);
   }
 
   unbind(): void {
-    this.computed?.unobserveDeep(this.observer);
-    this.computed = null;
+    this.live.unbind();
   }
 
   render(): void {
-    const computed = this.computed;
+    const computed = this.live.map;
     this.renderEconomics(computed ? readEconomics(computed) : economicsView(undefined));
     this.renderCommission(commissionView(computed?.get("commission")));
   }

@@ -121,9 +121,9 @@ async def test_the_room_shows_where_approval_stands_and_customers_see_no_approve
             return [step["id"] for step in shown.get("steps", []) if step["state"] == "pending"]
 
         await internal.wait_for(lambda: waiting_on(internal) == ["discount-over-20", "discount-over-30"])
-        _decide(manager, request, "discount-over-20")
+        assert _decide(manager, request, "discount-over-20").status_code == 200
         await internal.wait_for(lambda: waiting_on(internal) == ["discount-over-30"], what="the manager's approval")
-        _decide(vp, request, "discount-over-30")
+        assert _decide(vp, request, "discount-over-30").status_code == 200
         await buyer.wait_for(lambda: status(buyer) == "approved", what="approved")
         assert buyer.doc.get("computed", type=Map)["approval"]["label"] == "Approved"
     assert not any(b"Mo Manager" in frame or b"vp_sales" in frame or b"comment" in frame for frame in buyer.received)

@@ -196,6 +196,11 @@ async def test_rep_writes_internal_notes_and_a_customer_never_sees_them(world: W
             doc.get("notes", type=XmlFragment).children.append(XmlElement("paragraph", {}, [XmlText("floor 80k")]))
 
         await rep.edit(note)
+
+    def stored() -> bool:  # the edit is not acknowledged: the customer's view is checked once the server has it
+        return "floor 80k" in world.rep.http.get(f"/api/rooms/{world.room_id}/snapshot").json()["internal"]["notes"]
+
+    await wait_until(stored, 10, "the rep's note to be stored")
     shared_for_customer = world.customer.http.get(f"/api/rooms/{world.room_id}/snapshot").json()
     assert "internal" not in shared_for_customer and "floor 80k" not in str(shared_for_customer)
     assert "floor 80k" in world.rep.http.get(f"/api/rooms/{world.room_id}/snapshot").json()["internal"]["notes"]
@@ -264,8 +269,15 @@ async def test_read_only_viewer_writes_nothing(world: World) -> None:
 
 
 async def test_legal_writes_terms_but_not_pricing(world: World) -> None:
-    async with YClient(world.ws(), world.legal.bearer) as legal:
+    async with YClient(world.ws(), world.rep.bearer) as rep, YClient(world.ws(), world.legal.bearer) as legal:
+
+        def paragraphs() -> int:
+            return len(list(rep.doc.get("terms", type=XmlFragment).children))
+
+        before = paragraphs()
         await legal.edit(lambda d: d.get("terms", type=XmlFragment).children.append(XmlElement("paragraph", {}, [])))
+        # Accepted, not just not refused yet: the server passed it on to the rep.
+        await rep.wait_for(lambda: paragraphs() == before + 1, what="legal's paragraph to reach the rep")
         assert not legal.closed.is_set()
     async with witness(world) as w:
         attacker = await _attempt(

@@ -1,13 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { mountExport } from "./tools";
-
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 8; i++) await new Promise((r) => setTimeout(r));
-}
+import { json, settle } from "../../test-support";
 
 const $ = (hook: string) => document.querySelector<HTMLElement>(`[data-testid=${hook}]`);
 const $$ = (hook: string) => Array.from(document.querySelectorAll<HTMLElement>(`[data-testid=${hook}]`));

@@ -20,7 +20,7 @@ export function clausePins(doc: PMNode): Map<string, number> {
   return pins;
 }
 
-export function samePins(a: Map<string, number>, b: Map<string, number>): boolean {
+function samePins(a: Map<string, number>, b: Map<string, number>): boolean {
   if (a.size !== b.size) return false;
   for (const [pin, count] of a) if (b.get(pin) !== count) return false;
   return true;

@@ -61,7 +61,7 @@ export function openPicker(opts: PickerOptions): { el: HTMLDialogElement; close(
   const close = h("button", { type: "button", class: "icon-btn picker-close", "aria-label": "Close" }, icon("close", 20));
   const el = h(
     "dialog",
-    { class: "picker", "data-testid": "clause-picker", "aria-labelledby": titleId },
+    { class: "dialog-sheet picker", "data-testid": "clause-picker", "aria-labelledby": titleId },
     h(
       "div",
       { class: "picker-inner" },
@@ -152,7 +152,7 @@ export interface ExportOptions {
 }
 
 /** Save a blob as a download: an object URL on an `a[download]`, clicked, then let go. */
-export function saveBlob(blob: Blob, filename: string): void {
+function saveBlob(blob: Blob, filename: string): void {
   const url = URL.createObjectURL(blob);
   const a = h("a", { href: url, download: filename, hidden: true });
   document.body.append(a);

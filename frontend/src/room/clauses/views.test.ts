@@ -5,6 +5,7 @@ import * as Y from "yjs";
 import { clauseBlockJSON, type Clause } from "../../lib/clauses";
 import { insertClause } from "./tools";
 import { ClauseBoard, type BoardOptions } from "./views";
+import { settle } from "../../test-support";
 
 const HOSTILE = "<img src=x onerror=alert(1)>";
 
@@ -36,10 +37,6 @@ afterEach(() => {
   editor = null;
   document.body.replaceChildren();
 });
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r));
-}
 
 function setup(opts: Partial<BoardOptions> = {}, title = LIABILITY.title) {
   const notify = vi.fn();
