@@ -10,6 +10,7 @@ import StarterKit from "@tiptap/starter-kit";
 import type { WebsocketProvider } from "y-websocket";
 import type * as Y from "yjs";
 import { h, icon } from "../lib/dom";
+import { ClickPlacesCaret } from "./click-caret";
 import { Variable } from "./clauses/variable-node";
 
 /**
@@ -54,6 +55,7 @@ export function createCollabEditor(opts: CollabEditorOptions): Editor {
     extensions: [
       StarterKit.configure({ undoRedo: false, link: { openOnClick: !opts.editable } }),
       ...(opts.nodes ?? [Clause, Variable]),
+      ClickPlacesCaret,
       Collaboration.configure({ fragment: opts.fragment }),
       CollaborationCaret.configure({
         provider: opts.provider,
