@@ -255,3 +255,57 @@ def test_a_new_version_is_offered_to_rooms_in_flight(
     _show(buyer, "terms")
     expect(_block(buyer, "governing_law")).to_contain_text(added)
     assert buyer.locator("[data-testid=clause-newer], [data-testid=clause-upgrade]").count() == 0
+
+
+def test_an_upgrade_keeps_what_the_room_negotiated(
+    browser: Browser, contexts: list[BrowserContext], demo: LiveServer
+) -> None:
+    rep = sign_in(open_context(browser, contexts), demo, "rep@demo.test", ROOM)
+    buyer = sign_in(open_context(browser, contexts, phone=True), demo, "buyer@acme.test", ROOM)
+    _live(rep, buyer)
+    # The customer negotiates 36-month renewals in the term clause (version 1).
+    _show(buyer, "terms")
+    sentence = _block(buyer, "term_termination").locator("p", has_text="successive periods of 12 months")
+    sentence.get_by_text("successive periods of 12 months").scroll_into_view_if_needed()
+    sentence.evaluate(
+        """(p) => { const w = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+        for (let n = w.nextNode(); n; n = w.nextNode()) { const i = n.data.indexOf('of 12 months');
+          if (i >= 0) { const r = document.createRange(); r.setStart(n, i + 3); r.setEnd(n, i + 5);
+            const s = getSelection(); s.removeAllRanges(); s.addRange(r); return; } } }"""
+    )
+    buyer.keyboard.type("36")
+    buyer.evaluate("document.activeElement.blur()")  # the customer's caret (and its name label) leaves the text
+    expect(_block(rep, "term_termination")).to_contain_text("successive periods of 36 months")
+    expect(_chip(rep, "term_termination")).to_have_attribute("data-status", "non_standard")
+
+    # Legal publishes version 2: a longer notice period.
+    legal = _api(demo, "legal@demo.test")
+    v1 = legal.get("/api/clauses/term_termination").json()["versions"][0]["text"]
+    assert "at least 60 days" in v1
+    legal.post(
+        "/api/clauses/term_termination/versions", json={"text": v1.replace("at least 60 days", "at least 90 days")}
+    ).raise_for_status()
+    legal.post("/api/clauses/term_termination/versions/2/publish").raise_for_status()
+
+    legal.close()
+
+    rep.reload()
+    _live(rep)
+    block = _block(rep, "term_termination")
+    # "Version 2 available" is the way to the upgrade, and it shows both sides' changes.
+    block.locator("[data-testid=clause-newer]").click()
+    section = block.locator("[data-testid=clause-upgrade-section]")
+    expect(section).to_contain_text("v1 → v2")
+    expect(section.locator(".diff-ins", has_text="90")).to_be_visible()
+    expect(section.locator(".diff-ins", has_text="36")).to_be_visible()
+    _screenshot_at(rep, section, "clauses-upgrade-keeps-edits-desktop")
+    section.locator("[data-testid=clause-upgrade]").click()
+
+    expect(block).to_have_attribute("data-version", "2")
+    for page in (rep, buyer):
+        text = _block(page, "term_termination")
+        expect(text).to_contain_text("successive periods of 36 months")
+        expect(text).to_contain_text("at least 90 days")
+    # Against version 2 the room's 36 months is still a deviation, and it says so.
+    expect(_chip(rep, "term_termination")).to_have_attribute("data-status", "non_standard")
+    expect(block.locator("[data-testid=clause-newer]")).to_have_count(0)

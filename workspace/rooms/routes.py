@@ -167,6 +167,13 @@ async def create_invitation(request: Request) -> Response:
     return JSONResponse({"url": url, "token": token, "expires_in_days": days}, status_code=201)
 
 
+async def show_invitation(request: Request) -> Response:
+    """The invitation as its page shows it; no sign-in (the token is the credential), throttled like accepting."""
+    token = request.path_params["token"]
+    services(request).attempts.check(f"invitation:{token}")
+    return JSONResponse(await in_db(request, lambda db: service.describe_invitation(db, token)))
+
+
 async def accept_invitation(request: Request) -> Response:
     token = request.path_params["token"]
     data = await json_body(request)
@@ -205,6 +212,7 @@ routes = [
     Route("/api/rooms/{room_id}", get_room, methods=["GET"]),
     Route("/api/rooms/{room_id}", patch_room, methods=["PATCH"]),
     Route("/api/rooms/{room_id}/invitations", create_invitation, methods=["POST"]),
+    Route("/api/invitations/{token}", show_invitation, methods=["GET"]),
     Route("/api/invitations/{token}/accept", accept_invitation, methods=["POST"]),
     Route("/api/rooms/{room_id}/snapshot", snapshot, methods=["GET"]),
 ]

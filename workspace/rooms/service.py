@@ -114,6 +114,33 @@ def invite(db: Session, principal: Principal, room_id: str, email: str, name: st
     return token
 
 
+def describe_invitation(db: Session, token: str) -> dict[str, object]:
+    """What the invitation page shows before anyone types a password: the deal, who invited, and
+    whether the link can still be used."""
+    invitation = db.execute(select(Invitation).where(Invitation.token_hash == digest(token))).scalar_one_or_none()
+    if invitation is None:
+        raise NotFound("no such invitation: check the link, or ask for a new one")
+    room = db.get(Room, invitation.room_id)
+    inviter = db.get(User, invitation.created_by)
+    if invitation.accepted_at is not None:
+        status = "used"
+    elif invitation.expires_at <= utcnow():
+        status = "expired"
+    else:
+        status = "open"
+    account = db.execute(select(User.id).where(func.lower(User.email) == invitation.email)).first()
+    return {
+        "status": status,
+        "room_title": room.title if room else "",
+        "customer_name": room.customer_name if room else "",
+        "invited_by": inviter.name if inviter else "",
+        "email": invitation.email,
+        "name": invitation.name,
+        "has_account": account is not None,
+        "expires_at": invitation.expires_at.isoformat(),
+    }
+
+
 def accept_invitation(db: Session, token: str, name: str | None, password: str) -> tuple[User, str]:
     """Turn an invitation into a membership (and a customer account on first visit)."""
     invitation = db.execute(

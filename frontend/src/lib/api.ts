@@ -9,6 +9,18 @@ export interface Me {
 
 export type RoomRole = "rep" | "legal" | "approver" | "customer" | "viewer";
 
+/** `GET /api/invitations/{token}`: what the invitation page shows before asking for a password. */
+export interface InvitationInfo {
+  status: "open" | "used" | "expired";
+  room_title: string;
+  customer_name: string;
+  invited_by: string;
+  email: string;
+  name: string;
+  has_account: boolean;
+  expires_at: string;
+}
+
 export interface RoomSummary {
   id: string;
   title: string;
@@ -232,6 +244,7 @@ export const api = {
   me: () => request<Me>("GET", "/api/me"),
   signIn: (email: string, password: string) => request<{ user: Me }>("POST", "/api/session", { email, password }),
   signOut: () => request<void>("DELETE", "/api/session"),
+  invitation: (token: string) => request<InvitationInfo>("GET", `/api/invitations/${encodeURIComponent(token)}`),
   acceptInvitation: (token: string, name: string, password: string) =>
     request<{ user: Me; room_id: string }>("POST", `/api/invitations/${encodeURIComponent(token)}/accept`, {
       name,

@@ -3,7 +3,7 @@
  * library, the server or a user goes in as a text node (never as HTML).
  */
 import type { DiffOp } from "./clauses";
-import { paragraphsOf, segmentsOf } from "./clauses";
+import { paragraphsOf, segmentsOf, variablePlaceholder } from "./clauses";
 import { h } from "./dom";
 
 export interface TextOptions {
@@ -13,15 +13,16 @@ export interface TextOptions {
   labelOf?(name: string): string | undefined;
 }
 
-/** A variable as an inline chip: its current value, else its name. */
+/** A variable as an inline chip: its current value, else a readable placeholder ("[start date]"), never its key. */
 export function variableChip(name: string, opts: TextOptions = {}): HTMLElement {
   const value = opts.valueFor?.(name);
-  const label = opts.labelOf?.(name);
-  return h(
-    "span",
-    { class: `var-chip${value ? "" : label ? " is-empty" : " is-empty is-name"}`, "data-variable": name, title: value ? `${label ?? name}` : `${label ?? name} (no value yet)` },
-    value || label || name,
-  );
+  const label = opts.labelOf?.(name) ?? variablePlaceholder(name);
+  return h("span", { class: `var-chip${value ? "" : " is-empty"}`, "data-variable": name, title: value ? label : `${label} (no value yet)` }, value || label);
+}
+
+/** Text with its `{{variables}}` as chips. */
+function withChips(text: string, opts: TextOptions): (string | HTMLElement)[] {
+  return segmentsOf(text).map((s) => ("variable" in s ? variableChip(s.variable, opts) : s.text));
 }
 
 /** Clause text as paragraphs, with its `{{variables}}` as chips. */
@@ -31,7 +32,7 @@ export function clauseText(text: string, opts: TextOptions = {}): HTMLElement {
     "div",
     { class: "clause-text" },
     paragraphs.length
-      ? paragraphs.map((p) => h("p", {}, segmentsOf(p).map((s) => ("variable" in s ? variableChip(s.variable, opts) : s.text))))
+      ? paragraphs.map((p) => h("p", {}, withChips(p, opts)))
       : h("p", { class: "muted" }, "(no text)"),
   );
 }
@@ -40,16 +41,17 @@ export function clauseText(text: string, opts: TextOptions = {}): HTMLElement {
  * A word diff: deletions struck through, insertions underlined, the rest as is. The server's runs are
  * words joined by single spaces, without the space between one run and the next: it goes back in here.
  */
-export function diffView(ops: DiffOp[]): HTMLElement {
+export function diffView(ops: DiffOp[], opts: TextOptions = {}): HTMLElement {
   const el = h("p", { class: "diff", "data-testid": "clause-diff" });
   let previous = "";
   for (const op of ops) {
     if (!op.text) continue;
     if (previous && !/\s$/.test(previous) && !/^\s/.test(op.text)) el.append(document.createTextNode(" "));
     previous = op.text;
-    if (op.op === "insert") el.append(h("ins", { class: "diff-ins", title: "Added" }, op.text));
-    else if (op.op === "delete") el.append(h("del", { class: "diff-del", title: "Removed" }, op.text));
-    else el.append(document.createTextNode(op.text));
+    const parts = withChips(op.text, opts);
+    if (op.op === "insert") el.append(h("ins", { class: "diff-ins", title: "Added" }, parts));
+    else if (op.op === "delete") el.append(h("del", { class: "diff-del", title: "Removed" }, parts));
+    else el.append(...parts);
   }
   return el;
 }

@@ -14,6 +14,7 @@ import {
   statusLabel,
   versionNumber,
   type Clause,
+  variablePlaceholder,
 } from "./clauses";
 
 describe("clause text", () => {
@@ -108,5 +109,13 @@ describe("errors and exports", () => {
     expect(filenameFrom("attachment; filename=\"x.docx\"; filename*=UTF-8''Acme%20%E2%80%94%20renewal.docx")).toBe("Acme — renewal.docx");
     expect(filenameFrom('attachment; filename="../../etc/passwd"')).toBe("passwd");
     expect(filenameFrom(null)).toBeNull();
+  });
+});
+
+describe("variablePlaceholder", () => {
+  it("reads as words, never as the key", () => {
+    expect(variablePlaceholder("deal.start_date")).toBe("[start date]");
+    expect(variablePlaceholder("customer.name")).toBe("[customer name]");
+    expect(variablePlaceholder("contract.governing_law")).toBe("[governing law]");
   });
 });

@@ -332,6 +332,17 @@ export function statusLabel(status: ClauseStatus | "pending", rank?: number | nu
 
 export const VERSION_LABELS: Record<VersionStatus, string> = { draft: "Draft", published: "Published", retired: "Retired" };
 
+/**
+ * What an unset variable shows instead of its key, to both sides: "deal.start_date" → "[start date]",
+ * "customer.name" → "[customer name]".
+ */
+export function variablePlaceholder(name: string): string {
+  const parts = name.split(".").filter(Boolean);
+  const last = parts[parts.length - 1] ?? name;
+  const party = parts.length > 1 && (parts[0] === "customer" || parts[0] === "vendor") ? `${parts[0]} ` : "";
+  return `[${(party + last).replace(/[_-]+/g, " ").trim()}]`;
+}
+
 /** Who approves a deviation, in words ("legal" → "Legal", "vp_sales" → "VP sales"). */
 export function approverLabel(name: string): string {
   const known: Record<string, string> = { legal: "Legal", sales_manager: "Sales manager", vp_sales: "VP sales", finance: "Finance", admin: "Admin", none: "Nobody" };

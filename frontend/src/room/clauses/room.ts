@@ -52,7 +52,11 @@ export class RoomClauses {
       void this.loadTools().then(
         (t) => {
           if (this.destroyed) return;
-          this.exportPanel = t.mountExport(this.exportHost, { roomId: opts.roomId, notify: opts.notify });
+          this.exportPanel = t.mountExport(this.exportHost, {
+            roomId: opts.roomId,
+            notify: opts.notify,
+            unset: { current: () => this.board.unset(), subscribe: (fn) => this.board.subscribe(fn) },
+          });
         },
         () => this.exportHost.replaceChildren(h("p", { class: "field-error" }, "The export could not be loaded. Reload the page to try again.")),
       );

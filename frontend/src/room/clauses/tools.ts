@@ -11,6 +11,7 @@ import {
   clauseBlockJSON,
   exportContract,
   paragraphsOf,
+  variablePlaceholder,
   versionOf,
   type Clause,
   type ExportRecord,
@@ -147,6 +148,8 @@ export function openPicker(opts: PickerOptions): { el: HTMLDialogElement; close(
 export interface ExportOptions {
   roomId: string;
   notify(message: string, tone?: "info" | "error"): void;
+  /** The variables the terms use that have no value yet, live. */
+  unset?: { current(): string[]; subscribe(listener: () => void): () => void };
   /** Hands the file to the browser (tests replace it). */
   save?(blob: Blob, filename: string): void;
 }
@@ -168,6 +171,7 @@ export function mountExport(host: HTMLElement, opts: ExportOptions): { destroy()
   const button = h("button", { type: "button", class: "btn btn-primary export-button", "data-testid": "export-docx" }, icon("download", 18), "Export DOCX");
   const missing = h("div", { class: "export-missing", "data-testid": "export-missing", role: "alert", hidden: true });
   const error = h("p", { class: "field-error", role: "alert", hidden: true });
+  const unsetBox = h("div", { class: "export-unset", "data-testid": "export-unset", role: "status", hidden: true });
   const list = h("ul", { class: "export-list", "data-testid": "export-list", "aria-labelledby": `${headingId}-list` });
   const listStatus = h("p", { class: "muted export-list-status" }, "Loading…");
   const section = h(
@@ -176,6 +180,7 @@ export function mountExport(host: HTMLElement, opts: ExportOptions): { destroy()
     h("div", { class: "export-head" }, h("h3", { class: "export-title", id: headingId }, "Contract"), h("span", { class: "internal-tag" }, icon("lock", 14), "Internal")),
     h("p", { class: "hint" }, "A Word document of the current version: the parties, the priced lines, the terms and signature blocks. Every required approval must cover this exact version."),
     h("div", { class: "export-actions" }, h("label", { class: "check", for: redlineId }, redline, "With a redline against the standard terms"), button),
+    unsetBox,
     missing,
     error,
     h("h4", { class: "export-subhead", id: `${headingId}-list` }, "Exports of this room"),
@@ -184,6 +189,20 @@ export function mountExport(host: HTMLElement, opts: ExportOptions): { destroy()
   );
   host.replaceChildren(section);
   let alive = true;
+  let shownUnset = "";
+  const showUnset = () => {
+    const names = opts.unset?.current() ?? [];
+    const key = names.join(",");
+    if (key === shownUnset) return;
+    shownUnset = key;
+    unsetBox.hidden = names.length === 0;
+    unsetBox.replaceChildren(
+      h("p", { class: "export-unset-lead" }, icon("alert", 16), `Still unset in the terms: ${names.length === 1 ? "this value prints" : "these values print"} as a placeholder until filled in.`),
+      h("ul", {}, names.map((n) => h("li", { "data-testid": "export-unset-item", "data-variable": n }, variablePlaceholder(n)))),
+    );
+  };
+  const stopUnset = opts.unset?.subscribe(showUnset);
+  showUnset();
   let seq = 0;
   const save = opts.save ?? saveBlob;
 
@@ -247,6 +266,7 @@ export function mountExport(host: HTMLElement, opts: ExportOptions): { destroy()
     refresh,
     destroy() {
       alive = false;
+      stopUnset?.();
     },
   };
 }

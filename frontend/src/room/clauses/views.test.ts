@@ -134,11 +134,11 @@ describe("clause blocks in the terms", () => {
     expect($(host, "clause-diff")!.textContent).toBe("x shall not send the Service. Platform.");
   });
 
-  it("show variables' current values, live, and the name while there is none", async () => {
+  it("show variables' current values, live, and a readable placeholder (never the key) while there is none", async () => {
     const { computed, host } = setup();
     await settle();
     const chip = $(host, "clause-variable")!;
-    expect(chip.textContent).toBe("vendor.name");
+    expect(chip.textContent).toBe("[vendor name]");
     expect(chip.classList.contains("is-empty")).toBe(true);
     computed.set("variables", { "vendor.name": "Vendor Inc." });
     expect(chip.textContent).toBe("Vendor Inc.");

@@ -30,9 +30,12 @@ import {
   type Clause,
   type ClauseCheck,
   type ClauseStatus,
+  type ClauseVersion,
+  type DiffOp,
 } from "../../lib/clauses";
 import { h, icon, uid } from "../../lib/dom";
 import { Clause as ClauseNode } from "../editor";
+import { blockText, changedParagraphs, planUpgrade } from "./upgrade";
 import { Variable } from "./variable-node";
 
 export interface BoardOptions {
@@ -62,6 +65,7 @@ export class ClauseBoard {
   private readonly library = new Map<string, Promise<Clause>>();
   private scheduled = false;
   private readonly extensions: AnyExtension[];
+  private readonly listeners = new Set<() => void>();
 
   constructor(readonly opts: BoardOptions) {
     const board = this;
@@ -134,6 +138,24 @@ export class ClauseBoard {
       const index = view.index();
       view.render(index === null ? undefined : this.checks[index]);
     }
+    for (const listener of this.listeners) listener();
+  }
+
+  /** The variables the terms use that have no value yet, in document order (export lists them). */
+  unset(): string[] {
+    const out: string[] = [];
+    this.editor?.state.doc.descendants((node) => {
+      const name = node.type.name === "variable" ? String(node.attrs.name ?? "") : "";
+      if (name && !this.variables.get(name) && !out.includes(name)) out.push(name);
+      return true;
+    });
+    return out;
+  }
+
+  /** Called whenever the terms or the server's verdicts change. */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   addClause(v: ClauseView): void {
@@ -199,6 +221,8 @@ class ClauseView implements NodeView {
   /** What the panel was last drawn from, so that it is not redrawn (and loses focus) for nothing. */
   private drawn = "";
   private alive = true;
+  /** The person asked for the upgrade before the library's versions had loaded. */
+  private upgradeWanted = false;
 
   constructor(
     props: NodeViewRendererProps,
@@ -288,10 +312,30 @@ class ClauseView implements NodeView {
     this.chipText.textContent = statusLabel(status, rank);
     this.chip.setAttribute("aria-label", `${statusLabel(status, rank)}: ${this.open ? "hide" : "show"} the comparison with the library`);
     const newer = this.newerVersion();
-    this.extra.replaceChildren(newer ? h("span", { class: "clause-newer", "data-testid": "clause-newer" }, `Version ${newer} available`) : "");
+    this.extra.replaceChildren(newer ? this.newerButton(newer) : "");
     this.chip.setAttribute("aria-expanded", String(this.open));
     this.panel.hidden = !this.open;
     if (this.open) this.drawPanel();
+  }
+
+  /** "Version 2 available" is the way to the upgrade: it opens the panel at the upgrade section. */
+  private newerButton(newer: number): HTMLElement {
+    const b = h("button", { type: "button", class: "clause-newer", "data-testid": "clause-newer", "aria-controls": this.panelId }, `Version ${newer} available`);
+    b.addEventListener("click", () => {
+      if (!this.open) this.toggle();
+      this.upgradeWanted = true;
+      this.focusUpgrade();
+    });
+    return b;
+  }
+
+  /** Bring the upgrade section into view once the library's versions are drawn. */
+  private focusUpgrade(): void {
+    const section = this.panel.querySelector<HTMLElement>("[data-testid=clause-upgrade-section]");
+    if (!section) return;
+    this.upgradeWanted = false;
+    section.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    section.querySelector<HTMLButtonElement>("button")?.focus({ preventScroll: true });
   }
 
   private get open(): boolean {
@@ -338,7 +382,7 @@ class ClauseView implements NodeView {
       if (status !== "unknown" && c && c.diff.length) {
         parts.push(
           h("h4", { class: "clause-panel-subhead" }, diffChanges(c.diff) ? "Changes against the library text" : "The library text"),
-          diffView(c.diff),
+          diffView(c.diff, this.textOptions),
           diffChanges(c.diff) ? h("p", { class: "diff-legend" }, h("del", { class: "diff-del" }, "struck"), " removed · ", h("ins", { class: "diff-ins" }, "underlined"), " added") : null,
         );
       }
@@ -362,6 +406,7 @@ class ClauseView implements NodeView {
       (clause) => {
         if (!this.alive || this.drawn !== drawnFor) return;
         host.replaceChildren(...this.internalParts(clause, status, rank));
+        if (this.upgradeWanted) this.focusUpgrade();
       },
       (e: unknown) => {
         if (!this.alive || this.drawn !== drawnFor) return;
@@ -419,15 +464,64 @@ class ClauseView implements NodeView {
     }
     const newer = this.newerVersion();
     const latest = newer ? versionOf(clause, newer) : undefined;
-    if (write && latest && latest.status === "published") {
-      const upgrade = h("button", { type: "button", class: "btn btn-small btn-primary", "data-testid": "clause-upgrade" }, `Upgrade to version ${latest.number}`);
-      upgrade.addEventListener("click", () => this.replaceBody(latest.text, latest.number, `Upgraded to version ${latest.number}.`));
-      actions.push(upgrade);
+    if (write && latest && latest.status === "published" && pinned) {
+      out.push(this.upgradeSection(pinned, latest));
     } else if (newer) {
       out.push(h("p", { class: "muted" }, `Version ${newer} of this clause is published.`));
     }
     if (actions.length) out.push(h("div", { class: "clause-actions" }, actions));
     return out;
+  }
+
+  /**
+   * Upgrade to legal's newer version: what legal changed (vN → vM), what this room changed in vN, and
+   * the choice to re-apply the room's edits on vM (the default) or take vM's standard text.
+   */
+  private upgradeSection(pinned: ClauseVersion, latest: ClauseVersion): HTMLElement {
+    const current = this.currentNode();
+    const plan = planUpgrade(pinned.text, current ? blockText(current) : pinned.text, latest.text);
+    const from = `v${pinned.number}`;
+    const to = `v${latest.number}`;
+    const parts: (HTMLElement | null)[] = [
+      h("h4", { class: "clause-panel-subhead" }, `Version ${latest.number} is published: ${from} → ${to}`),
+      h("p", { class: "upgrade-label" }, "What legal changed"),
+      ...(diffChanges(plan.library) ? this.diffs(plan.library) : [h("p", { class: "muted" }, "Only the version number.")]),
+    ];
+    const keep = h("button", { type: "button", class: "btn btn-small btn-primary", "data-testid": "clause-upgrade" }, plan.roomEdited ? `Upgrade to ${to}, keep this room’s edits` : `Upgrade to version ${latest.number}`);
+    keep.addEventListener("click", () => this.replaceBody(plan.merged, latest.number, plan.roomEdited ? `Upgraded to version ${latest.number}; this room’s edits are kept.` : `Upgraded to version ${latest.number}.`));
+    const actions: HTMLElement[] = [keep];
+    if (plan.roomEdited) {
+      parts.push(h("p", { class: "upgrade-label" }, `What this room changed in ${from}`), ...this.diffs(plan.room));
+      if (plan.conflicts) {
+        parts.push(
+          h(
+            "p",
+            { class: "field-error", "data-testid": "clause-upgrade-conflicts" },
+            `${plan.conflicts === 1 ? "In one place" : `In ${plan.conflicts} places`} legal and this room changed the same words: the room’s wording is kept there. Check it after the upgrade.`,
+          ),
+        );
+      }
+      const standard = h("button", { type: "button", class: "btn btn-small btn-secondary", "data-testid": "clause-upgrade-standard" }, `Take ${to} as it is (drops this room’s edits)`);
+      standard.addEventListener("click", () => this.replaceBody(latest.text, latest.number, `Upgraded to version ${latest.number} as published.`));
+      actions.push(standard);
+    }
+    parts.push(h("div", { class: "clause-actions" }, actions));
+    return h("section", { class: "clause-upgrade", "data-testid": "clause-upgrade-section", "aria-label": `Upgrade to version ${latest.number}` }, parts.filter((p): p is HTMLElement => !!p));
+  }
+
+  /** Variables in diffs read as their values (or "[start date]"), never as `{{keys}}`. */
+  private get textOptions(): { valueFor(name: string): string | undefined } {
+    return { valueFor: (name) => this.board.variables.get(name) };
+  }
+
+  private diffs(ops: DiffOp[]): HTMLElement[] {
+    return changedParagraphs(ops).map((paragraph) => diffView(paragraph, this.textOptions));
+  }
+
+  private currentNode(): PMNode | null {
+    const pos = this.getPos();
+    const node = typeof pos === "number" ? this.view.state.doc.nodeAt(pos) : null;
+    return node && node.type.name === "clause" ? node : null;
   }
 
   /** Replace the block's body (everything after its heading) with `text`; pin `version` if given. */
