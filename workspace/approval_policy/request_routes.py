@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -18,6 +19,7 @@ from workspace.approval_policy.routes import current_version
 from workspace.auth.models import User
 from workspace.clause_library.deviations import deviation_view
 from workspace.deal import fingerprint
+from workspace.derive import RoomDeal, pinned_book, price_room
 from workspace.errors import InvalidInput, NotFound, PermissionDenied
 from workspace.notify.approvals import approval_mails
 from workspace.notify.mail import Mail
@@ -177,16 +179,34 @@ async def link_view(http: Request) -> Response:
             raise NotFound("this link is not valid")
         history = [earlier for _, earlier in requests.room_requests(db, row.room_id) if earlier.id != request.id]
         decided = step.decided_for().get(link.user_id)
+        asker = views.people(db, [request.submitted_by]).get(str(request.submitted_by), {})
         return {"request_id": request.id, "room_id": row.room_id, "step_id": step.id, "name": step.name,
                 "reason": step.reason,
-                "room_title": room.title, "fingerprint": request.fingerprint, "request_state": str(request.state),
+                "room_title": room.title, "customer_name": room.customer_name,
+                "submitted_by": asker.get("name", ""),
+                "fingerprint": request.fingerprint, "request_state": str(request.state),
                 "step_state": str(step.state), "your_decision": str(decided) if decided is not None else None,
                 "facts": views.tested_facts(step, views.last_approved(step.id, history))}  # fmt: skip
 
     shown = await in_db(http, work)
     await _with_clause_wording(http, [shown])
+    shown["summary"] = await _deal_summary(http, shown["room_id"])
     shown.pop("room_id")  # the link grants this step, not the room
     return JSONResponse(shown)
+
+
+async def _deal_summary(http: Request, room_id: str) -> dict[str, Any]:
+    """The deal in a line, for an approver deciding on a phone: value, term and discount, priced now."""
+    svc = services(http)
+    book, plan = await in_db(http, lambda db: pinned_book(db, svc.catalog, room_id))
+    doc = await svc.rooms.current_doc(room_id, DocName.SHARED)
+    quote = (await run_in_threadpool(price_room, RoomDeal.read(doc), book, plan)).internal  # an approver is internal
+    totals = quote.get("totals", {})
+    return {"currency": quote.get("currency"), "term_months": quote.get("term_months"),
+            "net_total": totals.get("net_total"), "first_year": totals.get("first_year"),
+            "total_discount_pct": totals.get("total_discount_pct"),
+            "max_line_discount_pct": totals.get("max_line_discount_pct"),
+            "lines": len(quote.get("lines", []))}  # fmt: skip
 
 
 async def link_decide(http: Request) -> Response:

@@ -186,6 +186,22 @@ export interface LinkStep {
   details?: string[];
   facts?: ApprovalFact[];
   clauses?: ClauseWording[];
+  customer_name?: string;
+  /** Who asks: the rep who submitted. */
+  submitted_by?: string;
+  /** The deal priced now (decimal strings). */
+  summary?: DealSummary;
+}
+
+/** A deal in a line, for a decision on a phone. */
+export interface DealSummary {
+  currency?: string | null;
+  term_months?: number | null;
+  net_total?: string | null;
+  first_year?: string | null;
+  total_discount_pct?: string | null;
+  max_line_discount_pct?: string | null;
+  lines?: number;
 }
 
 export type DecisionChoice = "approve" | "reject";

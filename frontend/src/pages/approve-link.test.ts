@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { approveLinkPage, decidedOutcome, settledOutcome } from "./approve-link";
+import { approveLinkPage, decidedOutcome, settledOutcome, summaryLine } from "./approve-link";
 import { json, settle } from "../test-support";
 
 afterEach(() => {
@@ -65,5 +65,15 @@ describe("the mailed link page", () => {
     approveLinkPage(root, "bad");
     await settle();
     expect(root.querySelector("[data-testid=link-invalid]")!.textContent).toContain("This link has expired or is not valid");
+  });
+});
+
+describe("summaryLine", () => {
+  it("puts the deal in one line, money rounded, with its currency", () => {
+    expect(summaryLine({ summary: { currency: "USD", net_total: "242925.004", term_months: 36, max_line_discount_pct: "32.50", lines: 4 } })).toBe(
+      "USD 242,925.00 · 36 months · max. discount 32.5% · 4 lines",
+    );
+    expect(summaryLine({ summary: { lines: 1 } })).toBe("1 line");
+    expect(summaryLine({})).toBe("");
   });
 });

@@ -9,6 +9,7 @@ import { h, icon, mount, uid } from "../lib/dom";
 import { clauseWordings, factList, splitReason } from "./approval-facts";
 import { DecisionControl } from "./decision";
 import { brand } from "./forms";
+import "./approve-link.css";
 
 export type LinkOutcome = { tone: "success" | "info" | "warning"; state: string; title: string; text: string };
 
@@ -94,16 +95,27 @@ export function approveLinkPage(root: HTMLElement, token: string): () => void {
     const settled = settledOutcome(step);
     const error = h("p", { class: "form-error", role: "alert", "data-testid": "link-error", hidden: !message }, message ?? "");
     const actions = h("div", { class: "link-actions" });
+    // The decision and the deal in a line come first; the details (facts, clause wording) follow.
+    const facts = factList(step.facts, "link-facts", "link-fact");
+    const wordings = clauseWordings(step.clauses, "link-clauses");
     const card = h(
       "section",
       { class: "auth-card link-card", "aria-labelledby": headingId, "data-testid": "link-step" },
       h("p", { class: "link-eyebrow" }, h("span", { class: "link-room" }, step.room_title), h("span", {}, `${step.name} approval requested`)),
       h("h1", { id: headingId, class: "auth-title" }, title),
-      reasons.length ? h("ul", { class: "inbox-reasons" }, reasons.map((r) => h("li", {}, r))) : null,
-      factList(step.facts, "link-facts", "link-fact"),
-      clauseWordings(step.clauses, "link-clauses"),
+      dealSummary(step),
       error,
       actions,
+      reasons.length || facts || wordings
+        ? h(
+            "details",
+            { class: "link-details", "data-testid": "link-details", open: !wordings },
+            h("summary", {}, wordings ? "Why you are asked, and the clause wording" : "Why you are asked"),
+            reasons.length ? h("ul", { class: "inbox-reasons" }, reasons.map((r) => h("li", {}, r))) : null,
+            facts,
+            wordings,
+          )
+        : null,
     );
     if (settled) {
       actions.append(outcomeBox(settled), h("a", { href: "/inbox", class: "btn btn-secondary btn-block" }, "Open my approvals"));
@@ -163,6 +175,34 @@ export function approveLinkPage(root: HTMLElement, token: string): () => void {
   return () => {
     alive = false;
   };
+}
+
+/** "USD 242,925.00 · 12 months · max. discount 32% · 4 lines", and who asks. */
+export function summaryLine(step: Pick<LinkStep, "summary">): string {
+  const s = step.summary;
+  if (!s) return "";
+  const parts: string[] = [];
+  const total = money(s.net_total, s.currency);
+  if (total) parts.push(total);
+  if (s.term_months) parts.push(`${s.term_months} months`);
+  const discount = Number(s.max_line_discount_pct);
+  if (s.max_line_discount_pct != null && Number.isFinite(discount)) parts.push(`max. discount ${Number(discount.toFixed(2))}%`);
+  if (s.lines) parts.push(`${s.lines} ${s.lines === 1 ? "line" : "lines"}`);
+  return parts.join(" · ");
+}
+
+function money(amount: string | null | undefined, currency: string | null | undefined): string {
+  const n = Number(amount);
+  if (amount == null || amount === "" || !Number.isFinite(n)) return "";
+  const digits = n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return currency ? `${currency} ${digits}` : digits;
+}
+
+function dealSummary(step: LinkStep): HTMLElement | null {
+  const line = summaryLine(step);
+  const who = step.submitted_by ? `${step.submitted_by} asks${step.customer_name ? ` for ${step.customer_name}` : ""}` : "";
+  if (!line && !who) return null;
+  return h("div", { class: "link-summary", "data-testid": "link-summary" }, line ? h("p", { class: "link-summary-deal" }, line) : null, who ? h("p", { class: "link-summary-who" }, who) : null);
 }
 
 function capitalize(text: string): string {
