@@ -343,6 +343,12 @@ export function variablePlaceholder(name: string): string {
   return `[${(party + last).replace(/[_-]+/g, " ").trim()}]`;
 }
 
+/** A category key as people say it: "data_protection" → "Data protection". */
+export function categoryLabel(key: string): string {
+  const words = key.replace(/[_-]+/g, " ").trim();
+  return words ? words[0].toUpperCase() + words.slice(1) : key;
+}
+
 /** Who approves a deviation, in words ("legal" → "Legal", "vp_sales" → "VP sales"). */
 export function approverLabel(name: string): string {
   const known: Record<string, string> = { legal: "Legal", sales_manager: "Sales manager", vp_sales: "VP sales", finance: "Finance", admin: "Admin", none: "Nobody" };

@@ -11,6 +11,7 @@ import { ApiError, type Me } from "../lib/api";
 import { clauseText, type TextOptions } from "../lib/clause-render";
 import {
   approverLabel,
+  categoryLabel,
   clauseApi,
   problemsOf,
   shownVersion,
@@ -79,7 +80,7 @@ export function libraryPage(root: HTMLElement, me: Me): () => void {
     const names = [...categories].sort((a, b) => a.localeCompare(b));
     const have = Array.from(category.options).slice(1).map((o) => o.value);
     if (have.join("\n") === names.join("\n")) return;
-    category.replaceChildren(h("option", { value: "" }, "All categories"), ...names.map((n) => h("option", { value: n }, n)));
+    category.replaceChildren(h("option", { value: "" }, "All categories"), ...names.map((n) => h("option", { value: n }, categoryLabel(n))));
     category.value = names.includes(current) ? current : "";
     categoryList.replaceChildren(...names.map((n) => h("option", { value: n })));
   }
@@ -125,7 +126,7 @@ export function libraryPage(root: HTMLElement, me: Me): () => void {
       h(
         "header",
         { class: "clause-card-head" },
-        h("div", { class: "clause-card-heading" }, h("h2", { class: "clause-card-title", id: headingId }, clause.title), h("p", { class: "clause-card-meta" }, h("span", { class: "clause-key" }, clause.key), h("span", { class: "badge badge-category" }, clause.category))),
+        h("div", { class: "clause-card-heading" }, h("h2", { class: "clause-card-title", id: headingId }, clause.title), h("p", { class: "clause-card-meta" }, h("span", { class: "clause-key" }, clause.key), h("span", { class: "badge badge-category", title: clause.category }, categoryLabel(clause.category)))),
       ),
       tabs,
       body,
