@@ -27,6 +27,7 @@ from workspace.errors import DealroomError
 from workspace.exports import routes as export_routes
 from workspace.pricebook import routes as pricebook_routes
 from workspace.rooms import routes as room_routes
+from workspace.security_headers import SecurityHeaders
 from workspace.services import Services
 from workspace.settings import Settings, load_settings
 from workspace.sync import closecodes
@@ -102,7 +103,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=routes,
         # Compress what the browser downloads (the app's scripts shrink to a third); websockets
         # are not touched by this middleware.
-        middleware=[Middleware(GZipMiddleware, minimum_size=1024)],
+        middleware=[Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=1024)],
         lifespan=lifespan,
         exception_handlers={
             DealroomError: _dealroom_error,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
@@ -9,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from workspace.errors import NotFound, NotSignedIn
 from workspace.web import services
 
 
@@ -32,6 +35,14 @@ async def readyz(request: Request) -> Response:
 
 
 async def metrics(request: Request) -> Response:
+    """Prometheus text, for a scraper with the metrics token, or anyone when metrics are public."""
+    settings = services(request).settings
+    if not settings.metrics_public:
+        if not settings.metrics_token:
+            raise NotFound("metrics are off: set DEALROOM_METRICS_TOKEN (or DEALROOM_METRICS_PUBLIC=true)")
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip(), settings.metrics_token):
+            raise NotSignedIn("send the metrics token as 'Authorization: Bearer <token>'")
     return Response(generate_latest(services(request).registry), media_type=CONTENT_TYPE_LATEST)
 
 

@@ -67,6 +67,12 @@ class Settings:
     # keeps cold loads to one snapshot read plus a short tail.
     compact_after_updates: int = 500
 
+    # --- operations --------------------------------------------------------------------------
+    # /metrics tells how busy every room is; it is not public unless asked for. A scraper sends
+    # `Authorization: Bearer <token>`; or DEALROOM_METRICS_PUBLIC=true opens it (behind a private network).
+    metrics_token: str | None = field(default=None, repr=False)
+    metrics_public: bool = False
+
     # --- sessions and invitations ------------------------------------------------------------
     session_days: int = 14
     invitation_days: int = 7

@@ -13,6 +13,7 @@ from starlette.requests import HTTPConnection, Request
 
 from workspace.auth.principal import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, Principal, authenticate
 from workspace.errors import CsrfFailed, InvalidInput, NotSignedIn, PermissionDenied, TooLarge
+from workspace.json_checks import MAX_JSON_DEPTH, check_json
 
 if TYPE_CHECKING:
     from workspace.services import Services
@@ -61,10 +62,13 @@ async def json_body(request: Request, limit: int = MAX_JSON_BYTES) -> dict[str, 
     body = await read_body(request, limit)
     try:
         data = json.loads(body or b"null")
+    except RecursionError as exc:  # Python's parser gives up on a few thousand levels
+        raise InvalidInput(f"the request body nests deeper than {MAX_JSON_DEPTH} levels") from exc
     except ValueError as exc:
         raise InvalidInput("the request body is not valid JSON") from exc
     if not isinstance(data, dict):
         raise InvalidInput("the request body must be a JSON object")
+    check_json(data)
     return data
 
 

@@ -36,7 +36,18 @@ def test_readyz_is_503_while_healthz_is_200_when_the_database_does_not_answer() 
         server.stop()
 
 
-def test_metrics_are_prometheus_text_with_the_sync_figures(server: LiveServer) -> None:
+def test_metrics_are_not_public_unless_asked_for(make_server) -> None:  # type: ignore[no-untyped-def]
+    off = make_server()
+    assert _get(off, "/metrics").status_code == 404
+    with_token = make_server(metrics_token="scrape-me")
+    assert _get(with_token, "/metrics").status_code == 401
+    assert _get(with_token, "/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert _get(with_token, "/metrics", headers={"Authorization": "Bearer scrape-me"}).status_code == 200
+    assert _get(make_server(metrics_public=True), "/metrics").status_code == 200
+
+
+def test_metrics_are_prometheus_text_with_the_sync_figures(make_server) -> None:  # type: ignore[no-untyped-def]
+    server = make_server(metrics_public=True)
     response = _get(server, "/metrics")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")

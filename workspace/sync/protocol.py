@@ -13,6 +13,7 @@ from enum import IntEnum
 from pycrdt import write_var_uint
 
 from workspace.errors import InvalidInput
+from workspace.json_checks import check_json
 from workspace.sync.wire import Reader, read_state_vector
 
 
@@ -64,6 +65,8 @@ ClientMessage = SyncStep1 | SyncUpdate | AwarenessUpdate | QueryAwareness
 # An awareness state is a cursor, a name and a colour; this bounds what one client may park in
 # every other client's memory.
 MAX_AWARENESS_STATE_BYTES = 4096
+# A presence state is a name, a colour and a cursor: a few levels deep.
+MAX_AWARENESS_DEPTH = 8
 
 
 def parse_message(data: bytes) -> ClientMessage:
@@ -106,8 +109,9 @@ def _parse_awareness(payload: bytes) -> tuple[AwarenessEntry, ...]:
             raise InvalidInput(f"awareness state of {len(raw)} bytes exceeds {MAX_AWARENESS_STATE_BYTES}")
         try:
             state = json.loads(raw)
-        except ValueError as exc:
-            raise InvalidInput("malformed awareness state: not JSON") from exc
+        except (ValueError, RecursionError) as exc:
+            raise InvalidInput("malformed awareness state: not JSON, or nested too deeply") from exc
+        check_json(state, MAX_AWARENESS_DEPTH)
         if state is not None and not isinstance(state, dict):
             raise InvalidInput("malformed awareness state: not a JSON object")
         entries.append(AwarenessEntry(client_id, clock, state))

@@ -42,6 +42,13 @@ async def test_oversized_message_is_refused_with_its_size(make_server) -> None: 
     await _assert_other_room_fine(world)
 
 
+async def test_a_message_well_over_the_limit_is_still_refused_with_a_reason(make_server) -> None:  # type: ignore[no-untyped-def]
+    world = World(make_server(max_message_bytes=10_000))
+    client = await _closed_after(world, b"\x00\x02" + b"\x80" * 60_000)
+    assert (client.close_code, client.close_reason) == (4413, "message of 60002 bytes exceeds the limit of 10000 bytes")
+    await _assert_other_room_fine(world)
+
+
 async def test_huge_frame_is_cut_off_by_the_protocol_layer(make_server) -> None:  # type: ignore[no-untyped-def]
     world = World(make_server(max_message_bytes=10_000))
     client = await _closed_after(world, b"\x00" * 200_000)
