@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from workspace.approval_policy.service import Policies
 from workspace.auth.principal import SessionCookies
+from workspace.auth.signin_guard import SignInGuard
 from workspace.auth.throttle import Throttle
 from workspace.clause_library.service import ClauseStore
 from workspace.derive import Deriver
@@ -46,9 +47,9 @@ class Services:
     deriver: Deriver
     clause_store: ClauseStore
     live: set[Connection] = field(default_factory=set)  # open websocket connections
-    # Password tries: per account or invitation, and (looser: an office shares one address) per address.
+    # Tries of secret links (invitations, mailed approval links); sign-ins have their own guard.
     attempts: Throttle = field(default_factory=Throttle)
-    attempts_per_address: Throttle = field(default_factory=lambda: Throttle(rate=1.0, burst=100))
+    signin: SignInGuard | None = None
 
     @classmethod
     def create(cls, settings: Settings) -> Services:
@@ -84,6 +85,7 @@ class Services:
             engine=engine,
             sessions=sessions,
             cookies=SessionCookies(cookie_key),
+            signin=SignInGuard(cookie_key),
             registry=registry,
             metrics=metrics,
             store=store,

@@ -12,6 +12,7 @@ from workspace.auth import passwords
 from workspace.auth.models import ApiToken, BrowserSession, User
 from workspace.auth.principal import CSRF_COOKIE, SESSION_COOKIE, open_session
 from workspace.auth.secrets import digest, new_token
+from workspace.auth.signin_guard import DEVICE_COOKIE, DEVICE_DAYS
 from workspace.errors import NotFound, NotSignedIn
 from workspace.storage.base import utcnow
 from workspace.sync import closecodes
@@ -34,9 +35,11 @@ async def sign_in(request: Request) -> Response:
     email = field(data, "email", str, max_length=320).lower()
     password = field(data, "password", str, max_length=passwords.MAX_LENGTH, strip=False)
     address = request.client.host if request.client else "unknown"
-    services(request).attempts.check(f"email:{email}")
-    services(request).attempts_per_address.check(address)
-    days = services(request).settings.session_days
+    svc = services(request)
+    guard = svc.signin
+    assert guard is not None
+    guard.before(email, address, request.cookies.get(DEVICE_COOKIE))
+    days = svc.settings.session_days
 
     def work(db: Session) -> tuple[dict[str, object], BrowserSession]:
         user = db.execute(select(User).where(func.lower(User.email) == email)).scalar_one_or_none()
@@ -46,9 +49,16 @@ async def sign_in(request: Request) -> Response:
         session = open_session(db, user, days)
         return user.public(), session
 
-    user, session = await in_db(request, work)
+    try:
+        user, session = await in_db(request, work)
+    except NotSignedIn:
+        guard.failed(email, address)
+        raise
     response = JSONResponse({"user": user})
     set_session_cookies(request, response, session)
+    # This browser is now known for this account: an attack on the account from elsewhere does not lock it out.
+    response.set_cookie(DEVICE_COOKIE, guard.device_cookie(email), max_age=DEVICE_DAYS * 86400, httponly=True,
+                        secure=svc.settings.cookie_secure, samesite="lax")  # fmt: skip
     return response
 
 

@@ -24,13 +24,27 @@ class Throttle:
         self._buckets: OrderedDict[str, TokenBucket] = OrderedDict()
         self._lock = threading.Lock()
 
+    def ready(self, key: str) -> bool:
+        """Whether `key` has an attempt left, without spending it."""
+        with self._lock:
+            bucket = self._buckets.get(key)
+            return bucket is None or bucket.ready()
+
+    def spend(self, key: str) -> None:
+        """Count one attempt against `key` (even when it has none left)."""
+        with self._lock:
+            self._bucket(key).take()
+
+    def _bucket(self, key: str) -> TokenBucket:
+        bucket = self._buckets.pop(key, None) or TokenBucket(self.rate, self.burst, time.monotonic)
+        self._buckets[key] = bucket
+        if len(self._buckets) > MAX_KEYS:
+            self._buckets.popitem(last=False)
+        return bucket
+
     def check(self, *keys: str) -> None:
         """Count an attempt against every key; raise RateLimited when any of them is spent."""
         with self._lock:
             for key in keys:
-                bucket = self._buckets.pop(key, None) or TokenBucket(self.rate, self.burst, time.monotonic)
-                self._buckets[key] = bucket
-                if len(self._buckets) > MAX_KEYS:
-                    self._buckets.popitem(last=False)
-                if not bucket.take():
+                if not self._bucket(key).take():
                     raise RateLimited("too many attempts; wait a minute and try again")

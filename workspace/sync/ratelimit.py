@@ -14,6 +14,10 @@ class TokenBucket:
         self._clock = clock
         self._last = self._clock()
 
+    def ready(self) -> bool:
+        """Whether a token is there, without taking it."""
+        return min(self.burst, self.tokens + (self._clock() - self._last) * self.rate) >= 1
+
     def take(self) -> bool:
         now = self._clock()
         self.tokens = min(self.burst, self.tokens + (now - self._last) * self.rate)

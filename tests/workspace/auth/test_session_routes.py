@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -13,6 +14,7 @@ from tests.conftest import World
 from tests.support.accounts import PASSWORD, add_user, sign_in
 from tests.support.server import LiveServer
 from workspace.auth.models import BrowserSession, User
+from workspace.auth.signin_guard import ADDRESS_RATE
 from workspace.rooms.models import Room
 from workspace.storage.base import utcnow
 
@@ -331,3 +333,50 @@ def test_passwords_are_taken_exactly_as_typed(server: LiveServer) -> None:
     ok = httpx.post(f"{server.url}/api/session", json={"email": "spaces@example.test", "password": "  padded pass  "})
     trimmed = httpx.post(f"{server.url}/api/session", json={"email": "spaces@example.test", "password": "padded pass"})
     assert (ok.status_code, trimmed.status_code) == (200, 401)
+
+
+def _sign_in_from(client: httpx.Client, address: str, email: str, password: str) -> int:
+    """A sign-in as if from `address` (the test server trusts X-Forwarded-For from loopback, like a proxy)."""
+    answer = client.post(
+        "/api/session", json={"email": email, "password": password}, headers={"X-Forwarded-For": address}
+    )
+    return answer.status_code
+
+
+def test_an_attacker_cannot_lock_the_owner_out(server: LiveServer) -> None:
+    add_user(server.services.sessions, "legal-owner@example.test", "legal")
+    with httpx.Client(base_url=server.url) as attacker, httpx.Client(base_url=server.url) as owner:
+        # The owner signed in from their laptop last week: the browser is known.
+        assert _sign_in_from(owner, "203.0.113.50", "legal-owner@example.test", PASSWORD) == 200
+        codes = [_sign_in_from(attacker, "203.0.113.7", "legal-owner@example.test", f"guess-{i}") for i in range(12)]
+        assert codes[:10] == [401] * 10 and codes[-1] == 429
+        # The owner, from their own address, is not held to the attacker's budget.
+        assert _sign_in_from(owner, "203.0.113.50", "legal-owner@example.test", PASSWORD) == 200
+        # A guesser spread over 60 addresses exhausts the account's own budget...
+        for i in range(60):
+            _sign_in_from(attacker, f"198.51.100.{i + 1}", "legal-owner@example.test", f"spread-{i}")
+        with httpx.Client(base_url=server.url) as new_device:
+            locked = new_device.post(
+                "/api/session",
+                json={"email": "legal-owner@example.test", "password": PASSWORD},
+                headers={"X-Forwarded-For": "192.0.2.9"},
+            )
+            assert locked.status_code == 429 and "new devices" in locked.json()["detail"]
+        # ...but the browser the owner used before still gets in.
+        assert _sign_in_from(owner, "192.0.2.10", "legal-owner@example.test", PASSWORD) == 200
+
+
+def test_password_spraying_from_one_address_is_slowed(server: LiveServer) -> None:
+    for i in range(40):
+        add_user(server.services.sessions, f"sprayed-{i}@example.test", "rep")
+    started = time.monotonic()
+    with httpx.Client(base_url=server.url) as sprayer:
+        codes = [_sign_in_from(sprayer, "203.0.113.66", f"sprayed-{i}@example.test", "Summer2026!") for i in range(40)]
+    elapsed = time.monotonic() - started
+    assert codes[:20] == [401] * 20
+    # Past the burst of 20, one try every two seconds gets through; the rest wait.
+    assert codes.count(401) <= 20 + int(elapsed * ADDRESS_RATE) + 1, (codes, elapsed)
+    assert codes.count(429) >= 10
+    # Someone else, elsewhere, signs in as usual.
+    with httpx.Client(base_url=server.url) as colleague:
+        assert _sign_in_from(colleague, "203.0.113.67", "sprayed-3@example.test", PASSWORD) == 200
