@@ -1,7 +1,8 @@
 """The terms section of the DOCX: the editor's blocks as Word paragraphs, clauses under numbered headings.
 
-Sections are counted over top-level headings and clauses; a heading the user already numbered ("2.
-Payment") sets the count, so typed and generated numbers carry on from each other.
+Sections are counted over clauses and the top-level headings that show a number: a clause's title, or a
+heading the user already numbered ("2. Payment"), which sets the count, so typed and generated numbers carry
+on from each other. A heading without a number (the agreement's own title) counts for nothing.
 """
 
 from __future__ import annotations
@@ -56,8 +57,12 @@ class TermsWriter:
         for index, block in enumerate(blocks):
             following = blocks[index + 1] if index + 1 < len(blocks) else None
             if isinstance(block, Heading) and block.level <= 2:
-                section = _number_in(block.text) or section + 1
+                typed = _number_in(block.text)
                 titled = isinstance(following, ClauseBlock) and following.heading is None
+                if typed is not None or titled:
+                    section = typed or section + 1
+                # A heading that shows no number (the agreement's title above the clauses, "Annexes") takes
+                # none: the first clause after "Master Subscription Agreement" is 1, not 2.
                 self._heading(block.runs, 2, section if titled else None)
             elif isinstance(block, ClauseBlock):
                 if not titled:

@@ -9,7 +9,9 @@ from datetime import datetime
 from clauses.document import Terms
 from clauses.library import ClauseLibrary
 
-LINE_FIELDS = ("sku", "name", "qty", "net_unit", "net_total")
+# name, SKU, quantity, unit (and the period its price is for), term in months, list unit price, discount,
+# net unit price, line total: every column a reader needs to check the arithmetic.
+LINE_FIELDS = ("name", "sku", "qty", "unit", "term", "list_unit", "discount", "net_unit", "net_total")
 APPROVAL_FIELDS = ("step", "approver", "decision", "at", "comment")
 
 
@@ -26,9 +28,11 @@ class Party:
 
 @dataclass(frozen=True, slots=True)
 class ContractData:
-    """Everything the DOCX shows. Money and quantities are display strings, already formatted by the
-    pricing core (Decimal → "1234.50"); `lines` hold LINE_FIELDS, `approvals` APPROVAL_FIELDS, `totals`
-    label → amount in display order. `issued_at` (timezone-aware) dates the document and any redline."""
+    """Everything the DOCX shows. Money and quantities are display strings, already formatted for a reader
+    ("USD 1,234.50"); `lines` hold LINE_FIELDS, `approvals` APPROVAL_FIELDS (shown only in the internal
+    appendix), `totals` label → amount in display order. `issued_at` (timezone-aware) dates the document and
+    any redline; `fingerprint` is the deal version the cover names by a short reference. `effective_date`
+    and `term` are display text ("2025-07-01", "36 months"); empty ones print as placeholders."""
 
     title: str
     vendor: Party
@@ -44,3 +48,5 @@ class ContractData:
     approvals: Sequence[Mapping[str, str]] = ()
     fingerprint: str = ""
     author: str = "Dealroom"
+    term: str = ""
+    pricing_notes: Sequence[str] = ()

@@ -102,32 +102,42 @@ def sample_terms_json(
 _PRODUCTS = ("Seats", "Approvals add-on", "Premium support", "Sandbox")
 
 
-def _lines(count: int) -> tuple[list[dict[str, str]], dict[str, str]]:
+def _lines(count: int, currency: str = "EUR", term: int = 36) -> tuple[list[dict[str, str]], dict[str, str]]:
     lines: list[dict[str, str]] = []
     net = Decimal(0)
     for index in range(count):
         qty = Decimal(1 + index % 25)
         unit = (Decimal(40) + Decimal(index % 17) * Decimal("12.50")).quantize(Decimal("0.01"))
-        total = qty * unit
+        discount = Decimal(index % 4 * 5)
+        list_unit = (unit * 100 / (100 - discount)).quantize(Decimal("0.01"))
+        total = qty * unit * term
         net += total
         lines.append(
             {
                 "sku": f"DR-{index + 1:04d}",
                 "name": f"Dealroom {_PRODUCTS[index % len(_PRODUCTS)]} {index + 1}",
                 "qty": str(qty),
-                "net_unit": f"{unit:,.2f}",
-                "net_total": f"{total:,.2f}",
+                "unit": "users / month",
+                "term": str(term),
+                "list_unit": f"{currency} {list_unit:,.2f}",
+                "discount": f"{discount}%",
+                "net_unit": f"{currency} {unit:,.2f}",
+                "net_total": f"{currency} {total:,.2f}",
             }
         )
     tax = (net * Decimal("0.19")).quantize(Decimal("0.01"))
-    return lines, {"Net total": f"{net:,.2f}", "VAT 19%": f"{tax:,.2f}", "Total": f"{net + tax:,.2f}"}
+    return lines, {
+        "Net total": f"{currency} {net:,.2f}",
+        "VAT 19%": f"{currency} {tax:,.2f}",
+        "Total": f"{currency} {net + tax:,.2f}",
+    }
 
 
 def sample_contract(clauses: int = 14, lines: int = 12, *, deviations: bool = True) -> ContractData:
     """A complete demo contract; `sample_contract(50, 200)` is the export benchmark's contract."""
     library = sample_library()
     variables = sample_variables()
-    items, totals = _lines(lines)
+    items, totals = _lines(lines, variables["deal.currency"], int(variables["deal.term_months"]))
     return ContractData(
         title="Master Subscription Agreement",
         vendor=Party(
@@ -150,6 +160,7 @@ def sample_contract(clauses: int = 14, lines: int = 12, *, deviations: bool = Tr
             {"step": "Legal", "approver": "Tom Becker", "decision": "approved", "at": "2025-06-19 10:45",
              "comment": "Liability cap of five times fees accepted for this strategic account."},
         ],
-        fingerprint="v42-7f3a9c",
+        fingerprint="7f3a9c0e5b1d4a2f8c6e0b9d7a5c3e1f2b4d6f8a0c2e4a6b8d0f1e3c5a7b9d1f",
         author="Tom Becker (Legal)",
+        term=f"{variables['deal.term_months']} months",
     )  # fmt: skip

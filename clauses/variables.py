@@ -7,7 +7,7 @@ placeholder (or like markup) is inserted verbatim, never expanded or interpreted
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -20,23 +20,24 @@ class Variable:
     name: str
     label: str
     source: str
+    placeholder: str  # what an exported contract prints while the variable has no value
 
 
 VARIABLES: Mapping[str, Variable] = {
     v.name: v
     for v in (
-        Variable("customer.name", "Customer's legal name", "deal.customerName"),
-        Variable("customer.address", "Customer's registered address", "deal.customerAddress"),
-        Variable("vendor.name", "Vendor's legal name", "vendor settings: name"),
-        Variable("vendor.address", "Vendor's registered address", "vendor settings: address"),
-        Variable("deal.title", "Deal title", "deal.title"),
-        Variable("deal.currency", "Contract currency", "deal.currency"),
-        Variable("deal.term_months", "Initial term in months", "deal.termMonths"),
-        Variable("deal.start_date", "Start date of the subscription", "deal.startDate"),
-        Variable("deal.payment_terms_days", "Days to pay an invoice", "deal.paymentTermsDays"),
-        Variable("deal.billing", "Billing frequency", "deal.billing"),
-        Variable("contract.governing_law", "Governing law", "vendor settings: governingLaw"),
-        Variable("contract.venue", "Courts with jurisdiction", "vendor settings: venue"),
+        Variable("customer.name", "Customer's legal name", "deal.customerName", "[customer name]"),
+        Variable("customer.address", "Customer's registered address", "deal.customerAddress", "[customer address]"),
+        Variable("vendor.name", "Vendor's legal name", "vendor settings: name", "[vendor name]"),
+        Variable("vendor.address", "Vendor's registered address", "vendor settings: address", "[vendor address]"),
+        Variable("deal.title", "Deal title", "deal.title", "[deal title]"),
+        Variable("deal.currency", "Contract currency", "deal.currency", "[currency]"),
+        Variable("deal.term_months", "Initial term in months", "deal.termMonths", "[term]"),
+        Variable("deal.start_date", "Start date of the subscription", "deal.startDate", "[start date]"),
+        Variable("deal.payment_terms_days", "Days to pay an invoice", "deal.paymentTermsDays", "[payment days]"),
+        Variable("deal.billing", "Billing frequency", "deal.billing", "[billing frequency]"),
+        Variable("contract.governing_law", "Governing law", "vendor settings: governingLaw", "[governing law]"),
+        Variable("contract.venue", "Courts with jurisdiction", "vendor settings: venue", "[venue]"),
     )
 }
 
@@ -54,6 +55,17 @@ _DEAL_FIELDS: Mapping[str, str] = {
     "startDate": "deal.start_date",
     "paymentTermsDays": "deal.payment_terms_days",
     "billing": "deal.billing",
+}
+# Enumerated deal values as the words a clause reads: "invoice the fees {{deal.billing}} in advance" must say
+# "annually", not the stored "annual". A value not listed here is shown as stored.
+_WORDS: Mapping[str, Mapping[str, str]] = {
+    "deal.billing": {
+        "annual": "annually",
+        "yearly": "annually",
+        "quarterly": "quarterly",
+        "monthly": "monthly",
+        "upfront": "for the whole term",
+    },
 }
 _VENDOR_FIELDS: Mapping[str, str] = {
     "name": "vendor.name",
@@ -125,5 +137,18 @@ def variables_from_deal(deal: Mapping[str, object], vendor: Mapping[str, object]
         for key, name in fields.items():
             text = as_text(source.get(key))
             if text is not None:
-                values[name] = text
+                values[name] = _WORDS.get(name, {}).get(text.lower(), text)
     return values
+
+
+def with_placeholders(values: Mapping[str, str]) -> dict[str, str]:
+    """`values` plus a readable placeholder ("[start date]") for every known variable without a value: what
+    a document that leaves the room prints, so that a reader never sees a variable's key."""
+    shown = {name: variable.placeholder for name, variable in VARIABLES.items()}
+    shown.update((name, value) for name, value in values.items() if value)
+    return shown
+
+
+def unset_names(names: Iterable[str], values: Mapping[str, str]) -> list[str]:
+    """The known variables among `names` that have no value, each once, in order."""
+    return [name for name in dict.fromkeys(names) if name in VARIABLES and not values.get(name)]

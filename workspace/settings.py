@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
@@ -31,6 +32,11 @@ class Settings:
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = field(default=None, repr=False)
+    # The ID token claim naming a person's Dealroom role (rep, sales_manager, vp_sales, finance, legal,
+    # admin); a dotted name reads a nested claim. Someone without one of those values is refused.
+    oidc_role_claim: str = "dealroom_role"
+    # Asked of the identity provider; the ID token must then carry email and the role claim.
+    oidc_scopes: str = "openid email profile"
     # Extra origins allowed to open websockets with a session cookie (the public URL always is).
     allowed_origins: tuple[str, ...] = ()
     # "FULL" fsyncs every group commit (survives power loss); "NORMAL" in WAL mode survives a
@@ -54,6 +60,12 @@ class Settings:
     # y-websocket clients drop a connection after 30 s without a message; we send a keep-alive
     # (an empty awareness update) well within that.
     keepalive_seconds: float = 15.0
+    # A phone that loses its network sends no close frame: its socket just goes quiet, and the person
+    # would stay "present" for good. y-websocket clients renew their awareness every 15 s (at most
+    # 18 s apart), so a client that has sent nothing for 30 s is taken for gone: its socket is closed
+    # and its presence removed for everyone. 30 s is also when every y-protocols client already
+    # treats a state that was not renewed as outdated, so the server and the browsers agree.
+    client_timeout_seconds: float = 30.0
     # A client that cannot take what the room broadcasts falls behind without bound; past this
     # many queued outgoing messages it is closed and resyncs when it comes back.
     max_send_queue: int = 1000
@@ -82,12 +94,29 @@ class Settings:
     vendor_name: str = "Dealroom Software GmbH"
     vendor_address: str = "Torstrasse 1, 10119 Berlin, Germany"
     vendor_signatory: str = ""
-    governing_law: str = "the laws of Germany"
-    venue: str = "the courts of Berlin"
+    vendor_signatory_title: str = ""
+    # The clause text says "governed by the laws of {{contract.governing_law}}" and "The courts of
+    # {{contract.venue}}": the values are the country and the city only (see __post_init__).
+    governing_law: str = "Germany"
+    venue: str = "Berlin"
+
+    def __post_init__(self) -> None:
+        # Earlier defaults were "the laws of Germany" / "the courts of Berlin", which the clause text doubled
+        # ("the laws of the laws of Germany"); a value set that way still reads once.
+        object.__setattr__(self, "governing_law", _without_prefix(self.governing_law, "the laws of"))
+        object.__setattr__(self, "venue", _without_prefix(self.venue, "the courts of"))
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _without_prefix(value: str, prefix: str) -> str:
+    """`value` without a leading `prefix` (any case, surrounding spaces dropped)."""
+    value = value.strip()
+    if value.lower().startswith(prefix + " "):
+        return value[len(prefix) :].strip()
+    return value
 
 
 def vendor_values(settings: Settings) -> dict[str, str]:
@@ -141,7 +170,17 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
     settings = Settings(**kwargs)  # type: ignore[arg-type]
     if settings.sqlite_synchronous.upper() not in {"FULL", "NORMAL", "EXTRA"}:
         raise ConfigurationError("DEALROOM_SQLITE_SYNCHRONOUS must be FULL, NORMAL or EXTRA")
+    if settings.oidc_issuer and not (settings.oidc_client_id and settings.oidc_client_secret):
+        raise ConfigurationError("DEALROOM_OIDC_ISSUER needs DEALROOM_OIDC_CLIENT_ID and DEALROOM_OIDC_CLIENT_SECRET")
+    if settings.oidc_issuer and not _https_or_loopback(settings.oidc_issuer):
+        raise ConfigurationError("DEALROOM_OIDC_ISSUER must be an https:// URL (plain http only on this machine)")
     return settings
+
+
+def _https_or_loopback(url: str) -> bool:
+    """Tokens and keys come from the issuer: over the network only with TLS."""
+    parts = urlsplit(url)
+    return parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in {"127.0.0.1", "localhost", "::1"})
 
 
 def with_secret_key(settings: Settings, key_file: Path = Path("var/secret_key")) -> Settings:

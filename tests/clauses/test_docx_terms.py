@@ -66,6 +66,23 @@ def test_clause_headings_are_numbered_and_typed_numbers_carry_on(contract: Contr
     ]
 
 
+def test_the_agreements_own_title_takes_no_number_and_the_first_clause_is_1(contract: ContractData) -> None:
+    document = _export(
+        contract,
+        _heading(1, "Master Subscription Agreement"),
+        para("These terms govern the subscription set out in the pricing above."),
+        clause("payment", 1, _heading(2, "Fees and payment"), para("Body one.")),
+        _heading(2, "Service specifics"),  # a heading without a number between clauses
+        clause("liability", 1, _heading(2, "Limitation of liability"), para("Body two.")),
+    )
+    assert [text for style, text in _terms(document) if style == "Heading 2"] == [
+        "Master Subscription Agreement",
+        "1. Fees and payment",
+        "Service specifics",
+        "2. Limitation of liability",
+    ]
+
+
 def test_lists_nest_and_each_numbered_list_restarts(contract: ContractData) -> None:
     document = _export(
         contract,

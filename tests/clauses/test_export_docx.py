@@ -17,7 +17,7 @@ from docx.oxml.ns import qn
 from clauses.contract import ContractData, Party
 from clauses.deviation import Verdict, check_terms
 from clauses.document import parse_json
-from clauses.export_docx import export_contract
+from clauses.export_docx import APPENDIX_TITLE, export_contract
 from clauses.samples import EDITED_LIABILITY, sample_contract, sample_terms_json
 from clauses.variables import substitute
 from tests.clauses.nodes import clause as clause_node
@@ -50,28 +50,52 @@ def exported(contract: ContractData) -> bytes:
     return export_contract(contract)
 
 
-def test_title_page_and_parties(contract: ContractData, exported: bytes) -> None:
+def test_the_cover_names_the_parties_dates_term_and_a_readable_version(contract: ContractData, exported: bytes) -> None:
     document = _open(exported)
     texts = _texts(document)
     assert texts[0] == "Master Subscription Agreement"
     assert document.paragraphs[0].style.name == "Title"
-    assert contract.vendor.name in texts[:5] and contract.customer.name in texts[:5]
-    assert f"Effective date: {contract.effective_date}" in texts
+    cover = texts[: texts.index("Parties")]
+    for expected in (contract.vendor.name, contract.vendor.address, contract.customer.name, "between", "and"):
+        assert expected in cover, expected
+    assert "Date: 20 Jun 2025" in cover and f"Effective date: {contract.effective_date}" in cover
+    assert "Term: 36 months" in cover
+    assert f"Version of 20 Jun 2025, ref. {contract.fingerprint[:8]}" in cover
+    assert not any(contract.fingerprint in text for text in texts), "no whole hash in the contract's text"
+    assert contract.fingerprint[:8] in document.sections[0].footer.paragraphs[0].text
     parties = [t for t in texts if t.startswith((contract.vendor.name, contract.customer.name)) and "(the" in t]
     assert parties == [
         f'{contract.vendor.name}, {contract.vendor.address} (the "Vendor")',
         f'{contract.customer.name}, {contract.customer.address} (the "Customer")',
     ]
     assert document.core_properties.title == contract.title
+    assert document.core_properties.identifier == contract.fingerprint
+
+
+def test_unset_dates_and_terms_read_as_placeholders(contract: ContractData) -> None:
+    variables = {k: v for k, v in contract.variables.items() if k not in ("deal.start_date", "deal.term_months")}
+    terms = parse_json(
+        doc(para("This Agreement starts on {{deal.start_date}} and continues for {{deal.term_months}} months."))
+    )
+    unset = replace(contract, variables=variables, effective_date="", term="", terms=terms)
+    document = _open(export_contract(unset))
+    texts = _texts(document)
+    assert "Effective date: [start date]" in texts and "Term: [term]" in texts
+    body = "\n".join(texts)
+    assert "starts on [start date] and continues for [term] months" in body
+    assert "{{" not in body and "deal.start_date" not in body
 
 
 def test_line_items_are_a_real_table_with_header_and_totals(contract: ContractData, exported: bytes) -> None:
     table = _open(exported).tables[0]
     rows = [[cell.text for cell in row.cells] for row in table.rows]
-    assert rows[0] == ["SKU", "Item", "Qty", "Unit price", "Net total"]
+    assert rows[0] == [
+        "Product", "Qty", "Unit", "Term (months)", "List unit price", "Discount", "Net unit price", "Line total"
+    ]  # fmt: skip
     assert len(rows) == 1 + len(contract.lines) + len(contract.totals)
     for row, line in zip(rows[1:], contract.lines, strict=False):
-        assert row == [line["sku"], line["name"], line["qty"], line["net_unit"], line["net_total"]]
+        assert row == [f"{line['name']}\n{line['sku']}", line["qty"], line["unit"], line["term"], line["list_unit"],
+                       line["discount"], line["net_unit"], line["net_total"]]  # fmt: skip
     for row, (label, amount) in zip(rows[-3:], contract.totals.items(), strict=True):
         assert row[0] == label and row[-1] == amount
     assert table._tbl.tr_lst[0].trPr.find(qn("w:tblHeader")) is not None  # header repeats on each page
@@ -109,21 +133,39 @@ def test_signature_blocks_for_both_parties(contract: ContractData, exported: byt
         assert column[0] == f"For {party.name}"
         assert column[1].startswith("Signature: ___")
         assert column[2] == f"Name: {party.signatory}" and column[3] == f"Title: {party.signatory_title}"
+        assert column[4].startswith("Date: ___")
 
 
-def test_the_approvals_record_lists_every_decision(contract: ContractData, exported: bytes) -> None:
+def test_an_unknown_signatory_leaves_lines_to_write_on(contract: ContractData) -> None:
+    unknown = replace(contract, customer=replace(contract.customer, signatory="", signatory_title=""))
+    table = _open(export_contract(unknown)).tables[1]
+    assert [row.cells[1].text for row in table.rows][2:4] == ["Name: " + "_" * 30, "Title: " + "_" * 30]
+
+
+def test_the_contract_has_no_approvals_record_unless_asked_for_the_internal_appendix(
+    contract: ContractData, exported: bytes
+) -> None:
     document = _open(exported)
-    rows = [[c.text for c in row.cells] for row in document.tables[2].rows]
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    text = "\n".join(_texts(document) + cells)
+    assert "Approvals record" not in text and APPENDIX_TITLE not in text
+    for approval in contract.approvals:
+        assert approval["approver"] not in text and approval["comment"] not in text
+
+    internal = _open(export_contract(contract, internal_appendix=True))
+    texts = _texts(internal)
+    assert texts.index(APPENDIX_TITLE) > texts.index("Signatures"), "after the signatures, on a page of its own"
+    rows = [[c.text for c in row.cells] for row in internal.tables[2].rows]
     assert rows[0] == ["Step", "Approver", "Decision", "At", "Comment"]
     assert rows[1:] == [[a["step"], a["approver"], a["decision"], a["at"], a["comment"]] for a in contract.approvals]
-    assert f"Approvals given for contract version {contract.fingerprint}." in _texts(document)
+    assert f"Approvals given for contract version {contract.fingerprint}." in texts
 
 
-def test_a_contract_without_approvals_says_so(contract: ContractData) -> None:
-    document = _open(export_contract(replace(contract, approvals=[], lines=[], totals={})))
+def test_a_contract_without_approvals_says_so_in_its_appendix(contract: ContractData) -> None:
+    document = _open(export_contract(replace(contract, approvals=[], lines=[], totals={}), internal_appendix=True))
     assert "No approvals were required for this contract." in _texts(document)
     assert [[c.text for c in r.cells] for r in document.tables[0].rows] == [
-        ["SKU", "Item", "Qty", "Unit price", "Net total"]
+        ["Product", "Qty", "Unit", "Term (months)", "List unit price", "Discount", "Net unit price", "Line total"]
     ]
 
 
@@ -226,6 +268,18 @@ def test_a_redlined_clause_keeps_its_lists_and_quotes_in_order(contract: Contrac
     ]
 
 
+def test_a_redlined_clause_with_an_unset_variable_shows_only_the_real_edit(contract: ContractData) -> None:
+    variables = {k: v for k, v in contract.variables.items() if k != "deal.start_date"}
+    standard = contract.library.get("term_termination").version(1).text  # type: ignore[union-attr]
+    edited = standard.replace("at least 60 days", "at least 90 days")
+    paragraphs = [para(part) for part in edited.split("\n\n")]
+    terms = parse_json(doc(clause_node("term_termination", 1, *paragraphs)))
+    data = export_contract(replace(contract, variables=variables, effective_date="", terms=terms), redline=True)
+    changed = re.findall(r"<w:(?:ins|del) [^>]*>.*?</w:(?:ins|del)>", _body_xml(data))
+    assert [re.sub(r"<[^>]+>", "", c).strip() for c in changed] == ["60", "90"], changed
+    assert "starts on [start date]" in "\n".join(_texts(_open(data)))
+
+
 # --- hostile text ---
 
 HOSTILE = 'Evil <w:p><w:r><w:t>x</w:t></w:r></w:p> ]]> &amp; "q" \x00\x07\x1b\ufffe\ud800 <script>alert(1)</script>'
@@ -242,14 +296,14 @@ def test_hostile_text_everywhere_stays_inert_text(contract: ContractData) -> Non
         contract,
         title=HOSTILE,
         vendor=Party("Vendor", HOSTILE, HOSTILE, HOSTILE, HOSTILE),
-        lines=[{"sku": HOSTILE, "name": HOSTILE, "qty": "1", "net_unit": "1.00", "net_total": "1.00"}],
+        lines=[{"sku": HOSTILE, "name": HOSTILE, "unit": HOSTILE, "qty": "1", "net_unit": "1.00", "net_total": "1.00"}],
         totals={HOSTILE: HOSTILE},
         approvals=[{"step": HOSTILE, "approver": HOSTILE, "decision": "approved", "at": "now", "comment": HOSTILE}],
         terms=parse_json(terms_json),
         author=HOSTILE,
     )
     for redline in (False, True):
-        data = export_contract(hostile, redline=redline)
+        data = export_contract(hostile, redline=redline, internal_appendix=True)
         document = _open(data)
         texts = _texts(document)
         assert texts[0] == CLEAN
@@ -268,8 +322,9 @@ def test_libreoffice_opens_the_export_and_shows_every_part(
 ) -> None:
     flat = pdf_text(redlined, tmp_path)
     for expected in (
-        contract.title, contract.vendor.name, contract.customer.name, "Parties", "SKU", contract.lines[-1]["sku"],
+        contract.title, contract.vendor.name, contract.customer.name, "Parties", "Product", contract.lines[-1]["sku"],
         "Total", contract.totals["Total"], "9. Limitation of liability", "five times", "Signature:",
-        contract.vendor.signatory, contract.customer.signatory, "Approvals record", contract.approvals[-1]["comment"],
+        contract.vendor.signatory, contract.customer.signatory, f"ref. {contract.fingerprint[:8]}",
     ):  # fmt: skip
         assert expected in flat, expected
+    assert contract.approvals[-1]["comment"] not in flat

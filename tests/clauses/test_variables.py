@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from clauses.variables import VARIABLES, names_in, substitute, variables_from_deal
+from clauses.variables import VARIABLES, names_in, substitute, unset_names, variables_from_deal, with_placeholders
 
 
 def test_known_variables_are_replaced_with_their_values() -> None:
@@ -64,3 +64,27 @@ def test_dates_decimals_and_fractions_read_as_text() -> None:
         {"startDate": date(2025, 1, 2), "termMonths": Decimal("12"), "paymentTermsDays": 7.5}, {}
     )
     assert values == {"deal.start_date": "2025-01-02", "deal.term_months": "12", "deal.payment_terms_days": "7.5"}
+
+
+def test_enumerated_deal_values_read_as_words_in_a_sentence() -> None:
+    cases = [("annual", "annually"), ("quarterly", "quarterly"), ("monthly", "monthly"),
+             ("upfront", "for the whole term"), ("Annual", "annually"), ("fortnightly", "fortnightly")]  # fmt: skip
+    for stored, shown in cases:
+        values = variables_from_deal({"billing": stored}, {})
+        assert values == {"deal.billing": shown}, stored
+    sentence = substitute(
+        "invoice the fees {{deal.billing}} in advance", variables_from_deal({"billing": "annual"}, {})
+    )
+    assert sentence.text == "invoice the fees annually in advance"
+
+
+def test_unset_variables_get_readable_placeholders_never_their_keys() -> None:
+    shown = with_placeholders({"customer.name": "Acme", "deal.start_date": ""})
+    assert shown["customer.name"] == "Acme" and shown["deal.start_date"] == "[start date]"
+    assert set(shown) == set(VARIABLES)
+    assert all(value.startswith("[") and "." not in value for name, value in shown.items() if name != "customer.name")
+    text = substitute("starts on {{deal.start_date}} for {{deal.term_months}} months", shown).text
+    assert text == "starts on [start date] for [term] months"
+    assert unset_names(["deal.start_date", "customer.name", "deal.start_date", "x.y"], {"customer.name": "A"}) == [
+        "deal.start_date"
+    ]

@@ -15,13 +15,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from clauses.export_docx import export_contract
+from clauses.variables import VARIABLES
 from workspace.approval_policy.routes import current_version
 from workspace.approval_policy.views import people
 from workspace.audit import chain as audit
 from workspace.auth.models import User
-from workspace.clause_library.deviations import deviation_view
+from workspace.clause_library.deviations import deviation_view, read_terms, room_variables
 from workspace.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from workspace.exports.contract import room_contract
+from workspace.exports.contract import room_contract, unset_variables
 from workspace.exports.gate import missing_for, request_for, unrouted_deviations
 from workspace.exports.models import ExportRow
 from workspace.rooms.access import room_access
@@ -46,14 +47,25 @@ async def deviations(http: Request) -> Response:
     svc = services(http)
     access = await in_db(http, lambda db: room_access(db, principal, room_id))
     doc = await svc.rooms.current_doc(room_id, DocName.SHARED)
-    library, found = await svc.deriver.check_doc(doc)  # the clauses only: no pricing input, no fingerprint
+    # The clauses only: no pricing input, no fingerprint.
+    terms, values = read_terms(doc), room_variables(doc, svc.deriver.vendor)
+    library, found = await svc.deriver.deviations_of(terms, values)
+    unset = await run_in_threadpool(unset_variables, terms, values)
     internal = access.role.is_internal
-    return JSONResponse({"clauses": [deviation_view(d, library, internal) for d in found]})
+    return JSONResponse({
+        "clauses": [deviation_view(d, library, internal) for d in found],
+        "unset_variables": [_unset_view(name) for name in unset],
+    })  # fmt: skip
 
 
-def _filename(title: str, redline: bool) -> str:
+def _unset_view(name: str) -> dict[str, str]:
+    variable = VARIABLES[name]
+    return {"name": name, "label": variable.label, "placeholder": variable.placeholder}
+
+
+def _filename(title: str, redline: bool, internal_appendix: bool = False) -> str:
     stem = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-")[:80] or "contract"
-    return f"{stem}{'-redline' if redline else ''}.docx"
+    return f"{stem}{'-redline' if redline else ''}{'-internal' if internal_appendix else ''}.docx"
 
 
 async def export(http: Request) -> Response:
@@ -61,13 +73,15 @@ async def export(http: Request) -> Response:
     principal = await caller(http)
     room_id = http.path_params["room_id"]
     data = await json_body(http)
-    unknown = set(data) - {"format", "redline"}
+    unknown = set(data) - {"format", "redline", "internal_appendix"}
     if unknown:
         raise InvalidInput(f"unknown field(s): {', '.join(sorted(unknown))}")
     kind = field(data, "format", str, max_length=10, required=False) or "docx"
     if kind != "docx":
         raise InvalidInput("'format' must be 'docx'")
     redline = bool(field(data, "redline", bool, required=False))
+    # The approvals record names the vendor's approvers: for the vendor's file, never the customer's copy.
+    internal_appendix = bool(field(data, "internal_appendix", bool, required=False))
     svc = services(http)
     current = await current_version(http, principal, room_id, allow_no_policy=True)
     if not current.access.role.is_internal:
@@ -85,16 +99,17 @@ async def export(http: Request) -> Response:
         room = db.get(Room, room_id)
         user = db.get(User, principal.user_id)
         assert room is not None and user is not None  # access was just checked
-        contract = room_contract(db, title=room.title, settings=svc.settings, room_deal=current.room_deal,
+        contract = room_contract(db, room=room, settings=svc.settings, room_deal=current.room_deal,
                                  priced=current.priced, library=current.library,
                                  request=request_for(db, room_id, current.fingerprint),
                                  author=f"{user.name} (Dealroom)", now=now)  # fmt: skip
         return contract, room.title
 
     contract, title = await in_db(http, gate)
-    content = await run_in_threadpool(export_contract, contract, redline)
+    content = await run_in_threadpool(export_contract, contract, redline, internal_appendix)
+    unset = await run_in_threadpool(unset_variables, current.room_deal.terms, current.room_deal.variables)
     digest = hashlib.sha256(content).hexdigest()
-    filename = _filename(title, redline)
+    filename = _filename(title, redline, internal_appendix)
     export_id = f"exp_{secrets.token_urlsafe(9)}"
 
     def record(db: Session) -> None:
@@ -103,11 +118,14 @@ async def export(http: Request) -> Response:
                          created_by=principal.user_id, created_at=now))  # fmt: skip
         audit.append(db, "contract.exported", actor_id=principal.user_id, room_id=room_id, at=now,
                      data={"export_id": export_id, "fingerprint": current.fingerprint, "sha256": digest,
-                           "redline": redline})  # fmt: skip
+                           "redline": redline, "internal_appendix": internal_appendix,
+                           "unset_variables": unset})  # fmt: skip
 
     await in_db(http, record)
+    # Variables the document prints as placeholders ("[start date]"): the contract is not ready to send yet.
     headers = {"Content-Disposition": f'attachment; filename="{filename}"', "X-Export-Id": export_id,
-               "X-Export-Sha256": digest, "Cache-Control": "no-store"}  # fmt: skip
+               "X-Export-Sha256": digest, "X-Export-Unset-Variables": ",".join(unset),
+               "Cache-Control": "no-store"}  # fmt: skip
     return Response(content, media_type=DOCX, headers=headers)
 
 

@@ -153,25 +153,29 @@ async def test_export_waits_for_approvals_of_this_exact_version(priced: PricedWo
         text = "\n".join(p.text for p in document.paragraphs)
         assert "Acme Corp" in text and "{{customer.name}}" not in text, "variables are filled in"
         assert HOSTILE in text, "hostile text is kept as text"
-        assert "Cap accepted for this account" in "\n".join(
-            cell.text for table in document.tables for row in table.rows for cell in row.cells
-        )
+        cells = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+        assert comment not in cells and comment not in text, "the approvals record stays out of the contract"
         assert "<script>" not in document.element.xml
+        internal = _export(priced.rep, priced.room_id, internal_appendix=True)
+        assert internal.status_code == 200 and internal.headers["content-disposition"].endswith('-internal.docx"')
+        appendix = Document(io.BytesIO(internal.content))
+        assert comment in [cell.text for table in appendix.tables for row in table.rows for cell in row.cells]
         redlined = _export(priced.rep, priced.room_id, redline=True)
         body_xml = Document(io.BytesIO(redlined.content)).element.xml
         assert "<w:ins " in body_xml and "<w:del " in body_xml, "the redline is real tracked changes"
         assert "w:author=" in body_xml
 
         listed = priced.rep.http.get(f"/api/rooms/{priced.room_id}/exports").json()["exports"]
-        assert [e["redline"] for e in listed] == [True, False, False]
-        assert listed[1]["sha256"] == exported.headers["x-export-sha256"]
-        again = priced.rep.http.get(listed[1]["url"])
+        assert [e["redline"] for e in listed] == [True, False, False, False]
+        assert listed[2]["sha256"] == exported.headers["x-export-sha256"]
+        again = priced.rep.http.get(listed[2]["url"])
         assert again.content == exported.content, "the recorded file is the one that was sent"
         assert priced.customer.http.get(f"/api/rooms/{priced.room_id}/exports").status_code == 403
 
         flat = pdf_text(exported.content, tmp_path)
-        for expected in ("Acme Corp", "24 months", "Limitation of liability", "Cap accepted for this account"):
+        for expected in ("Acme Corp", "24 months", "Limitation of liability"):
             assert expected in flat, expected
+        assert comment not in flat
 
         # Another change after approval: the approval was for the earlier version.
         await rep.edit(_edit_word(1, "24 months", "36 months"))
