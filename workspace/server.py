@@ -7,7 +7,6 @@ from starlette.types import ASGIApp
 
 from workspace.settings import Settings
 
-
 FRAME_LIMIT_FACTOR = 8
 
 

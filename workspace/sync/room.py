@@ -110,7 +110,12 @@ class RoomDoc:
         return True
 
     async def commit(self, sender: Peer | None, delta: bytes) -> None:
-        """Make an already-guarded change durable, then visible."""
+        """Make an already-guarded change durable, then visible. Shielded: when the connection that
+        sent it is torn down meanwhile (its client left), a change already on its way to the store
+        is still applied, so the stored log and the live document never disagree."""
+        await asyncio.shield(self._commit(sender, delta))
+
+    async def _commit(self, sender: Peer | None, delta: bytes) -> None:
         key = next(self._ids)
         self._in_flight[key] = delta
         try:

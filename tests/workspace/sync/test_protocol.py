@@ -59,7 +59,7 @@ def test_permission_denied_is_the_auth_message() -> None:
         (b"\x00\x02\x02\x00\x00\xff", "malformed message: 1 unexpected bytes after the sync message"),
         (b"\x02\x00\x02no", "auth messages go from the server to clients, not the other way"),
         (b"\x03\x00", "malformed message: 1 unexpected bytes after the query-awareness message"),
-        (b"\x01\x05\x01\x01\x01\x01{", "malformed awareness state: not JSON"),
+        (b"\x01\x05\x01\x01\x01\x01{", "malformed awareness state: not JSON, or nested too deeply"),
         (b"\x01\x06\x01\x01\x01\x02[]", "malformed awareness state: not a JSON object"),
         (b"\x01\x05\x01\x01\x01\x01\xff", "malformed message: a string is not valid UTF-8"),
     ],

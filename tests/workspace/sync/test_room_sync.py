@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from pycrdt import Array, Map, Text, XmlElement, XmlFragment, XmlText
 
 from tests.conftest import World
@@ -134,3 +136,31 @@ async def test_the_room_list_tells_who_is_here_and_when_the_deal_last_changed(wo
     assert rooms[world.room_id]["people_here"] == 2
     assert rooms[world.other_room_id]["people_here"] == 0
     assert rooms[world.room_id]["last_edit_at"] > before[world.room_id]["last_edit_at"]
+
+
+async def test_an_edit_sent_just_before_leaving_is_kept_while_the_room_is_busy(world: World) -> None:
+    """The client sends an edit and closes at once while the room broadcasts to it: sending to the
+    leaving client fails, and the edit it sent before its close must still be stored and shown."""
+    async with YClient(world.ws(), world.customer.bearer) as buyer:
+        busy = buyer.doc.get("comments", type=Map)
+        stop = asyncio.Event()
+
+        async def chatter() -> None:
+            i = 0
+            while not stop.is_set():
+                await buyer.edit(lambda doc, i=i: busy.__setitem__(f"buyer-{i % 5}", i))
+                i += 1
+                await asyncio.sleep(0.001)
+
+        noise = asyncio.create_task(chatter())
+        try:
+            for i in range(20):
+                async with YClient(world.ws(), world.rep.bearer) as rep:
+                    await rep.edit(lambda doc, i=i: doc.get("comments", type=Map).__setitem__(f"rep-{i}", i))
+        finally:
+            stop.set()
+            await noise
+        wanted = {f"rep-{i}" for i in range(20)}
+        await buyer.wait_for(lambda: wanted <= set(busy), what="every edit sent before leaving")
+    snapshot = world.rep.http.get(f"/api/rooms/{world.room_id}/snapshot").json()
+    assert wanted <= set(snapshot["shared"]["comments"])
