@@ -2,7 +2,7 @@
 
 The pure core (no I/O, no clock: times are passed in): `facts` and `derive` (deal facts), `grammar`,
 `compact` and `conditions` (the condition language), `policy` and `policy_text` (the validated policy document),
-`evaluate` (which steps a deal needs, and why), `coverage` (smart re-approval), `request`, `lifecycle`,
+`evaluate` (which steps a deal needs, and why), `coverage` and `standing` (smart re-approval), `request`, `lifecycle`,
 `delegation` and `inbox` (requests and their decisions), `serialize` (JSON-ready data)."""
 
 from approvals.coverage import covers
@@ -28,6 +28,7 @@ from approvals.policy import Approvers, Mode, Policy, Rule, load_policy
 from approvals.policy_text import load_policy_json, load_policy_yaml
 from approvals.request import Decision, DecisionRecord, Request, RequestState, RequestStep, StepState
 from approvals.serialize import request_from_plain, request_to_plain, required_step_to_plain
+from approvals.standing import carried_approvals, covered_steps, covering
 
 __all__ = [
     "CATALOGUE",
@@ -60,6 +61,9 @@ __all__ = [
     "StepState",
     "UnknownStep",
     "by_order",
+    "carried_approvals",
+    "covered_steps",
+    "covering",
     "covers",
     "decide",
     "derive_facts",

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from approvals import _values
-from approvals.facts import FactSpec, FactValue, Kind, format_value
+from approvals.facts import FactSpec, FactValue, Kind, format_item, format_value
 from approvals.grammar import AllOf, AnyOf, Compare, Condition, Not, Op
 
 
@@ -121,7 +121,8 @@ _WORDS: Mapping[Op, tuple[str, str]] = {
 
 def explain(condition: Condition, facts: Mapping[str, FactValue], catalogue: Mapping[str, FactSpec]) -> list[str]:
     """Plain-words reasons `condition` holds on `facts`, one per comparison that made it so:
-    ["max line discount 32% is over 20%"]. Empty when it does not hold."""
+    ["max line discount 32% is over 20%", "non-standard clauses: Data protection"]: facts by their labels,
+    categories by their names, never by their keys. Empty when it does not hold."""
     return _explain(condition, facts, catalogue, True) if holds(condition, facts) else []
 
 
@@ -148,7 +149,7 @@ def _phrase(compare: Compare, spec: FactSpec, actual: FactValue | None, positive
         return f"{spec.label}: {format_value(spec, actual)}" if positive else f"no {spec.label}"
     words = _WORDS[compare.op][0 if positive else 1]
     if compare.op is Op.CONTAINS:
-        return f"{spec.label} {words} {compare.value}"
+        return f"{spec.label} {words} {format_item(spec, str(compare.value))}"
     return f"{spec.label} {format_value(spec, actual)} {words} {_operand_text(spec, compare.value)}"
 
 

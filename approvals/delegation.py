@@ -59,7 +59,7 @@ def reassign(request: Request, deactivated: UserId, fallback: UserId | None) -> 
             continue
         approvers = _replaced(step.approvers, deactivated, fallback)
         if not approvers:
-            stranded.append(step.id)
+            stranded.append(f'"{step.name}"')  # the step as people know it, not its rule id
         steps.append(replace(step, approvers=approvers))
     if stranded:
         raise NoApprovers(f"no approver would be left on step(s) {', '.join(stranded)}; name a fallback")

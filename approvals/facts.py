@@ -13,7 +13,8 @@ approvals would cover."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -41,10 +42,44 @@ class Covers(StrEnum):
     EQUAL = "equal"
 
 
+def category_label(key: str) -> str:
+    """A clause category key as people say it, as the clause library shows it: "data_protection" ->
+    "Data protection" (the rule of `categoryLabel` in frontend/src/lib/clauses.ts)."""
+    words = re.sub(r"[_-]+", " ", key).strip()
+    return words[0].upper() + words[1:] if words else key
+
+
+_APPROVERS = {"legal": "Legal", "sales_manager": "Sales manager", "vp_sales": "VP sales", "finance": "Finance",
+              "admin": "Admin", "none": "Nobody"}  # fmt: skip
+
+
+def approver_label(name: str) -> str:
+    """Who approves a clause deviation, in words: "legal" -> "Legal", "vp_sales" -> "VP sales" (the rule of
+    `approverLabel` in frontend/src/lib/clauses.ts)."""
+    if name in _APPROVERS:
+        return _APPROVERS[name]
+    words = name.replace("_", " ")
+    return words[0].upper() + words[1:] if words else name
+
+
+def _clause_category(key: str) -> str:
+    # `approvals.derive` files a clause the library cannot place under "unknown".
+    return "Not in the library" if key == "unknown" else category_label(key)
+
+
+def _clause_wording(item: str) -> str:
+    # "clause_id:digest" (`approvals.derive`): the clause in words and a short mark of its wording.
+    clause_id, _, digest = item.rpartition(":")
+    if not clause_id:
+        return category_label(item)
+    return f"{category_label(clause_id)} (wording {digest[:8]})" if digest else category_label(clause_id)
+
+
 @dataclass(frozen=True, slots=True)
 class FactSpec:
     """One known fact: its kind, default coverage, the words and unit used in reasons, and `binds`: facts
-    recorded (and checked for coverage) whenever this one is tested."""
+    recorded (and checked for coverage) whenever this one is tested. `item_label` shows one member of a
+    category set to people ("data_protection" -> "Data protection"); the keys themselves stay in the data."""
 
     name: str
     kind: Kind
@@ -52,10 +87,12 @@ class FactSpec:
     label: str
     unit: str = ""
     binds: tuple[str, ...] = ()
+    item_label: Callable[[str], str] | None = None
 
 
 _N, _B, _T, _C = Kind.NUMBER, Kind.BOOL, Kind.TEXT, Kind.CATEGORIES
 _LOW, _HIGH, _EQ = Covers.LOWER, Covers.HIGHER, Covers.EQUAL
+_TEXTS = ("non_standard_clause_texts",)
 
 CATALOGUE: Mapping[str, FactSpec] = {
     spec.name: spec
@@ -76,10 +113,10 @@ CATALOGUE: Mapping[str, FactSpec] = {
         FactSpec("billing", _T, _EQ, "billing"),
         # Categories alone would let legal's approval of one liability wording cover any other wording of
         # the same category; binding the texts' digests asks legal again when the wording changes.
-        FactSpec("non_standard_clauses", _C, _LOW, "non-standard clauses", binds=("non_standard_clause_texts",)),
-        FactSpec("non_standard_clause_texts", _C, _LOW, "non-standard clause texts"),
+        FactSpec("non_standard_clauses", _C, _LOW, "non-standard clauses", binds=_TEXTS, item_label=_clause_category),
+        FactSpec("non_standard_clause_texts", _C, _LOW, "non-standard clause texts", item_label=_clause_wording),
         # Who the clause library says a deviation needs ("legal", "finance"), for rules that route by it.
-        FactSpec("clause_approvals", _C, _LOW, "clause approvals", binds=("non_standard_clause_texts",)),
+        FactSpec("clause_approvals", _C, _LOW, "clause approvals", binds=_TEXTS, item_label=approver_label),
     )
 }
 
@@ -167,7 +204,8 @@ def describe_kind(kind: Kind) -> str:
 
 
 def format_value(spec: FactSpec, value: FactValue | None) -> str:
-    """A value as a reason shows it: "32%", "60 days", "yes", "liability, payment"."""
+    """A value as a reason shows it: "32%", "60 days", "yes", "Liability, Payment" (category sets by their
+    members' names, never their keys)."""
     if value is None:
         return "unknown"
     if isinstance(value, bool):
@@ -175,5 +213,10 @@ def format_value(spec: FactSpec, value: FactValue | None) -> str:
     if isinstance(value, Decimal):
         return f"{_values.plain(value)}{spec.unit}"
     if isinstance(value, frozenset):
-        return ", ".join(sorted(value)) or "none"
+        return ", ".join(sorted(format_item(spec, item) for item in value)) or "none"
     return value
+
+
+def format_item(spec: FactSpec, item: str) -> str:
+    """One member of a category fact as people read it ("data_protection" -> "Data protection")."""
+    return spec.item_label(item) if spec.item_label is not None else item

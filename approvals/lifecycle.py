@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from approvals.coverage import covers
 from approvals.delegation import Delegation, effective_approvers
 from approvals.errors import (
     AlreadyDecided,
@@ -23,7 +22,7 @@ from approvals.errors import (
     UnknownStep,
 )
 from approvals.evaluate import RequiredStep
-from approvals.policy import Approvers, Mode
+from approvals.policy import Approvers
 from approvals.request import (
     OUTCOME,
     Decision,
@@ -34,6 +33,9 @@ from approvals.request import (
     StepState,
     UserId,
 )
+from approvals.standing import carried_approvals, covered_steps
+
+_CLOSED = (RequestState.RECALLED, RequestState.SUPERSEDED)
 
 # Resolves a step's approver spec (a role, a group, a user) to the user ids who may decide it.
 Resolve = Callable[[Approvers], Sequence[UserId]]
@@ -71,28 +73,10 @@ def submit(
             tested=need.tested,
             directions=need.directions,
         )
-        steps.append(replace(step, decisions=_carried(step, history)))
+        steps.append(replace(step, decisions=carried_approvals(step, history)))
     if empty:
         raise NoApprovers(f"nobody can decide step(s) {', '.join(empty)}")
     return Request(request_id, fingerprint, policy_fingerprint, by, at, tuple(steps))
-
-
-def _carried(step: RequestStep, history: Sequence[Request]) -> tuple[DecisionRecord, ...]:
-    carried: list[DecisionRecord] = []
-    counted: set[UserId] = set()
-    for earlier in history:
-        for old in earlier.steps:
-            if old.id != step.id or old.rule_fingerprint != step.rule_fingerprint:
-                continue
-            for record in old.decisions:
-                if record.decision is not Decision.APPROVE or set(record.for_approvers) <= counted:
-                    continue
-                if covers(record.facts, step.tested, step):
-                    carried.append(replace(record, origin=record.origin or earlier.id))
-                    counted.update(record.for_approvers)
-                    if step.mode is Mode.ANY:
-                        return tuple(carried)  # one approval settles an any-one step
-    return tuple(carried)
 
 
 def decide(
@@ -110,16 +94,11 @@ def decide(
 
     Repeating a decision already in force returns the request unchanged (safe to retry); a different one on
     a settled step, or by an approver who already decided, raises `AlreadyDecided`. Also raises
-    `StaleFingerprint`, `UnknownStep`, `NotAnApprover`, `RequestClosed` and `OutOfOrder` (a step decided
-    before every step of the earlier orders is approved)."""
+    `UnknownStep`, `NotAnApprover`, `StaleFingerprint`, `RequestClosed` and `OutOfOrder` (a step decided
+    before every step of the earlier orders is approved). Who may decide is checked first (`deciding_for`)."""
+    step, stands_for = deciding_for(request, step_id, actor=actor, at=at, delegations=delegations)
     if request.superseded_by is not None or fingerprint != request.fingerprint:
         raise StaleFingerprint("this decision was made on another version of the deal; reload and decide again")
-    step = request.step(step_id)
-    if step is None:
-        raise UnknownStep(f"request {request.id} has no step {step_id!r}")
-    stands_for = effective_approvers(step, delegations, at).get(actor)
-    if not stands_for:
-        raise NotAnApprover(f"{actor} may not decide step {step_id!r}")
     if step.state is not StepState.PENDING:
         if step.state is OUTCOME[decision]:
             return request
@@ -136,6 +115,22 @@ def decide(
         raise OutOfOrder(f"step {step_id!r} waits for the steps of order {request.open_order} to be approved")
     record = DecisionRecord(actor, remaining, decision, comment, at, step.tested)
     return _with_step(request, replace(step, decisions=(*step.decisions, record)))
+
+
+def deciding_for(
+    request: Request, step_id: str, *, actor: UserId, at: datetime, delegations: Iterable[Delegation] = ()
+) -> tuple[RequestStep, tuple[UserId, ...]]:
+    """The step `actor` would decide and the approvers their decision counts for (themself, and whoever they
+    stand in for at `at`); raise `UnknownStep` or `NotAnApprover`. Checked before anything else about a decision
+    (`decide` does), so that someone who may not decide the step learns nothing of the request, not even that
+    its version is stale."""
+    step = request.step(step_id)
+    if step is None:
+        raise UnknownStep(f"request {request.id} has no step {step_id!r}")
+    stands_for = effective_approvers(step, delegations, at).get(actor)
+    if not stands_for:
+        raise NotAnApprover(f"{actor} may not decide step {step_id!r}")
+    return step, stands_for
 
 
 def _with_step(request: Request, changed: RequestStep) -> Request:
@@ -210,11 +205,19 @@ class Missing:
     why: str
 
 
-def missing_approvals(required: Sequence[RequiredStep], request: Request | None, fingerprint: str) -> list[Missing]:
+def missing_approvals(
+    required: Sequence[RequiredStep], request: Request | None, fingerprint: str, history: Sequence[Request] = ()
+) -> list[Missing]:
     """What keeps deal version `fingerprint` from export: each required step without an approval, in a
-    request bound to exactly this version, of the same rule. Empty when export may go ahead."""
+    request bound to exactly this version, of the same rule. Without a live request for this version, a step
+    that approvals in `history` (the deal's requests, newest first) still cover needs none (smart re-approval
+    without a resubmit: `approvals.standing`). Empty when export may go ahead."""
+    live = request is not None and request.fingerprint == fingerprint and request.state not in _CLOSED
+    covered = covered_steps(required, history) if not live and history else {}
     missing: list[Missing] = []
     for need in required:
+        if need.rule_id in covered:
+            continue
         why = _why_missing(need, request, fingerprint)
         if why is not None:
             missing.append(Missing(need.rule_id, need.name, need.reason, why))
@@ -226,7 +229,7 @@ def _why_missing(need: RequiredStep, request: Request | None, fingerprint: str) 
         return "not requested"
     if request.fingerprint != fingerprint:
         return "requested for an earlier version"
-    if request.state in (RequestState.RECALLED, RequestState.SUPERSEDED):
+    if request.state in _CLOSED:
         return str(request.state)
     step = request.step(need.rule_id)
     if step is None or step.rule_fingerprint != need.rule_fingerprint:

@@ -2,7 +2,8 @@
 
 Run: .venv/bin/python bench/approvals_inbox.py [--rounds 50]
 A real server with the sample price book and the demo policy. Each round the rep raises a discount
-over 20%: measured (1) until a customer's client shows "needs approval" in the room, and (2) from
+over 20%: measured (1) until the rep's client shows "needs approval" in the room (approval state is
+internal: it lives in the internal doc, which customers never receive), and (2) from
 the rep's submit until the step is in the manager's inbox (the submit call plus one inbox call).
 Prints one JSON line with p50/p99 of both (target in the issue: p99 under 200 ms).
 """
@@ -55,7 +56,8 @@ async def run(rounds: int) -> None:
         to_room, to_inbox = [], []
         async with (
             YClient(server.ws_url(room), rep.bearer) as writer,
-            YClient(server.ws_url(room), buyer.bearer) as reader,
+            YClient(server.ws_url(room), buyer.bearer),  # a customer in the room, as in a real negotiation
+            YClient(server.ws_url(room, "internal"), rep.bearer) as reader,
         ):
 
             def status() -> str | None:

@@ -65,10 +65,18 @@ def _clone_rows(
     for column, tc in enumerate(prototype.tc_lst):
         fill(_Cell(tc, grid), " ", right=column in right, size=size)
     anchor = prototype
+    t_tag = qn("w:t")
     for values in rows:
         tr = copy.deepcopy(prototype)
         for tc, value in zip(tr.tc_lst, values, strict=False):
-            tc.p_lst[0].r_lst[0].text = safe(value)  # a "\n" becomes a line break within the cell
+            run = tc.p_lst[0].r_lst[0]
+            text = safe(value)
+            if "\n" in text or "\t" in text:
+                run.text = text  # python-docx makes a "\n" a line break within the cell, a "\t" a tab
+            else:
+                # The prototype's w:t (space preserved) takes the text as it is: setting `run.text` would
+                # rebuild the run character by character, most of the export's time for a long quote.
+                run.find(t_tag).text = text
         anchor.addnext(tr)
         anchor = tr
     grid._tbl.remove(prototype)

@@ -117,12 +117,16 @@ def _check(index: int, block: ClauseBlock, library: ClauseLibrary, values: _Valu
 
 
 def _unusable(block: ClauseBlock, clause: Clause | None, version: ClauseVersion | None) -> str | None:
+    # People read these: the clause by its title (or the heading it carries), never by its library key.
     if clause is None:
-        return f"clause {block.clause_id!r} is not in the library"
+        heading = block.heading.text.strip() if block.heading is not None else ""
+        return f'"{heading}" is not in the library' if heading else "this clause is not in the library"
+    if block.version is None:
+        return f'"{clause.title}" names no library version'
     if version is None:
-        return f"clause {block.clause_id!r} has no version {block.version!r}"
+        return f'"{clause.title}" has no version {block.version}'
     if version.status is Status.DRAFT:
-        return f"version {version.number} of {block.clause_id!r} is a draft, not approved text"
+        return f'version {version.number} of "{clause.title}" is a draft, not approved text'
     return None
 
 

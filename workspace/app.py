@@ -13,6 +13,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Match, Route
 
 from approvals import ApprovalError
 from clauses.errors import ClauseError
@@ -20,8 +21,10 @@ from workspace import frontend, openapi, ops
 from workspace.approval_policy import delegations as approval_delegations
 from workspace.approval_policy import request_routes as approval_request_routes
 from workspace.approval_policy import routes as approval_policy_routes
+from workspace.audit.security import SecurityEvents
 from workspace.auth import people as people_routes
 from workspace.auth import routes as auth_routes
+from workspace.auth import sso_routes
 from workspace.clause_library import routes as clause_routes
 from workspace.errors import DealroomError
 from workspace.exports import routes as export_routes
@@ -36,14 +39,22 @@ from workspace.sync import endpoint as sync_endpoint
 log = logging.getLogger(__name__)
 
 
+async def _refused(request: Request, status: int, code: str, detail: str) -> None:
+    events: SecurityEvents | None = getattr(request.app.state, "security", None)  # set in the lifespan
+    if events is not None:
+        await events.observe(request, status, code, detail)
+
+
 async def _dealroom_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DealroomError)
+    await _refused(request, exc.status, exc.code, exc.detail)
     return JSONResponse(exc.body(), status_code=exc.status)
 
 
 async def _approval_error(request: Request, exc: Exception) -> Response:
     # The approvals core knows no HTTP; its errors carry the code and status to answer with.
     assert isinstance(exc, ApprovalError)
+    await _refused(request, exc.status, exc.code, str(exc))
     return JSONResponse({"error": exc.code, "detail": str(exc)}, status_code=exc.status)
 
 
@@ -60,8 +71,19 @@ async def _clause_error(request: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     codes = {404: "not_found", 405: "method_not_allowed"}
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        # RFC 9110: a 405 names the path's methods; Starlette's names only those of the route it matched first
+        # (one route per method here), so add those of the other routes with the same path.
+        routes = [r for r in request.app.routes if isinstance(r, Route)]
+        first = next((r for r in routes if r.matches(request.scope)[0] is Match.PARTIAL), None)
+        if first is not None:
+            methods = {method for r in routes if r.path == first.path for method in r.methods or ()}
+            headers["Allow"] = ", ".join(sorted(methods))
     return JSONResponse(
-        {"error": codes.get(exc.status_code, "http_error"), "detail": exc.detail}, status_code=exc.status_code
+        {"error": codes.get(exc.status_code, "http_error"), "detail": exc.detail},
+        status_code=exc.status_code,
+        headers=headers,
     )
 
 
@@ -77,6 +99,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         services = Services.create(settings)
         app.state.services = services
+        app.state.security = SecurityEvents(services.registry)
         await services.start()
         try:
             yield
@@ -87,6 +110,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         *ops.routes,
         *auth_routes.routes,
+        *sso_routes.routes,
         *people_routes.routes,
         *room_routes.routes,
         *pricebook_routes.routes,

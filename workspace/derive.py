@@ -2,8 +2,9 @@
 
 After a client's change is committed, the room is re-priced after a short debounce: the quote goes to
 the shared `computed` (what everyone may see) and the internal `computed` (cost, margin, floor
-breaches, the rep's commission estimate). Both are server writes that take the durable path like
-any other update, and are written only when they change.
+breaches, the rep's commission estimate, and where approval stands: internal only, customers see no
+approval state). Both are server writes that take the durable path like any other update, and are
+written only when they change.
 """
 
 from __future__ import annotations
@@ -23,10 +24,16 @@ from approvals import Policy
 from clauses.deviation import Deviation
 from clauses.errors import ClauseError
 from clauses.library import ClauseLibrary
-from workspace.approval_policy.preview import preview, public_preview, with_request
-from workspace.approval_policy.requests import room_requests
+from workspace.approval_policy.preview import required_for
 from workspace.approval_policy.service import Policies
-from workspace.approval_policy.views import request_view
+from workspace.approval_policy.standing import (
+    RoomHistory,
+    badge,
+    coverage_record,
+    read_history,
+    record_coverage,
+    standing_view,
+)
 from workspace.clause_library.deviations import approval_inputs, check_room, deviation_view, read_terms, room_variables
 from workspace.clause_library.service import ClauseStore
 from workspace.deal import DealFacts, deal_facts, deal_input, fingerprint
@@ -45,6 +52,7 @@ from workspace.pricing import (
 from workspace.pricing.money import format_money, is_currency
 from workspace.rooms.models import Room
 from workspace.serial import SerialRuns
+from workspace.storage.base import utcnow
 from workspace.sync.documents import DocName
 from workspace.sync.manager import RoomManager
 from workspace.sync.room import RoomDoc
@@ -130,6 +138,22 @@ def _set(key: str, value: Any) -> Callable[[Doc], None]:
     return change
 
 
+def _set_all(values: Mapping[str, Any]) -> Callable[[Doc], None]:
+    def change(doc: Doc) -> None:
+        computed = doc.get("computed", type=Map)
+        for key, value in values.items():
+            computed[key] = value
+
+    return change
+
+
+def _delete(key: str) -> Callable[[Doc], None]:
+    def change(doc: Doc) -> None:
+        del doc.get("computed", type=Map)[key]
+
+    return change
+
+
 def _current(room: RoomDoc, key: str) -> Any:
     return room.doc.get("computed", type=Map).get(key)
 
@@ -155,8 +179,12 @@ class Deriver:
         # The price book version each room is pinned to: re-pricing on every keystroke must not
         # query the database (SQLite has one writer, and the update log needs it).
         self._versions: dict[str, int] = {}
-        # The newest approval request of each room (plain), kept in step by the request routes.
-        self._requests: dict[str, dict[str, Any] | None] = {}
+        # Each room's approval requests (newest first), read again after the request routes change one.
+        self._histories: dict[str, RoomHistory] = {}
+        # The covering approvals last audited per room (`standing.record_coverage`): not asked again per edit.
+        self._covered: dict[str, Any] = {}
+        # Bumped by every request change: a read that started before one must not be kept as current.
+        self._request_changes: dict[str, int] = {}
         self._no_book_until = (0.0, 0)  # (monotonic deadline, catalog.books_saved then)
 
     def forget(self, room_id: str) -> None:
@@ -213,16 +241,20 @@ class Deriver:
         try:
             if _current(shared, "quote") != priced.public:
                 await shared.server_write(_set("quote", priced.public))
-            if approvals is not None and _current(shared, "approval") != public_preview(approvals):
-                await shared.server_write(_set("approval", public_preview(approvals)))
+            if "approval" in shared.doc.get("computed", type=Map):
+                # Written by an earlier release, where customers saw approval state; it is internal now.
+                await shared.server_write(_delete("approval"))
             internal = await self.rooms.acquire(room_id, DocName.INTERNAL)
             try:
                 if _current(internal, "quote") != priced.internal:
                     await internal.server_write(_set("quote", priced.internal))
                 if _current(internal, "commission") != priced.commission:
                     await internal.server_write(_set("commission", priced.commission))
-                if approvals is not None and _current(internal, "approvals") != approvals:
-                    await internal.server_write(_set("approvals", approvals))
+                if approvals is not None:
+                    # One update for both: the header and the panel never disagree, not even for a frame.
+                    shown = {"approvals": approvals, "approval": badge(approvals)}
+                    if any(_current(internal, key) != value for key, value in shown.items()):
+                        await internal.server_write(_set_all(shown))
             finally:
                 self.rooms.release(room_id, DocName.INTERNAL)
         except Exception:
@@ -292,33 +324,57 @@ class Deriver:
     async def _approvals(
         self, room_id: str, priced: Priced, room_deal: RoomDeal, clauses: list[dict[str, Any]]
     ) -> dict[str, Any] | None:
-        """The room's approval preview with its request's state, or None without a policy (or when its
-        facts cannot be read)."""
+        """Where the room's version stands on approvals (`standing.standing_view`), or None without a policy
+        (or when its facts cannot be read). A version earlier approvals cover is approved as it stands; the
+        first time a set of covering approvals makes the room approved, that is audited."""
         known, policy = self.policies.cached()
         try:
             if not known:
                 policy = await run_in_threadpool(self._read_policy)
             if policy is None:
                 return None
-            if room_id not in self._requests:
-                self._requests[room_id] = await run_in_threadpool(self._read_request, room_id)
-            internal = await run_in_threadpool(preview, policy, priced.internal, room_deal.fields, clauses)
-            return with_request(internal, self._requests[room_id], room_deal.fingerprint)
+            history = self._histories.get(room_id)
+            if history is None:
+                seen = self._request_changes.get(room_id, 0)
+                history = await run_in_threadpool(self._read_history, room_id)
+                if self._request_changes.get(room_id, 0) == seen:
+                    self._histories[room_id] = history
+
+            def evaluate() -> dict[str, Any]:
+                required = required_for(policy, priced.internal, room_deal.fields, clauses)
+                problems = priced.internal["pricing_problems"]
+                return standing_view(required, policy.version, history, room_deal.fingerprint, problems)
+
+            view = await run_in_threadpool(evaluate)
         except Exception:
             log.exception("could not evaluate the approval policy for room %s", room_id)
             return None
+        record = coverage_record(view)
+        if record is not None and self._covered.get(room_id) != record["covered_by"]:
+            try:
+                await run_in_threadpool(self._record_coverage, room_id, record)
+                self._covered[room_id] = record["covered_by"]
+            except Exception:  # the room still shows the approval; the next derive tries the record again
+                log.exception("could not audit the approval coverage of room %s", room_id)
+        return view
 
-    def request_changed(self, room_id: str, request: dict[str, Any]) -> None:
-        """A request of the room was submitted or decided: show its state (the newest request wins)."""
-        self._requests[room_id] = request
+    def request_changed(self, room_id: str, request: dict[str, Any] | None = None) -> None:
+        """A request of the room was submitted, decided, recalled or reassigned: read the room's requests
+        again and show where it stands (`request`, the changed request's view, is not needed)."""
+        self._request_changes[room_id] = self._request_changes.get(room_id, 0) + 1
+        self._histories.pop(room_id, None)
+        self._covered.pop(room_id, None)
         room = self.rooms.loaded(room_id, DocName.SHARED)
         if room is not None:
             self.changed(room)
 
-    def _read_request(self, room_id: str) -> dict[str, Any] | None:
+    def _read_history(self, room_id: str) -> RoomHistory:
         with self.sessions.begin() as db:
-            found = room_requests(db, room_id)
-            return request_view(db, found[0][1]) if found else None
+            return read_history(db, room_id)
+
+    def _record_coverage(self, room_id: str, record: dict[str, Any]) -> None:
+        with self.sessions.begin() as db:
+            record_coverage(db, room_id, record, utcnow())
 
     def _read_policy(self) -> Policy | None:
         with self.sessions.begin() as db:

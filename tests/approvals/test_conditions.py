@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from approvals.compact import parse_compact
 from approvals.conditions import explain, fires_on, holds, referenced, to_compact, to_data
-from approvals.facts import CATALOGUE, DealFacts
+from approvals.facts import CATALOGUE, DealFacts, facts_from_dict
 from approvals.grammar import AllOf, AnyOf, Compare, Condition, Not, Op, parse_condition
 
 from .helpers import deal
@@ -99,9 +99,9 @@ def test_a_fact_of_another_kind_never_matches_and_never_raises() -> None:
         ("billing in [monthly, quarterly]", ["billing monthly is one of monthly, quarterly"]),
         ("below_floor or payment_terms_days > 45", ["price below floor", "payment terms 60 days is over 45 days"]),
         ("below_floor or payment_terms_days > 90", ["price below floor"]),
-        ("non_standard_clauses", ["non-standard clauses: liability, payment"]),
-        ("non_standard_clauses contains payment", ["non-standard clauses include payment"]),
-        ("not non_standard_clauses contains ip", ["non-standard clauses do not include ip"]),
+        ("non_standard_clauses", ["non-standard clauses: Liability, Payment"]),
+        ("non_standard_clauses contains payment", ["non-standard clauses include Payment"]),
+        ("not non_standard_clauses contains ip", ["non-standard clauses do not include Ip"]),
         (
             "not (payment_terms_days > 90 or billing == annual)",
             [
@@ -118,6 +118,42 @@ def test_a_fact_of_another_kind_never_matches_and_never_raises() -> None:
 )
 def test_reasons_in_plain_words(source: str, reasons: list[str]) -> None:
     assert explain(cond(source), FACTS, CATALOGUE) == reasons
+
+
+@pytest.mark.parametrize(
+    ("source", "facts", "reasons"),
+    [
+        (
+            "non_standard_clauses",
+            {"non_standard_clauses": ["data_protection", "confidentiality"]},
+            ["non-standard clauses: Confidentiality, Data protection"],
+        ),
+        (
+            "non_standard_clauses contains data_protection",
+            {"non_standard_clauses": ["data_protection"]},
+            ["non-standard clauses include Data protection"],
+        ),
+        ("non_standard_clauses", {"non_standard_clauses": ["unknown"]}, ["non-standard clauses: Not in the library"]),
+        (
+            "clause_approvals contains vp_sales",
+            {"clause_approvals": ["vp_sales", "legal"]},
+            ["clause approvals include VP sales"],
+        ),
+        ("clause_approvals", {"clause_approvals": ["legal", "deal_desk"]}, ["clause approvals: Deal desk, Legal"]),
+        (
+            "non_standard_clause_texts",
+            {"non_standard_clause_texts": ["data_protection:9f2c1a3b77aa"]},
+            ["non-standard clause texts: Data protection (wording 9f2c1a3b)"],
+        ),
+    ],
+)
+def test_reasons_name_clause_categories_and_approvers_never_their_keys(
+    source: str, facts: dict[str, list[str]], reasons: list[str]
+) -> None:
+    found = explain(cond(source), facts_from_dict(facts), CATALOGUE)
+    assert found == reasons
+    for key in ("data_protection", "vp_sales", "deal_desk", "unknown"):
+        assert not any(key in reason for reason in found), key
 
 
 def test_referenced_facts_in_first_use_order() -> None:

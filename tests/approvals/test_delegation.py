@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -103,3 +104,11 @@ def test_reassignment_keeps_past_decisions_and_removes_without_a_fallback() -> N
 def test_removing_the_last_approver_without_a_fallback_is_refused() -> None:
     with pytest.raises(NoApprovers, match="name a fallback"):
         reassign(request_for(), MANAGER, None)
+
+
+def test_the_refusal_names_the_step_as_people_know_it_not_its_rule_id() -> None:
+    request = request_for()
+    request = replace(request, steps=(replace(request.steps[0], id="discount-over-20", name="Sales manager"),))
+    with pytest.raises(NoApprovers) as refused:
+        reassign(request, MANAGER, None)
+    assert '"Sales manager"' in str(refused.value) and "discount-over-20" not in str(refused.value)

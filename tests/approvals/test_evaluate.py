@@ -47,7 +47,7 @@ def test_finance_and_legal_run_in_parallel_with_the_manager() -> None:
     assert summary(facts) == [
         (1, "sales manager", "Discount over 20%: max line discount 32% is over 20%"),
         (1, "finance", "Price below floor or payment terms over 45 days: payment terms 60 days is over 45 days"),
-        (1, "legal", "Non-standard clause: non-standard clauses: liability"),
+        (1, "legal", "Non-standard clause: non-standard clauses: Liability"),
         (2, "vp sales", "Discount over 30%: max line discount 32% is over 30%"),
     ]
     groups = by_order(required_steps(POLICY, facts))
@@ -60,6 +60,20 @@ def test_finance_and_legal_run_in_parallel_with_the_manager() -> None:
         "non_standard_clauses": frozenset({"liability"}),
         "non_standard_clause_texts": frozenset({"liability:abc"}),
     }
+
+
+def test_legal_reads_clause_categories_by_name_while_the_tested_facts_keep_their_keys() -> None:
+    facts = deal(
+        0,
+        non_standard_clauses=["data_protection", "confidentiality"],
+        non_standard_clause_texts=["data_protection:abc", "confidentiality:def"],
+    )
+    (legal,) = required_steps(POLICY, facts)
+    assert legal.reason == "Non-standard clause: non-standard clauses: Confidentiality, Data protection"
+    assert legal.details == ("non-standard clauses: Confidentiality, Data protection",)
+    assert "data_protection" not in legal.reason
+    # What an approval is bound to stays machine-readable.
+    assert legal.tested["non_standard_clauses"] == frozenset({"data_protection", "confidentiality"})
 
 
 def test_the_tested_facts_include_those_that_did_not_fire() -> None:

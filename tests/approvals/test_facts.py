@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from approvals import CATALOGUE, Covers, DealFacts, FactsInvalid, Kind, facts_from_dict, facts_to_plain
-from approvals.facts import format_value
+from approvals.facts import approver_label, category_label, format_item, format_value
 
 
 def test_values_are_coerced_to_their_kinds() -> None:
@@ -120,3 +120,34 @@ def test_values_read_as_reasons_show_them() -> None:
     assert format_value(spec["below_floor"], True) == "yes"
     assert format_value(spec["non_standard_clauses"], frozenset()) == "none"
     assert format_value(spec["total"], None) == "unknown"
+    # Category sets by their members' names, as the clause library shows them, sorted by name.
+    assert format_value(spec["non_standard_clauses"], frozenset({"data_protection", "confidentiality"})) == (
+        "Confidentiality, Data protection"
+    )
+    assert format_value(spec["non_standard_clauses"], frozenset({"unknown"})) == "Not in the library"
+    assert format_value(spec["clause_approvals"], frozenset({"legal", "vp_sales"})) == "Legal, VP sales"
+    assert format_item(spec["non_standard_clauses"], "term_termination") == "Term termination"
+    assert format_item(spec["non_standard_clause_texts"], "liability:0123456789ab") == "Liability (wording 01234567)"
+
+
+@pytest.mark.parametrize(
+    ("key", "label"),
+    [
+        ("data_protection", "Data protection"),
+        ("confidentiality", "Confidentiality"),
+        ("term-termination", "Term termination"),
+        ("ip__rights", "Ip rights"),
+        ("_x_", "X"),
+        ("", ""),
+    ],
+)
+def test_category_labels_follow_the_clause_library_rule(key: str, label: str) -> None:
+    assert category_label(key) == label  # frontend/src/lib/clauses.ts categoryLabel
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [("legal", "Legal"), ("vp_sales", "VP sales"), ("sales_manager", "Sales manager"), ("deal_desk", "Deal desk")],
+)
+def test_approver_labels_follow_the_clause_library_rule(name: str, label: str) -> None:
+    assert approver_label(name) == label  # frontend/src/lib/clauses.ts approverLabel

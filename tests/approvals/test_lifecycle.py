@@ -161,6 +161,16 @@ class TestDecisions:
         with pytest.raises(UnknownStep):
             approve(request, "no-such-step", MANAGER)
 
+    def test_who_may_decide_is_checked_before_the_version(self) -> None:
+        request = ask(deal(32), "v1")
+        with pytest.raises(NotAnApprover):  # not "stale": that would tell a non-approver about the request
+            decide(request, "discount-over-20", actor=REP, decision=APPROVE, fingerprint="v0", at=at(1))
+        old, _ = change(request, deal(35), "v2")
+        with pytest.raises(NotAnApprover):
+            approve(old, "discount-over-20", VP)
+        with pytest.raises(StaleFingerprint):  # an approver still learns the version moved on
+            approve(old, "discount-over-20", MANAGER)
+
     def test_the_same_decision_again_is_idempotent(self) -> None:
         request = approve(ask(deal(25), "v1"), "discount-over-20", MANAGER, 1)
         assert approve(request, "discount-over-20", MANAGER, 2) is request

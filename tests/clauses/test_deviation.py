@@ -89,9 +89,9 @@ def test_a_multi_paragraph_clause_compares_across_its_paragraphs() -> None:
 @pytest.mark.parametrize(
     ("clause_id", "version", "reason"),
     [
-        ("made-up", 1, "not in the library"),
-        ("liability", 9, "has no version 9"),
-        ("liability", None, "has no version None"),
+        ("made-up", 1, '"Limitation of liability" is not in the library'),  # by the heading it carries
+        ("liability", 9, '"Limitation of liability" has no version 9'),
+        ("liability", None, '"Limitation of liability" names no library version'),
     ],
 )
 def test_a_clause_the_library_cannot_vouch_for_is_unknown_and_needs_legal(
@@ -100,6 +100,13 @@ def test_a_clause_the_library_cannot_vouch_for_is_unknown_and_needs_legal(
     deviation = _check(_filled(_standard("liability")), clause_id, version)
     assert deviation.status is Verdict.UNKNOWN and deviation.approval == "legal"
     assert reason in deviation.reason
+    assert f"{clause_id!r}" not in deviation.reason, "people read the clause's title, not its library key"
+
+
+def test_a_clause_without_a_heading_that_the_library_does_not_know_is_this_clause() -> None:
+    block = ClauseBlock("made_up_key", 1, (Paragraph((Run("Some hand-made text."),)),))
+    (deviation,) = check_terms([block], LIBRARY, VARIABLES)
+    assert deviation.reason == "this clause is not in the library"
 
 
 def test_a_block_pinned_to_a_draft_is_not_approved_text() -> None:
@@ -107,7 +114,8 @@ def test_a_block_pinned_to_a_draft_is_not_approved_text() -> None:
     assert clause is not None
     library = LIBRARY.with_clause(add_draft(clause, "Draft wording for {{customer.name}}."))
     deviation = _check(_filled("Draft wording for {{customer.name}}."), version=2, library=library)
-    assert deviation.status is Verdict.UNKNOWN and "draft" in deviation.reason
+    assert deviation.status is Verdict.UNKNOWN
+    assert deviation.reason == 'version 2 of "Limitation of liability" is a draft, not approved text'
 
 
 def test_a_room_pinned_to_a_retired_version_keeps_comparing_with_it_and_sees_the_upgrade() -> None:

@@ -36,6 +36,14 @@ def _row(page: Page, line_id: str):  # type: ignore[no-untyped-def]
     return page.locator(f"[data-testid=line-row][data-line-id='{line_id}']")
 
 
+def _open_row(page: Page, line_id: str):  # type: ignore[no-untyped-def]
+    """On a phone a line is a compact summary: a tap shows its controls (a desktop shows them anyway)."""
+    summary = _row(page, line_id).locator("[data-testid=line-summary]")
+    if summary.is_visible() and summary.get_attribute("aria-expanded") != "true":
+        summary.tap()
+    return _row(page, line_id)
+
+
 def _rows(page: Page) -> list[tuple[str, str, str]]:
     rows = page.locator("[data-testid=line-row]")
     return [
@@ -67,9 +75,9 @@ def test_typing_in_the_terms_appears_on_the_other_side(browser, contexts, demo: 
 def test_both_edit_the_pricing_table_at_once_and_end_with_the_same_rows(browser, contexts, demo: LiveServer) -> None:  # type: ignore[no-untyped-def]
     rep, buyer, _ = _rep_and_buyer(browser, contexts, demo)
     _show(buyer, "pricing")
-    rep.fill("[data-testid=new-line-sku]", "ADDON-SSO")
+    rep.fill("[data-testid=new-line-sku]", "ADD-AI")
     rep.fill("[data-testid=new-line-qty]", "250")
-    buyer_qty = _row(buyer, "l1").locator("[data-testid=line-qty]")
+    buyer_qty = _open_row(buyer, "l1").locator("[data-testid=line-qty]")
     buyer_qty.fill("300")
     # Both commit at the same moment.
     rep.click("[data-testid=add-line]")
@@ -78,7 +86,7 @@ def test_both_edit_the_pricing_table_at_once_and_end_with_the_same_rows(browser,
     expect(buyer.locator("[data-testid=line-row]")).to_have_count(5)
     expect(_row(rep, "l1").locator("[data-testid=line-qty]")).to_have_value("300")
     assert _rows(rep) == _rows(buyer)
-    assert [sku for _, sku, _ in _rows(buyer)].count("ADDON-SSO") == 1
+    assert [sku for _, sku, _ in _rows(buyer)].count("ADD-AI") == 1
     buyer.reload()
     _show(buyer, "pricing")
     expect(buyer.locator("[data-testid=line-row]")).to_have_count(5)
@@ -133,7 +141,7 @@ def test_offline_edits_are_delivered_on_reconnect_and_survive_a_reload(browser, 
     _show(buyer, "pricing")
     buyer_context.set_offline(True)
     expect(buyer.locator("[data-testid=connection-state]")).to_have_attribute("data-state", "offline")
-    note = _row(buyer, "l1").locator("[data-testid=line-note]")
+    note = _open_row(buyer, "l1").locator("[data-testid=line-note]")
     note.fill("Written in the lift, no signal")
     note.press("Enter")
     expect(buyer.locator("[data-testid=pending-edits]")).to_contain_text("1")
@@ -155,7 +163,7 @@ def test_a_refused_edit_shows_the_servers_reason_and_the_room_resyncs(browser, c
             json={"customer_may_edit_pricing": False},
             headers={"X-CSRF-Token": api.cookies["dealroom_csrf"]},
         ).raise_for_status()
-    qty = _row(buyer, "l1").locator("[data-testid=line-qty]")
+    qty = _open_row(buyer, "l1").locator("[data-testid=line-qty]")
     if qty.is_editable():  # the page has not heard of the change yet: the server is the judge
         qty.fill("999")
         qty.press("Enter")
@@ -231,11 +239,18 @@ def test_prices_and_violations_follow_edits_and_only_the_rep_sees_margin(browser
     qty.press("Enter")
     expect(line_total).not_to_have_text(first_line_total)
     expect(total).not_to_have_text(before)
-    # A product the price book does not have is flagged on its own line, in words.
+    # A product the price book does not have is refused next to the SKU field, and no line is added.
     rep.fill("[data-testid=new-line-sku]", "NOT-IN-BOOK")
     rep.fill("[data-testid=new-line-qty]", "2")
     rep.click("[data-testid=add-line]")
-    expect(buyer.locator("[data-testid=line-violation]", has_text="NOT-IN-BOOK")).to_be_visible()
+    expect(rep.locator("[data-testid=new-line-sku-problem]")).to_contain_text("NOT-IN-BOOK is not in the price book")
+    expect(rep.locator("[data-testid=line-row]")).to_have_count(4)
+    # A broken rule is flagged on its own line, in words (on a phone once the line is opened).
+    qty.fill("2")
+    qty.press("Enter")
+    _show(buyer, "pricing")
+    l1 = _open_row(buyer, "l1")
+    expect(l1.locator("[data-testid=line-violation]", has_text="at least 50")).to_be_visible()
     # Margin and commission for internal eyes only.
     expect(rep.locator("[data-testid=quote-margin]")).to_contain_text("%")
     expect(rep.locator("[data-testid=commission-total]")).to_contain_text("$")

@@ -20,6 +20,7 @@ from workspace.approval_policy.models import DelegationRow
 from workspace.audit import chain as audit
 from workspace.auth.models import User, UserRole
 from workspace.errors import InvalidInput, NotFound, PermissionDenied, Unprocessable
+from workspace.ids import path_id
 from workspace.storage.base import utcnow
 from workspace.web import caller, field, in_db, json_body, require_internal
 
@@ -141,7 +142,7 @@ async def listing(request: Request) -> Response:
 
 async def revoke(request: Request) -> Response:
     principal = await caller(request)
-    delegation_id = request.path_params["delegation_id"]
+    delegation_id = path_id(request, "delegation_id", "delegation")
     now = utcnow()
 
     def work(db: Session) -> None:

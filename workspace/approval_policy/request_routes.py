@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from pycrdt import Doc
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -15,14 +16,16 @@ import approvals
 from approvals import Decision
 from clauses.errors import ClauseError
 from workspace.approval_policy import requests, views
+from workspace.approval_policy.delegations import delegations_in_force
 from workspace.approval_policy.routes import current_version
 from workspace.auth.models import User
 from workspace.clause_library.deviations import deviation_view
 from workspace.deal import fingerprint
-from workspace.derive import RoomDeal, pinned_book, price_room
-from workspace.errors import InvalidInput, NotFound, PermissionDenied
+from workspace.derive import Priced, RoomDeal, pinned_book, price_room
+from workspace.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from workspace.notify.approvals import approval_mails
 from workspace.notify.mail import Mail
+from workspace.pricing.views import unpriceable_reason
 from workspace.rooms.access import room_access
 from workspace.rooms.models import Room, RoomRole
 from workspace.storage.base import utcnow
@@ -56,6 +59,9 @@ async def submit(http: Request) -> Response:
         raise PermissionDenied("only the room's rep submits it for approval")
     if not current.required or current.policy is None:
         raise InvalidInput("this version needs no approval")
+    unpriceable = unpriceable_reason(current.priced.internal)
+    if unpriceable is not None:
+        raise Conflict(unpriceable)
     policy = current.policy
     now = utcnow()
 
@@ -135,9 +141,15 @@ async def _decide_and_tell(http: Request, request_id: str, step_id: str, user_id
     room_id = await in_db(http, lambda db: requests.room_of(db, request_id))
     # The version to approve is the room's as it is now: a request for a version the room has left is stale
     # even if nobody has resubmitted yet (the deal may be worse than what the approver is shown).
-    now_version = fingerprint(await svc.rooms.current_doc(room_id, DocName.SHARED))
+    doc = await svc.rooms.current_doc(room_id, DocName.SHARED)
+    now_version = fingerprint(doc)
+    # A room moved to a price book that dropped one of its products has no price to approve.
+    unpriceable = None
+    if decision is Decision.APPROVE:
+        unpriceable = unpriceable_reason((await _priced_now(http, room_id, doc)).public)
 
     def work(db: Session) -> tuple[str, approvals.Request, list[Mail], dict[str, Any]]:
+        now = utcnow()
         row, before = requests.load(db, request_id)
         check_room(db, row.room_id)
         approver = db.get(User, user_id)
@@ -145,9 +157,14 @@ async def _decide_and_tell(http: Request, request_id: str, step_id: str, user_id
             raise PermissionDenied("this account is deactivated")
         if user_id == before.submitted_by:
             raise PermissionDenied("you submitted this request: someone else approves it")
+        # Who may decide before anything about the version: a caller who may not learns nothing of the request.
+        approvals.lifecycle.deciding_for(before, step_id, actor=user_id, at=now,
+                                         delegations=delegations_in_force(db, now))  # fmt: skip
         if before.fingerprint != now_version and before.state is approvals.RequestState.PENDING:
             raise approvals.StaleFingerprint("the deal changed since this was submitted; the rep resubmits it")
-        room_id, decided = requests.decide(db, row, before, step_id, user_id, decision, comment, version, utcnow())
+        if unpriceable is not None:
+            raise Conflict(unpriceable)
+        room_id, decided = requests.decide(db, row, before, step_id, user_id, decision, comment, version, now)
         return room_id, decided, _mails(http, db, room_id, before, decided), views.request_view(db, decided)
 
     room_id, decided, mails, shown = await in_db(http, work)
@@ -195,12 +212,18 @@ async def link_view(http: Request) -> Response:
     return JSONResponse(shown)
 
 
-async def _deal_summary(http: Request, room_id: str) -> dict[str, Any]:
-    """The deal in a line, for an approver deciding on a phone: value, term and discount, priced now."""
+async def _priced_now(http: Request, room_id: str, doc: Doc | None = None) -> Priced:
+    """The room priced as it is now, on its pinned price book."""
     svc = services(http)
     book, plan = await in_db(http, lambda db: pinned_book(db, svc.catalog, room_id))
-    doc = await svc.rooms.current_doc(room_id, DocName.SHARED)
-    quote = (await run_in_threadpool(price_room, RoomDeal.read(doc), book, plan)).internal  # an approver is internal
+    if doc is None:
+        doc = await svc.rooms.current_doc(room_id, DocName.SHARED)
+    return await run_in_threadpool(price_room, RoomDeal.read(doc, svc.deriver.vendor), book, plan)
+
+
+async def _deal_summary(http: Request, room_id: str) -> dict[str, Any]:
+    """The deal in a line, for an approver deciding on a phone: value, term and discount, priced now."""
+    quote = (await _priced_now(http, room_id)).internal  # an approver is internal
     totals = quote.get("totals", {})
     return {"currency": quote.get("currency"), "term_months": quote.get("term_months"),
             "net_total": totals.get("net_total"), "first_year": totals.get("first_year"),

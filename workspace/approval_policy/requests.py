@@ -93,10 +93,17 @@ def submit(
     now: datetime,
 ) -> Request:  # fmt: skip
     """Submit the room's current version; an open request on an older version is superseded, and the
-    approvals that still cover carry over (smart re-approval)."""
+    approvals that still cover carry over (smart re-approval). A version earlier approvals cover in full is
+    approved as it stands: there is nothing to ask anyone (409)."""
     earlier = room_requests(db, room_id)
     history = [request for _, request in earlier]
     open_rows = [(row, request) for row, request in earlier if request.state is RequestState.PENDING]
+    # A request still open to decisions (pending, or rejected and to be resubmitted) for this very version; an
+    # approved one is no reason to ask again: it counts with the rest of the history below.
+    live = any(r.fingerprint == fingerprint and r.state in (RequestState.PENDING, RequestState.REJECTED)
+               for r in history)  # fmt: skip
+    if not live and len(approvals.covered_steps(required, history)) == len(required):
+        raise Conflict("this version is already approved: earlier approvals cover every step it needs")
     new_id = f"apr_{secrets.token_urlsafe(9)}"
     common: dict[str, Any] = {"fingerprint": fingerprint, "policy_fingerprint": policy.fingerprint,
                               "required": required, "resolve": resolver(db), "by": user_id, "at": now}  # fmt: skip

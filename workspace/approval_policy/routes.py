@@ -13,16 +13,18 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from approvals import Policy, RequiredStep, required_step_to_plain
+from approvals import Policy, RequiredStep
 from clauses.deviation import Deviation
 from clauses.library import ClauseLibrary
 from workspace.approval_policy.preview import required_for
 from workspace.approval_policy.service import parse_yaml
+from workspace.approval_policy.standing import read_history, standing_view
 from workspace.auth.models import UserRole
 from workspace.auth.principal import Principal
 from workspace.clause_library.deviations import approval_inputs
 from workspace.derive import Priced, RoomDeal, pinned_book, price_room
 from workspace.errors import InvalidInput, NotFound, PermissionDenied
+from workspace.json_checks import MAX_JSON_DEPTH, check_json
 from workspace.rooms.access import RoomAccess, room_access
 from workspace.sync.documents import DocName
 from workspace.web import caller, in_db, json_body, read_body, require_internal, services
@@ -58,6 +60,9 @@ async def put_policy(request: Request) -> Response:
             data = parse_yaml(body.decode("utf-8"))
         except UnicodeDecodeError as exc:
             raise InvalidInput("the policy is not UTF-8 text") from exc
+        except RecursionError as exc:  # PyYAML composes recursively: a hostile document is refused, not a 500
+            raise InvalidInput(f"the policy nests deeper than {MAX_JSON_DEPTH} levels") from exc
+        check_json(data)
     else:
         data = await json_body(request, MAX_POLICY_BYTES)
     svc = services(request)
@@ -113,12 +118,21 @@ async def current_version(
 
 
 async def room_preview(request: Request) -> Response:
-    """The steps the room's current version needs, each with its approvers and the reason."""
+    """The steps the room's current version needs, each with its approvers, the reason and the approvals
+    of earlier versions that still cover it (`covered_by`), and where the version stands (`status`)."""
     principal = await caller(request)
-    current = await current_version(request, principal, request.path_params["room_id"])
-    steps = [required_step_to_plain(step) for step in current.required]
+    room_id = request.path_params["room_id"]
+    current = await current_version(request, principal, room_id)
+    history = await in_db(request, lambda db: read_history(db, room_id))
     version = current.policy.version if current.policy else None
-    return JSONResponse({"policy_version": version, "fingerprint": current.fingerprint, "steps": steps})
+    problems = current.priced.internal["pricing_problems"]
+    view = standing_view(current.required, version, history, current.fingerprint, problems)
+    live = view["request"]
+    return JSONResponse({
+        "policy_version": version, "fingerprint": current.fingerprint, "steps": view["steps"],
+        "status": view["status"], "covered": view["covered"], "needs": view["needs"],
+        "pricing_problems": view["pricing_problems"], "request_id": live["id"] if live is not None else None,
+    })  # fmt: skip
 
 
 routes = [

@@ -51,6 +51,7 @@ class Policies:
 
     def save(self, db: Session, data: dict[str, Any], user_id: int | None) -> int:
         """Validate `data` and store it as the next version."""
+        _require_rules(data)
         version = (db.execute(select(func.max(ApprovalPolicyVersion.version))).scalar_one_or_none() or 0) + 1
         stored = {**data, "version": version}
         _validated(lambda: load_policy(stored))
@@ -71,6 +72,17 @@ def parse_yaml(text: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InvalidInput("the policy must be a YAML mapping")
     return data
+
+
+def _require_rules(data: dict[str, Any]) -> None:
+    """A policy states its rules (the server numbers the versions): `rules: []` is a policy that asks for no
+    approval, but a document without `rules` (`{}`, the wrong file) is a mistake, not that policy."""
+    if "rules" not in data:
+        raise InvalidInput(
+            "the policy has no 'rules': give them as a list (an empty list for a policy that asks for no "
+            "approval); nothing was saved",
+            missing=["rules"],
+        )
 
 
 def _validated(load: Any) -> Any:

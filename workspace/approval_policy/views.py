@@ -25,7 +25,8 @@ def people(db: Session, ids: Iterable[UserId]) -> dict[str, dict[str, str]]:
     return {str(user_id): {"name": name, "role": role} for user_id, name, role in rows}
 
 
-def _ids(request: Request) -> set[UserId]:
+def ids(request: Request) -> set[UserId]:
+    """Everyone a request names: its submitter, approvers, deciders and who recalled it."""
     found: set[UserId] = {request.submitted_by}
     for step in request.steps:
         found.update(step.approvers)
@@ -37,14 +38,18 @@ def _ids(request: Request) -> set[UserId]:
     return found
 
 
-def request_view(db: Session, request: Request) -> dict[str, Any]:
-    """The request's plain form, each step with `since` (when it started waiting, or None), plus `people`."""
+def request_plain(request: Request) -> dict[str, Any]:
+    """The request's plain form, each step with `since` (when it started waiting, or None)."""
     plain = approvals.request_to_plain(request)
     for step, shown in zip(request.steps, plain["steps"], strict=True):
         since = approvals.waiting_since(request, step)
         shown["since"] = since.isoformat() if since is not None else None
-    plain["people"] = people(db, _ids(request))
     return plain
+
+
+def request_view(db: Session, request: Request) -> dict[str, Any]:
+    """`request_plain` plus `people`: the names of everyone it names."""
+    return {**request_plain(request), "people": people(db, ids(request))}
 
 
 def last_approved(step_id: str, history: Sequence[Request]) -> RequestStep | None:

@@ -21,6 +21,7 @@ from workspace.audit import chain as audit
 from workspace.auth.models import ApiToken, BrowserSession, User, UserRole
 from workspace.auth.principal import Principal
 from workspace.errors import InvalidInput, NotFound, PermissionDenied, Unprocessable
+from workspace.ids import path_id
 from workspace.notify.approvals import approval_mails
 from workspace.notify.mail import Mail
 from workspace.rooms.models import Room
@@ -92,7 +93,7 @@ async def patch_person(request: Request) -> Response:
     principal = await caller(request)
     _admin(principal)
     data = await json_body(request)
-    user_id = request.path_params["user_id"]
+    user_id = path_id(request, "user_id", "person")
     unknown = set(data) - {"active", "manager"}
     if unknown:
         raise InvalidInput(f"unknown field(s): {', '.join(sorted(unknown))}")

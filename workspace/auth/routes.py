@@ -8,12 +8,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from workspace.auth import passwords
+from workspace.audit import chain as audit
+from workspace.auth import passwords, sso_policy
 from workspace.auth.models import ApiToken, BrowserSession, User
 from workspace.auth.principal import CSRF_COOKIE, SESSION_COOKIE, open_session
 from workspace.auth.secrets import digest, new_token
 from workspace.auth.signin_guard import DEVICE_COOKIE, DEVICE_DAYS
 from workspace.errors import NotFound, NotSignedIn
+from workspace.ids import path_id
 from workspace.storage.base import utcnow
 from workspace.sync import closecodes
 from workspace.web import caller, field, in_db, json_body, services
@@ -46,6 +48,7 @@ async def sign_in(request: Request) -> Response:
         valid = passwords.verify(user.password_hash if user else None, password)
         if user is None or not valid or not user.is_active:
             raise NotSignedIn("wrong email or password")
+        sso_policy.check_password_sign_in(db, user, svc.settings)  # 403 for staff while admins require SSO
         session = open_session(db, user, days)
         return user.public(), session
 
@@ -97,6 +100,8 @@ async def create_token(request: Request) -> Response:
         row = ApiToken(user_id=principal.user_id, name=name, token_hash=digest(token))
         db.add(row)
         db.flush()
+        audit.append(db, "token.created", actor_id=principal.user_id, room_id=None, at=utcnow(),
+                     data={"token_id": row.id, "name": name})  # fmt: skip
         return {"id": row.id, "name": name, "token": token}
 
     return JSONResponse(await in_db(request, work), status_code=201)
@@ -114,7 +119,7 @@ async def list_tokens(request: Request) -> Response:
 
 async def revoke_token(request: Request) -> Response:
     principal = await caller(request)
-    token_id = request.path_params["token_id"]
+    token_id = path_id(request, "token_id", "token")
 
     def work(db: Session) -> None:
         row = db.get(ApiToken, token_id)
@@ -122,6 +127,8 @@ async def revoke_token(request: Request) -> Response:
             raise NotFound("no such token")
         if row.revoked_at is None:
             row.revoked_at = utcnow()
+            audit.append(db, "token.revoked", actor_id=principal.user_id, room_id=None, at=row.revoked_at,
+                         data={"token_id": row.id, "name": row.name})  # fmt: skip
 
     await in_db(request, work)
     # A revoked token's open websockets close at once, not at their next reconnect.

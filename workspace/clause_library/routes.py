@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -14,7 +15,7 @@ from clauses.library import Clause, library_to_dict
 from clauses.variables import VARIABLES
 from workspace.auth.models import UserRole
 from workspace.auth.principal import Principal
-from workspace.clause_library.service import clause_view, matches, new_draft, publishing, retiring
+from workspace.clause_library.service import RESERVED_IDS, clause_view, matches, new_draft, publishing, retiring
 from workspace.errors import InvalidInput, NotFound, PermissionDenied
 from workspace.web import caller, in_db, json_body, require_internal, services
 
@@ -41,10 +42,13 @@ async def list_clauses(request: Request) -> Response:
 
 
 async def get_clause(request: Request) -> Response:
+    clause_id = request.path_params["clause_id"]
+    if clause_id in RESERVED_IDS:  # `GET /api/clauses/import`: a route of its own (POST), never a clause
+        raise HTTPException(405)
     principal = await caller(request)
     require_internal(principal)
     library = await in_db(request, services(request).clause_store.library)
-    clause = library.get(request.path_params["clause_id"])
+    clause = library.get(clause_id)
     if clause is None:
         raise NotFound("no such clause")
     return JSONResponse(clause_view(clause))

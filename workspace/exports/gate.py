@@ -1,7 +1,9 @@
 """The export gate: may this exact version of a room's deal leave the room as a contract?
 
 `missing_for` answers with the list of missing approvals (empty: covered). It binds to the version's
-fingerprint: a request approved for an earlier version covers nothing, however close the deal looks.
+fingerprint: a live request for exactly this version decides; without one, a step is approved only when
+approvals given on earlier versions still cover its facts as they are now (`approvals.standing`, the rule a
+resubmit would carry them over by), never because the deal looks close.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session
 import approvals
 from approvals import Request, RequestState, RequiredStep
 from clauses.deviation import Deviation
+from clauses.library import ClauseLibrary
 from workspace.approval_policy.requests import room_requests
 
 _CLOSED = (RequestState.RECALLED, RequestState.SUPERSEDED)
@@ -21,28 +24,41 @@ _CLAUSE_FACTS = frozenset({"non_standard_clauses", "non_standard_clause_texts", 
 
 
 def request_for(db: Session, room_id: str, fingerprint: str) -> Request | None:
-    """The room's live request for exactly this version, else its newest request (for the reason)."""
-    found = [request for _, request in room_requests(db, room_id)]
+    """The room's live request for exactly this version; else its newest approved one (a version earlier
+    approvals cover is exported on their record, not on a later request that was rejected or recalled);
+    else its newest request (for the reason)."""
+    return _pick([request for _, request in room_requests(db, room_id)], fingerprint)
+
+
+def _pick(found: Sequence[Request], fingerprint: str) -> Request | None:
     exact = next((r for r in found if r.fingerprint == fingerprint and r.state not in _CLOSED), None)
-    return exact or (found[0] if found else None)
+    approved = next((r for r in found if r.state is RequestState.APPROVED), None)
+    return exact or approved or (found[0] if found else None)
 
 
 def missing_for(db: Session, room_id: str, required: Sequence[RequiredStep], fingerprint: str) -> list[dict[str, Any]]:
     """Each required approval that does not cover `fingerprint`, with why; empty when export may go ahead."""
-    request = request_for(db, room_id, fingerprint)
+    found = [request for _, request in room_requests(db, room_id)]
     return [
         {"rule_id": m.rule_id, "name": m.name, "reason": m.reason, "why": m.why}
-        for m in approvals.missing_approvals(required, request, fingerprint)
+        for m in approvals.missing_approvals(required, _pick(found, fingerprint), fingerprint, history=found)
     ]
 
 
-def unrouted_deviations(required: Sequence[RequiredStep], deviations: Sequence[Deviation]) -> list[dict[str, Any]]:
+def unrouted_deviations(
+    required: Sequence[RequiredStep], deviations: Sequence[Deviation], library: ClauseLibrary
+) -> list[dict[str, Any]]:
     """A contract whose clauses differ from the library must not leave the room unreviewed just because no
     policy rule routes clause deviations (or there is no policy): then export waits for one."""
     needing = [d for d in deviations if d.approval is not None]
     if not needing or any(_CLAUSE_FACTS & set(step.tested) for step in required):
         return []
-    titles = ", ".join(sorted({d.clause_id for d in needing}))
+    titles = ", ".join(sorted({_title(library, d.clause_id) for d in needing}))
     return [{"rule_id": "clause-deviations", "name": "Clause deviations",
              "reason": f"clauses differ from the library ({titles}) and no approval policy rule routes them",
-             "why": "not routed: an admin adds a rule on non_standard_clauses"}]  # fmt: skip
+             "why": "not routed: an admin adds an approval policy rule on non-standard clauses"}]  # fmt: skip
+
+
+def _title(library: ClauseLibrary, clause_id: str) -> str:
+    clause = library.get(clause_id)
+    return clause.title if clause is not None else clause_id

@@ -25,6 +25,7 @@ from workspace.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from workspace.exports.contract import room_contract, unset_variables
 from workspace.exports.gate import missing_for, request_for, unrouted_deviations
 from workspace.exports.models import ExportRow
+from workspace.pricing.views import unpriceable_reason
 from workspace.rooms.access import room_access
 from workspace.rooms.models import Room
 from workspace.storage.base import utcnow
@@ -86,14 +87,14 @@ async def export(http: Request) -> Response:
     current = await current_version(http, principal, room_id, allow_no_policy=True)
     if not current.access.role.is_internal:
         raise PermissionDenied("exports are made by the vendor")
-    unpriced = [line["sku"] for line in current.priced.public["lines"] if not line["priced"]]
-    if unpriced:
-        raise Conflict(f"the quote has lines that cannot be priced: {', '.join(map(str, unpriced))}")
+    unpriceable = unpriceable_reason(current.priced.public)
+    if unpriceable is not None:
+        raise Conflict(unpriceable)
     now = utcnow()
 
     def gate(db: Session) -> tuple[Any, ...]:
         missing = missing_for(db, room_id, current.required, current.fingerprint)
-        missing += unrouted_deviations(current.required, current.deviations)
+        missing += unrouted_deviations(current.required, current.deviations, current.library)
         if missing:
             raise ApprovalsMissing("required approvals are missing for this version of the deal", missing=missing)
         room = db.get(Room, room_id)

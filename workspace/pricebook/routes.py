@@ -3,6 +3,8 @@ incentive plan, a room's quote and moving a room to the newest price book."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -15,8 +17,10 @@ from workspace.auth.models import UserRole
 from workspace.auth.principal import Principal
 from workspace.derive import RoomDeal, pinned_book, price_room
 from workspace.errors import InvalidInput, NotFound, PermissionDenied
+from workspace.ids import parse_id
 from workspace.pricebook.csv_format import export_csv, import_csv
 from workspace.pricing import PriceBook, Product
+from workspace.pricing.entry import PriceLimits
 from workspace.rooms.access import room_access
 from workspace.rooms.service import require_rep
 from workspace.sync.documents import DocName
@@ -42,7 +46,8 @@ async def get_pricebook(request: Request) -> Response:
     version = request.query_params.get("version")
     if version is not None and not version.isdigit():
         raise InvalidInput("'version' must be a whole number")
-    data = await in_db(request, lambda db: catalog.book_data(db, int(version) if version else None))
+    number = parse_id(version, "price book version") if version else None
+    data = await in_db(request, lambda db: catalog.book_data(db, number))
     if _wants_csv(request):
         return PlainTextResponse(export_csv(data), media_type="text/csv; charset=utf-8")
     return JSONResponse(data)
@@ -66,7 +71,20 @@ async def put_pricebook(request: Request) -> Response:
     else:
         data = await json_body(request, MAX_BOOK_BYTES)
         book = await in_db(request, lambda db: catalog.save_book(db, data, principal.user_id))
+    # Rooms opened before there was any book are pinned to this one when next priced: their open
+    # connections are held to it from now on. Rooms pinned to an older version keep theirs.
+    _refresh_limits(request, lambda connection: connection.identity.context.prices is None, PriceLimits.of(book))
     return JSONResponse({"version": book.version, "products": len(book.products)})
+
+
+def _refresh_limits(request: Request, which: Callable[[Any], bool], limits: PriceLimits) -> None:
+    """Open connections write under `limits` (the SKUs and currencies the guard lets through) from their
+    next message on."""
+    for connection in list(services(request).live):
+        if which(connection):
+            identity = connection.identity
+            context = dataclasses.replace(identity.context, prices=limits)
+            connection.identity = dataclasses.replace(identity, context=context)
 
 
 def _summary(product: Product) -> dict[str, Any]:
@@ -170,7 +188,7 @@ async def upgrade_room_pricebook(request: Request) -> Response:
     room_id = request.path_params["room_id"]
     svc = services(request)
 
-    def work(db: Session) -> dict[str, Any]:
+    def work(db: Session) -> tuple[dict[str, Any], PriceLimits | None]:
         access = room_access(db, principal, room_id)
         require_rep(access)
         latest = svc.catalog.latest_book_version(db)
@@ -178,9 +196,11 @@ async def upgrade_room_pricebook(request: Request) -> Response:
             raise NotFound("there is no price book yet")
         previous = access.room.price_book_version
         access.room.price_book_version = latest
-        return {"previous_version": previous, "version": latest}
+        return {"previous_version": previous, "version": latest}, svc.catalog.limits(db, latest)
 
-    moved = await in_db(request, work)
+    moved, limits = await in_db(request, work)
+    if limits is not None:
+        _refresh_limits(request, lambda connection: connection.room_id == room_id, limits)
     svc.deriver.forget(room_id)
     loaded = svc.rooms.loaded(room_id, DocName.SHARED)
     if loaded is not None:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from workspace.errors import NotFound, Unprocessable
 from workspace.pricebook.models import IncentivePlanVersion, PriceBookVersion
 from workspace.pricing import IncentivePlan, PriceBook, PricingDataInvalid, load_incentive_plan, load_price_book
+from workspace.pricing.entry import PriceLimits
 
 
 class Catalog:
@@ -62,6 +63,14 @@ class Catalog:
         with self._lock:
             self._books[version] = book
         return book
+
+    def limits(self, db: Session, version: int | None) -> PriceLimits | None:
+        """What the write guard lets a room's lines and deal name: the SKUs and currencies of the book the
+        room is pinned to (`version`; None: the newest, which it will be pinned to), or None without a book."""
+        try:
+            return PriceLimits.of(self.book(db, version))
+        except NotFound:
+            return None
 
     def book_data(self, db: Session, version: int | None = None) -> dict[str, Any]:
         book = self.book(db, version)

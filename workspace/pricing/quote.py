@@ -111,6 +111,7 @@ def _price(deal: DealInput, book: PriceBook) -> Quote:
         lines=lines,
         totals=_totals(lines, len(months), step),
         violations=[violation for _, violation in violations],
+        currencies=book.currencies,
     )
 
 

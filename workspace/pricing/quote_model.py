@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from workspace.pricing.catalog import BillingPeriod
-from workspace.pricing.violations import Violation
+from workspace.pricing.violations import Rule, Violation
 
 _HUNDRED = Decimal(100)
 _PERCENT = Decimal("0.01")
+# Deal-level problems that leave every line unpriced (the lines carry no violation of their own then).
+_DEAL_BLOCKERS = frozenset({Rule.CURRENCY, Rule.TERM})
 
 
 def percent_of(part: Decimal, whole: Decimal) -> Decimal | None:
@@ -118,7 +120,8 @@ class Totals(_Amounts):
 
 @dataclass(slots=True)
 class Quote:
-    """A priced deal: its lines in deal order, the totals and every violation found."""
+    """A priced deal: its lines in deal order, the totals and every violation found. `currencies` are the
+    ones the price book prices (what the deal may be switched to)."""
 
     currency: str
     term_months: int
@@ -128,6 +131,26 @@ class Quote:
     lines: list[LineQuote]
     totals: Totals
     violations: list[Violation]
+    currencies: tuple[str, ...] = ()
+
+    @property
+    def pricing_problems(self) -> list[Violation]:
+        """Why the quote is not a complete price: the deal-level problems that stop all pricing (currency,
+        term) and every violation of a line that could not be priced (unknown SKU, no price, invalid values).
+        A line left unpriced without a violation of its own is explained by a deal-level problem."""
+        unpriced = {line.id for line in self.lines if not line.priced}
+        return [
+            violation
+            for violation in self.violations
+            if (violation.line_id is None and violation.rule in _DEAL_BLOCKERS) or violation.line_id in unpriced
+        ]
+
+    @property
+    def priceable(self) -> bool:
+        """Whether every line is priced and nothing stops the quote as a whole: a total to rely on."""
+        return all(line.priced for line in self.lines) and not any(
+            violation.line_id is None and violation.rule in _DEAL_BLOCKERS for violation in self.violations
+        )
 
     def line(self, line_id: str) -> LineQuote | None:
         """The first line with `line_id`, or None."""

@@ -3,31 +3,49 @@ and what internal roles see on top (cost, margin, floor). A customer must only e
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 from typing import Any
 
 from workspace.pricing.money import MINOR_UNITS, format_money, format_percent, format_unit_price
 from workspace.pricing.quote_model import LineQuote, Quote, Totals
+from workspace.pricing.violations import Violation
 
 _PLAIN_DIGITS = 40
 
 
 def public_view(quote: Quote) -> dict[str, Any]:
-    """The quote without cost, margin, floor prices or floor breaches."""
+    """The quote without cost, margin, floor prices or floor breaches. `priceable` is False when some line
+    (or the deal as a whole) cannot be priced; `pricing_problems` then says why, in the violations' shape.
+    `currencies` are the ones the room's price book prices."""
     currency = quote.currency
     return {
         "currency": currency,
         "term_months": quote.term_months,
         "billing": quote.billing,
         "book_version": quote.book_version,
+        "currencies": list(quote.currencies),
         "months": list(quote.months),
         "lines": [_line(line, currency) for line in quote.lines],
         "totals": _totals(quote.totals, currency),
-        "violations": [
-            {"line_id": violation.line_id, "rule": str(violation.rule), "message": violation.message}
-            for violation in quote.violations
-        ],
+        "violations": [_violation(violation) for violation in quote.violations],
+        "priceable": quote.priceable,
+        "pricing_problems": [_violation(violation) for violation in quote.pricing_problems],
     }
+
+
+def unpriceable_reason(view: dict[str, Any]) -> str | None:
+    """Why a quote view is not a complete price ("the quote cannot be priced: STORAGE is not in the price
+    book (version 2)"), or None when it is. Nobody approves or exports a price that is not one."""
+    if view.get("priceable", True):
+        return None
+    counts = Counter(str(problem["message"]).rstrip(".") for problem in view.get("pricing_problems", []))
+    problems = [message if n == 1 else f"{message} ({n} lines)" for message, n in counts.items()]
+    return "the quote cannot be priced: " + ("; ".join(problems) or "a line has no price") + "; fix the lines first"
+
+
+def _violation(violation: Violation) -> dict[str, Any]:
+    return {"line_id": violation.line_id, "rule": str(violation.rule), "message": violation.message}
 
 
 def internal_view(quote: Quote) -> dict[str, Any]:

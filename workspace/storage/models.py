@@ -3,6 +3,7 @@
 from workspace.approval_policy.models import ApprovalPolicyVersion, ApprovalRequestRow, DelegationRow
 from workspace.audit.models import AuditEvent
 from workspace.auth.models import ApiToken, BrowserSession, User
+from workspace.auth.sso_models import SsoLogin, SsoPolicy, SsoSession
 from workspace.clause_library.models import ClauseRow
 from workspace.exports.models import ExportRow
 from workspace.pricebook.models import IncentivePlanVersion, PriceBookVersion
@@ -27,5 +28,8 @@ __all__ = [
     "Membership",
     "PriceBookVersion",
     "Room",
+    "SsoLogin",
+    "SsoPolicy",
+    "SsoSession",
     "User",
 ]

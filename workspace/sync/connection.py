@@ -2,6 +2,8 @@
 
 Broadcasts never wait on a slow client: each connection has an outgoing queue drained by its own
 task, and a client that lets it grow past the limit is closed (it resyncs when it comes back).
+A client that goes silent (a phone that lost its network sends no close) is taken for gone after
+`client_timeout_seconds`: its presence is removed at once, then its socket is closed.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ class Connection:
         self._closing: tuple[int, str] | None = None
         self._handshaken = asyncio.Event()
         self._last_sent = time.monotonic()
+        self._last_received = time.monotonic()
 
     # --- outgoing ----------------------------------------------------------------------------
 
@@ -99,24 +102,45 @@ class Connection:
                 self.send(protocol.KEEPALIVE)
                 self._last_sent = time.monotonic()
 
+    async def _silence(self) -> None:
+        """Return once the client has sent nothing for `client_timeout_seconds`.
+
+        Websocket pings would not do: a frozen or throttled tab's browser still answers them, and
+        the app never sees them. y-websocket clients send an awareness renewal every 15 s."""
+        timeout = self.settings.client_timeout_seconds
+        while (quiet := time.monotonic() - self._last_received) < timeout:
+            await asyncio.sleep(timeout - quiet)
+
     # --- incoming ----------------------------------------------------------------------------
 
     async def serve(self, room: RoomDoc) -> None:
-        """Run until the client leaves or is closed."""
+        """Run until the client leaves, goes silent or is closed."""
         self.send(protocol.sync_step1(room.doc.get_state()))
         sender = asyncio.create_task(self._sender(), name="dealroom-ws-sender")
         receiver = asyncio.create_task(self._receive_loop(room), name="dealroom-ws-receiver")
         keepalive = asyncio.create_task(self._keepalive(), name="dealroom-ws-keepalive")
+        silence = asyncio.create_task(self._silence(), name="dealroom-ws-silence")
         try:
-            done, _ = await asyncio.wait({sender, receiver}, return_when=asyncio.FIRST_COMPLETED)
-            if receiver in done and not sender.done():
+            done, _ = await asyncio.wait({sender, receiver, silence}, return_when=asyncio.FIRST_COMPLETED)
+            if silence in done and not sender.done():
+                # Probably a dead network: nobody may see this person as present any longer, even
+                # while the close below waits on a peer that will never answer.
+                room.detach(self)
+                self.metrics.refused.labels(reason="client_timeout").inc()
+                timeout = self.settings.client_timeout_seconds
+                self.close(closecodes.NORMAL, f"nothing received for {timeout:g} s; reconnect")
+                await asyncio.wait({sender}, timeout=2)
+            elif receiver in done and not sender.done():
                 # The client is gone or we decided to close: let the sender flush, briefly.
                 self.close(closecodes.NORMAL, "")
                 await asyncio.wait({sender}, timeout=2)
+            elif sender in done and not receiver.done():
+                # Sending failed (the client is leaving): what it sent before its close still counts.
+                await asyncio.wait({receiver}, timeout=2)
         finally:
-            for task in (sender, receiver, keepalive):
+            for task in (sender, receiver, keepalive, silence):
                 task.cancel()
-            await asyncio.gather(sender, receiver, keepalive, return_exceptions=True)
+            await asyncio.gather(sender, receiver, keepalive, silence, return_exceptions=True)
             room.detach(self)
 
     async def _receive_loop(self, room: RoomDoc) -> None:
@@ -133,6 +157,7 @@ class Connection:
                 return
             except WebSocketDisconnect:
                 return
+            self._last_received = time.monotonic()
             if event["type"] == "websocket.disconnect":
                 return
             data = event.get("bytes")

@@ -6,14 +6,17 @@ y-websocket auth message `[2, 0, reason]` for permission problems, then a named 
 
 from __future__ import annotations
 
+import dataclasses
 from urllib.parse import urlsplit
 
+from sqlalchemy.orm import Session
 from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket
 
 from workspace.auth.principal import SESSION_COOKIE, Principal, authenticate
 from workspace.errors import DealroomError, NotFound, NotSignedIn, PermissionDenied, RoomFull
-from workspace.rooms.access import room_access
+from workspace.pricing.entry import PriceLimits
+from workspace.rooms.access import RoomAccess, room_access
 from workspace.services import Services
 from workspace.sync import protocol
 from workspace.sync.connection import Connection, Identity, close_reason
@@ -61,7 +64,12 @@ async def room_socket(websocket: WebSocket) -> None:
         except ValueError:
             raise NotFound("no such document: use 'shared' or 'internal'") from None
         principal = await _principal(websocket, svc)
-        access = await in_db(websocket, lambda db: room_access(db, principal, room_id))
+
+        def authorise(db: Session) -> tuple[RoomAccess, PriceLimits | None]:
+            access = room_access(db, principal, room_id)
+            return access, svc.catalog.limits(db, access.room.price_book_version)
+
+        access, limits = await in_db(websocket, authorise)
         if name is DocName.INTERNAL and not access.role.is_internal:
             raise PermissionDenied("the internal document is for internal roles only")
     except DealroomError as error:
@@ -77,7 +85,8 @@ async def room_socket(websocket: WebSocket) -> None:
         identity = Identity(
             user_id=principal.user_id,
             name=principal.name,
-            context=access.write_context(),
+            # The guard also refuses SKUs and currencies the room's price book cannot price.
+            context=dataclasses.replace(access.write_context(), prices=limits),
             token_id=principal.token_id,
             session_id=principal.session_id,
         )

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pycrdt import Array, Doc, Map, Subscription, TransactionEvent, XmlElement, XmlFragment, get_update
 
 from workspace.errors import InvalidInput, PermissionDenied
+from workspace.pricing.entry import PriceLimits, deal_problem, line_problem, removed
 from workspace.rooms.models import RoomRole
 from workspace.sync.documents import ROOT_TYPES, DocName, new_doc
 from workspace.sync.wire import Reader, read_state_vector
@@ -41,22 +42,27 @@ CUSTOMER_LINE_FIELDS = frozenset({"qty", "discountPct", "note"})
 
 @dataclass(frozen=True)
 class WriteContext:
-    """Who is writing, and what the room has opened to customers."""
+    """Who is writing, what the room has opened to customers, and what the room's pinned price book
+    prices (None without a price book: then any SKU and currency is taken, as nothing is priced)."""
 
     role: RoomRole
     customer_may_edit_pricing: bool = False
     customer_deal_fields: frozenset[str] = frozenset()
+    prices: PriceLimits | None = None
 
 
 @dataclass(frozen=True)
 class Change:
-    """One observed change on the twin: which root, where below it, which keys."""
+    """One observed change on the twin: which root, where below it, which keys (with their new values,
+    `removed` for a removed key), and for an array the items it inserted (as plain values)."""
 
     root: str
     path: tuple[int | str, ...]
     is_map: bool
     keys: frozenset[str]
     line_id: object = None
+    values: Mapping[str, object] = field(default_factory=dict)
+    inserted: tuple[object, ...] = ()
 
 
 @dataclass
@@ -100,9 +106,16 @@ class Guard:
             for event in events:
                 target = event.target
                 is_map = isinstance(target, Map)
-                keys = frozenset(getattr(event, "keys", {}) or {}) if is_map else frozenset()
+                found = (getattr(event, "keys", {}) or {}) if is_map else {}
+                keys = frozenset(found)
                 line_id = target.get("id") if is_map and root == "lines" else None
-                self._seen.changes.append(Change(root, tuple(event.path), is_map, keys, line_id))
+                values: dict[str, object] = {}
+                inserted: tuple[object, ...] = ()
+                if root in _VALUE_CHECKED:  # only values the guard checks are read
+                    values = {key: _new_value(action) for key, action in found.items()}
+                    if not is_map:
+                        inserted = tuple(_plain(item) for part in event.delta for item in part.get("insert", ()))
+                self._seen.changes.append(Change(root, tuple(event.path), is_map, keys, line_id, values, inserted))
 
         return record
 
@@ -152,6 +165,10 @@ class Guard:
                 self._check_change(change, context, locked_before)
             if pins_before is not None and any(change.root == "terms" for change in self._seen.changes):
                 _check_customer_pins(pins_before, clause_pins(twin))
+            # Who may write comes first; then whether what they wrote is a value the room can take.
+            if self.name is DocName.SHARED:
+                for change in self._seen.changes:
+                    self._check_values(change, context)
         except (InvalidInput, PermissionDenied):
             self.rebuild()
             raise
@@ -202,6 +219,38 @@ class Guard:
             raise PermissionDenied("read-only members cannot edit this room")
         raise PermissionDenied(f"a {role.value} may not write {change.root!r} in the {self.name} document")
 
+    def _check_values(self, change: Change, context: WriteContext) -> None:
+        """Refuse a line or deal value nobody could price (qty -5, a discount of 150, a SKU or currency
+        the room's price book does not have): such a value would only ever show up as a broken quote."""
+        problem: str | None = None
+        if change.root == "deal" and not change.path:
+            problem = deal_problem(change.values, context.prices)
+        elif change.root == "lines" and not change.path and not change.is_map:
+            before: list[object] | None = None
+            for item in change.inserted:
+                if not isinstance(item, dict):
+                    problem = "a line must be a map of id, sku, qty, discountPct, locked and note"
+                    break
+                problem = line_problem(item, context.prices)
+                if problem:
+                    # Moving a line deletes it and inserts a copy: a line the room already held as it is
+                    # (priced from an older book, say) may move without being fixed first.
+                    before = self._lines_before() if before is None else before
+                    if item not in before:
+                        break
+                    problem = None
+        elif change.root == "lines" and len(change.path) == 1 and change.is_map:
+            problem = line_problem(change.values, context.prices, partial=True)
+        if problem:
+            raise InvalidInput(problem)
+
+    def _lines_before(self) -> list[object]:
+        """The room's lines before the update being checked (rebuilt from the room: only on a refusal path)."""
+        before = new_doc(self.name)
+        for update in self._source():
+            before.apply_update(update)
+        return [_plain(line) for line in before.get("lines", type=Array)]
+
     @staticmethod
     def _check_customer_line(change: Change, context: WriteContext, locked_before: dict[object, bool]) -> None:
         if not context.customer_may_edit_pricing:
@@ -215,6 +264,21 @@ class Guard:
             raise PermissionDenied("customers may only edit existing lines")
         if locked_before[change.line_id]:
             raise PermissionDenied(f"line {change.line_id} is locked")
+
+
+# The roots whose values (not only their keys) the guard checks.
+_VALUE_CHECKED = frozenset({"deal", "lines"})
+
+
+def _new_value(action: Any) -> object:
+    if isinstance(action, dict) and action.get("action") != "delete":
+        return _plain(action.get("newValue"))
+    return removed
+
+
+def _plain(value: object) -> object:
+    to_py = getattr(value, "to_py", None)
+    return to_py() if callable(to_py) else value
 
 
 def clause_pins(doc: Doc) -> Counter[tuple[str, str]]:

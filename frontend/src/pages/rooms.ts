@@ -2,6 +2,7 @@
 import { ApiError, api, isAdmin, isInternalUser, mayCreateRooms, type Me, type RoomSummary } from "../lib/api";
 import { debounce, h, icon, mount, uid } from "../lib/dom";
 import { navigate } from "../lib/router";
+import { forgetAll } from "../room/local-store";
 import { brand, busy, field, formError } from "./forms";
 import { initials, roleLabel } from "./labels";
 
@@ -25,6 +26,8 @@ export function appBar(me: Me, current: "rooms" | "inbox" | "library" | "people"
     } catch {
       // Signed out or not, the session on this page is over: the sign-in page is the right place.
     }
+    // A shared browser keeps nothing of the rooms for the next person (copies kept for offline edits).
+    await forgetAll();
     navigate("/signin", { replace: true });
   });
   const inbox = isInternalUser(me)

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as Y from "yjs";
+import { APPROVAL_DOC_EVENT } from "./approval-badge";
 import { ApprovalPanel } from "./approval-panel";
 import { json, settle } from "../test-support";
 
@@ -67,6 +68,30 @@ describe("the approval panel", () => {
     expect(q("approval-submit")).toBeNull();
     expect(q("approval-approve")).not.toBeNull();
     expect(q("approval-waiting").textContent).toContain("Waiting on you");
+  });
+
+  it("announces the internal doc to the room header, and withdraws it when unbound", () => {
+    const seen: unknown[] = [];
+    const listen = (e: Event) => seen.push((e as CustomEvent).detail);
+    document.body.addEventListener(APPROVAL_DOC_EVENT, listen);
+    const { computed } = setup({ isRep: true, meId: 1 });
+    expect(seen).toEqual([computed]);
+    panel!.unbind();
+    expect(seen).toEqual([computed, null]);
+    document.body.removeEventListener(APPROVAL_DOC_EVENT, listen);
+  });
+
+  it("shows a covered step with whose approval covers it, and offers no submit when all are covered", () => {
+    const cover = { request_id: "apr_0", step_id: "discount-over-20", approver: { id: 2, name: "Morgan Manager" }, decided_at: new Date().toISOString(), comment: "", approved: [{ fact: "max_line_discount_pct", label: "max line discount", approved_value: "32%", value: "25%" }] };
+    const { computed, q } = setup({ isRep: true, meId: 1 });
+    computed.set("approvals", { ...needed, fingerprint: "f2", status: "approved", covered: true, steps: [{ ...manager, covered_by: [cover] }], people });
+    expect(q("approval-step").dataset.state).toBe("approved");
+    expect(q("approval-step-state").textContent).toBe("Approved (covered)");
+    expect(q("approval-decision").textContent).toContain("Approved by Morgan Manager");
+    expect(q("approval-covers").textContent).toBe("Approved max line discount 32%, now 25%");
+    expect(q("approval-summary").textContent).toContain("earlier approvals still cover this version");
+    expect(q("approval-submit").hidden).toBe(true);
+    expect(panel!.el.dataset.state).toBe("approved");
   });
 
   it("does not redraw on quote changes, only when the approvals change", () => {

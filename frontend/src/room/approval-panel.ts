@@ -2,7 +2,9 @@
  * The approval panel (internal chunk only): the steps this version of the deal needs, why, and who
  * decides; once submitted, where each step stands, who decided with what comment, who it waits on
  * and since when. The rep submits and recalls here; an approver of a pending step may decide here
- * too. Bound live to the internal doc's `computed.approvals` (the server's; only read here).
+ * too. Bound live to the internal doc's `computed.approvals` (the server's; only read here), which it
+ * also announces to the room header's badge (`announceApprovalDoc`). A step that approvals of an earlier
+ * version still cover shows as approved, with whose approval of what covers it.
  */
 import "./approval-panel.css";
 import type * as Y from "yjs";
@@ -10,6 +12,7 @@ import { ApiError, api, decisionBody, type DecisionChoice } from "../lib/api";
 import { h, icon, uid } from "../lib/dom";
 import { ago, clockTime } from "../lib/when";
 import { DecisionControl } from "../pages/decision";
+import { announceApprovalDoc } from "./approval-badge";
 import { ComputedBinding, plain } from "./computed";
 import { approvalsView, canRecall, canSubmit, joinNames, type ApprovalsView, type StepView } from "./approval-view";
 
@@ -69,9 +72,11 @@ export class ApprovalPanel {
 
   bind(computed: Y.Map<unknown>): void {
     this.live.bind(computed);
+    announceApprovalDoc(this.el, computed);
   }
 
   unbind(): void {
+    if (this.live.map) announceApprovalDoc(this.el, null);
     this.live.unbind();
   }
 
@@ -89,7 +94,7 @@ export class ApprovalPanel {
   private render(): void {
     const v = this.view;
     this.el.dataset.tone = v.tone;
-    this.el.dataset.state = v.request?.state ?? (v.steps.length ? "needs_approval" : "none");
+    this.el.dataset.state = v.request?.state ?? (v.steps.length ? v.status : "none");
     if (!v.present) {
       this.summary.textContent = "No approval policy applies yet. Once the deal is priced, the steps it needs show here.";
       this.steps.replaceChildren();
@@ -143,6 +148,7 @@ export class ApprovalPanel {
                 "li",
                 { class: `approval-decision is-${d.decision}`, "data-testid": "approval-decision" },
                 h("span", { class: "approval-decision-head" }, `${d.decision === "approve" ? "Approved" : "Rejected"} by ${d.who}${d.at ? ` at ${clockTime(d.at, now)}` : ""}${d.carried ? " (on an earlier version; it still covers this one)" : ""}`),
+                d.approved ? h("span", { class: "approval-covers", "data-testid": "approval-covers" }, `Approved ${d.approved}`) : null,
                 d.comment ? h("q", { class: "approval-comment" }, d.comment) : null,
               ),
             ),

@@ -76,6 +76,44 @@ describe("the approval panel's view", () => {
     expect(canSubmit(v)).toBe(true); // submit again
   });
 
+  it("shows a version earlier approvals cover as approved, with whose approval of what, and nothing to submit", () => {
+    const cover = { request_id: "apr_0", step_id: "discount-over-20", approver: { id: 2, name: "Morgan Manager" }, decided_at: "2026-11-26T14:05:00+00:00", comment: "ok", approved: [{ fact: "max_line_discount_pct", label: "max line discount", approved_value: "32%", value: "25%" }] };
+    const v = approvalsView({ policy_version: 1, fingerprint: "f2", status: "approved", covered: true, needs: [], steps: [{ ...manager, covered_by: [cover] }], request: null, people });
+    expect(v.steps[0]).toMatchObject({ state: "approved", stateLabel: "Approved (covered)", covered: true });
+    expect(v.steps[0].decisions).toEqual([{ who: "Morgan Manager", decision: "approve", comment: "ok", at: "2026-11-26T14:05:00+00:00", carried: true, approved: "max line discount 32%, now 25%" }]);
+    expect(v.summary).toBe("Approved: earlier approvals still cover this version. Nothing to submit.");
+    expect([v.tone, v.status, v.covered]).toEqual(["approved", "approved", true]);
+    expect(canSubmit(v)).toBe(false);
+  });
+
+  it("asks only the steps earlier approvals do not cover", () => {
+    const cover = { request_id: "apr_0", step_id: "discount-over-20", approver: { id: 2, name: "Morgan Manager" }, decided_at: "2026-11-26T14:05:00+00:00", approved: [] };
+    const finance = { ...manager, rule_id: "finance-terms", name: "Finance", headline: "Payment terms over 45 days", covered_by: null };
+    const v = approvalsView({ policy_version: 1, fingerprint: "f3", status: "needs_approval", steps: [{ ...manager, covered_by: [cover] }, finance], request: null, people });
+    expect(v.steps.map((s) => [s.id, s.state, s.stateLabel])).toEqual([
+      ["discount-over-20", "approved", "Approved (covered)"],
+      ["finance-terms", "needed", "Not submitted"],
+    ]);
+    expect(v.summary).toBe("Needs approval: Finance (payment terms over 45 days). Still approved: Sales manager");
+    expect([v.status, v.covered]).toEqual(["needs_approval", false]);
+    expect(canSubmit(v)).toBe(true);
+  });
+
+  it("blocks submitting and deciding while the quote cannot be priced", () => {
+    const problems = [{ line_id: "disk", rule: "unknown_sku", message: "STORAGE is not in the price book (version 2)." }];
+    const v = approvalsView({ policy_version: 1, fingerprint: "f1", steps: [manager], request: null, people: {}, pricing_problems: problems });
+    expect(v.status).toBe("unpriceable");
+    expect(v.summary).toBe("Cannot be priced: STORAGE is not in the price book (version 2). Fix the lines before asking for approval.");
+    expect(canSubmit(v)).toBe(false);
+    const pending = approvalsView(
+      { ...requested("pending", [{ id: "discount-over-20", state: "pending", order: 1, mode: "any", approvers: [2], decisions: [] }]), pricing_problems: problems },
+      2,
+    );
+    expect(pending.steps[0].mayDecide).toBe(false);
+    const many = approvalsView({ policy_version: 1, fingerprint: "f1", steps: [manager], request: null, people: {}, pricing_problems: [...problems, { ...problems[0], line_id: "disk2" }] });
+    expect(many.summary).toBe("Cannot be priced: STORAGE is not in the price book (version 2) (2 lines). Fix the lines before asking for approval.");
+  });
+
   it("copes with missing keys and unknown people", () => {
     const v = approvalsView({ steps: [{ name: "Finance", reason: "Payment terms over 45 days" }], request: { id: "r", state: "pending", steps: [{ id: "Finance", state: "pending", approvers: [9] }] } });
     expect(v.present).toBe(true);

@@ -3,12 +3,18 @@
  * each required step with its reason and approvers and, once submitted for exactly this version,
  * where the step stands, who decided with what comment, who it waits on and since when. Pure.
  *
- *   {policy_version, fingerprint,
- *    steps: [{rule_id, name, reason, headline, details, approvers, approvers_label, order, mode, tested}],
+ *   {policy_version, fingerprint, status, covered, needs: [rule ids],
+ *    steps: [{rule_id, name, reason, headline, details, approvers, approvers_label, order, mode, tested,
+ *             covered_by: null | [{request_id, step_id, approver: {id, name}, decided_at, comment,
+ *                                  approved: [{fact, label, approved_value, value}]}]}],
  *    request: null | {id, state, fingerprint, submitted_by, submitted_at,
  *                     steps: [{id, state, name, reason, order, mode, approvers: [ids], since,
  *                              decisions: [{actor, for_approvers, decision, comment, at, origin}]}]},
  *    people: {"<id>": {name, role}}}
+ *
+ * Without a request for this version, a step whose `covered_by` lists approvals of an earlier version
+ * that still cover it is approved (covered): it is not asked again, and a version whose every step is
+ * covered is approved as it stands, with nothing to submit.
  *
  * The server writes it; any key may be missing (an older server, a step without a request), so
  * everything is read defensively.
@@ -25,6 +31,8 @@ export interface DecisionView {
   at: string | null;
   /** Made on an earlier version of the deal and still covering this one. */
   carried: boolean;
+  /** For a covering approval: what was approved against what the deal has now ("max line discount 32%, now 25%"). */
+  approved: string;
 }
 
 export interface StepView {
@@ -47,6 +55,8 @@ export interface StepView {
   decisions: DecisionView[];
   /** The viewer is one of its approvers and may decide it now. */
   mayDecide: boolean;
+  /** Approved by approvals of an earlier version that still cover it (no request for this version). */
+  covered: boolean;
 }
 
 export interface RequestView {
@@ -66,6 +76,12 @@ export interface ApprovalsView {
   /** "Needs approval: Sales manager (Discount over 20%), VP sales (Discount over 30%)". */
   summary: string;
   tone: "ok" | "needed" | "pending" | "approved" | "rejected";
+  /** "no_approval_needed", "needs_approval", "pending", "approved", "rejected" or "unpriceable". */
+  status: string;
+  /** Why the quote is not a complete price (a line the price book cannot price): nothing can be approved. */
+  pricingProblems: string[];
+  /** Approved because earlier approvals cover every step (no request for this version). */
+  covered: boolean;
 }
 
 type Rec = Record<string, unknown>;
@@ -113,6 +129,20 @@ function time(value: unknown): string | null {
   return typeof value === "string" && value && !Number.isNaN(Date.parse(value)) ? value : null;
 }
 
+/** "max line discount 32%, now 25%" from a covering approval's `approved` facts. */
+function approvedText(raw: unknown): string {
+  return arr(raw)
+    .map(rec)
+    .filter((f): f is Rec => f !== undefined && str(f.approved_value) !== "")
+    .map((f) => {
+      const label = str(f.label) || str(f.fact).replace(/_/g, " ");
+      const then = str(f.approved_value);
+      const now = str(f.value);
+      return now && now !== then ? `${label} ${then}, now ${now}` : `${label} ${then}`;
+    })
+    .join("; ");
+}
+
 const STATE_LABELS: Record<StepState, string> = {
   needed: "Not submitted",
   pending: "Pending",
@@ -153,7 +183,7 @@ function stepState(raw: string): StepState {
 
 export function approvalsView(raw: unknown, me?: number): ApprovalsView {
   const data = rec(raw);
-  if (!data) return { present: false, fingerprint: "", steps: [], request: null, summary: "", tone: "ok" };
+  if (!data) return { present: false, fingerprint: "", steps: [], request: null, summary: "", tone: "ok", status: "none", covered: false, pricingProblems: [] };
   const people = new People(rec(data.people), me);
   const required = arr(data.steps).map(rec).filter((s): s is Rec => s !== undefined);
   const req = rec(data.request);
@@ -168,7 +198,9 @@ export function approvalsView(raw: unknown, me?: number): ApprovalsView {
   const rows = ids.map((id) => {
     const need = required.find((s) => (str(s.rule_id) || str(s.id)) === id);
     const asked = byId.get(id);
-    return { id, need, asked, order: num(asked?.order ?? need?.order, 1) };
+    // Coverage speaks only while this version has no request of its own.
+    const covers = req ? [] : arr(need?.covered_by).map(rec).filter((c): c is Rec => c !== undefined);
+    return { id, need, asked, covers, order: num(asked?.order ?? need?.order, 1) };
   });
   rows.sort((a, b) => a.order - b.order);
 
@@ -177,23 +209,38 @@ export function approvalsView(raw: unknown, me?: number): ApprovalsView {
     return times.sort().at(-1) ?? null;
   };
 
-  const steps: StepView[] = rows.map(({ id, need, asked, order }) => {
+  const steps: StepView[] = rows.map(({ id, need, asked, covers, order }) => {
     const source = asked ?? need ?? {};
     const mode = str(source.mode) === "all" || str(need?.mode) === "all" ? "all" : "any";
-    let state: StepState = asked ? stepState(str(asked.state)) : "needed";
+    const covered = !asked && covers.length > 0;
+    let state: StepState = asked ? stepState(str(asked.state)) : covered ? "approved" : "needed";
     const earlier = rows.filter((r) => r.order < order && r.asked && str(r.asked.state) !== "approved");
     if (state === "pending" && earlier.length) state = "waiting";
     if ((state === "pending" || state === "waiting") && requestState && requestState !== "pending") state = "closed";
-    const decisions: DecisionView[] = arr(asked?.decisions)
-      .map(rec)
-      .filter((d): d is Rec => d !== undefined)
-      .map((d) => ({
-        who: people.name(d.actor),
-        decision: str(d.decision) === "reject" ? "reject" : "approve",
-        comment: str(d.comment).trim(),
-        at: time(d.at),
-        carried: typeof d.origin === "string" && d.origin !== "" && d.origin !== str(req?.id),
-      }));
+    const decisions: DecisionView[] = covered
+      ? covers.map((c) => {
+          const approver = rec(c.approver);
+          const known = people.name(approver?.id);
+          return {
+            who: known.startsWith("user ") && str(approver?.name) ? str(approver?.name) : known,
+            decision: "approve" as const,
+            comment: str(c.comment).trim(),
+            at: time(c.decided_at),
+            carried: true,
+            approved: approvedText(c.approved),
+          };
+        })
+      : arr(asked?.decisions)
+          .map(rec)
+          .filter((d): d is Rec => d !== undefined)
+          .map((d) => ({
+            who: people.name(d.actor),
+            decision: str(d.decision) === "reject" ? "reject" : "approve",
+            comment: str(d.comment).trim(),
+            at: time(d.at),
+            carried: typeof d.origin === "string" && d.origin !== "" && d.origin !== str(req?.id),
+            approved: "",
+          }));
     const approvers = arr(asked?.approvers).filter((a) => typeof a === "number" || typeof a === "string");
     const decidedFor = new Set(
       arr(asked?.decisions)
@@ -225,12 +272,13 @@ export function approvalsView(raw: unknown, me?: number): ApprovalsView {
       order,
       mode,
       state,
-      stateLabel: state === "waiting" && after ? `Waits for ${after}` : STATE_LABELS[state],
+      stateLabel: covered ? "Approved (covered)" : state === "waiting" && after ? `Waits for ${after}` : STATE_LABELS[state],
       waitingOn,
       since,
       after,
       decisions,
       mayDecide: state === "pending" && me !== undefined && undecided.some((a) => String(a) === String(me)),
+      covered,
     };
   });
 
@@ -243,8 +291,14 @@ export function approvalsView(raw: unknown, me?: number): ApprovalsView {
   if (!steps.length) {
     summary = "No approval needed for this version.";
     tone = "ok";
+  } else if (!request && steps.every((s) => s.covered)) {
+    summary = "Approved: earlier approvals still cover this version. Nothing to submit.";
+    tone = "approved";
   } else if (!request) {
-    summary = `Needs approval: ${steps.map((s) => (s.headline ? `${s.name} (${s.headline.replace(/^./, (c) => c.toLowerCase())})` : s.name)).join(", ")}`;
+    const open = steps.filter((s) => !s.covered);
+    const still = steps.filter((s) => s.covered);
+    summary = `Needs approval: ${open.map((s) => (s.headline ? `${s.name} (${s.headline.replace(/^./, (c) => c.toLowerCase())})` : s.name)).join(", ")}`;
+    if (still.length) summary += `. Still approved: ${still.map((s) => s.name).join(", ")}`;
     tone = "needed";
   } else if (request.state === "approved") {
     summary = "Approved for this version.";
@@ -260,12 +314,36 @@ export function approvalsView(raw: unknown, me?: number): ApprovalsView {
       : "Pending.";
     tone = "pending";
   }
-  return { present: true, fingerprint: str(data.fingerprint), steps, request, summary, tone };
+  let allCovered = !request && steps.length > 0 && steps.every((s) => s.covered);
+  let status = !steps.length ? "no_approval_needed" : request ? request.state : allCovered ? "approved" : "needs_approval";
+  const pricingProblems = arr(data.pricing_problems)
+    .map(rec)
+    .map((p) => str(p?.message))
+    .filter((m) => m !== "");
+  if (pricingProblems.length) {
+    // Nobody approves a price that is not one, not even earlier approvals.
+    status = "unpriceable";
+    allCovered = false;
+    summary = `Cannot be priced: ${countedOnce(pricingProblems).join(" ")} Fix the lines before asking for approval.`;
+    tone = "rejected";
+    for (const step of steps) step.mayDecide = false;
+  }
+  return { present: true, fingerprint: str(data.fingerprint), steps, request, summary, tone, status, covered: allCovered, pricingProblems };
 }
 
-/** May the rep submit this version? Steps are needed and nothing is pending or approved for it. */
+/** Each message once, with how many lines it concerns when more than one: a hundred lines of a dropped
+ * product are one problem to fix. */
+function countedOnce(messages: string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const m of messages) counts.set(m, (counts.get(m) ?? 0) + 1);
+  return [...counts].map(([m, n]) => (n > 1 ? `${m.replace(/\.$/, "")} (${n} lines).` : m));
+}
+
+/** May the rep submit this version? Some step is neither covered nor pending or approved for it. */
 export function canSubmit(view: ApprovalsView): boolean {
-  return view.present && view.steps.length > 0 && (view.request === null || view.request.state === "rejected");
+  if (!view.present || !view.steps.length || view.pricingProblems.length) return false;
+  if (view.request) return view.request.state === "rejected";
+  return view.steps.some((s) => !s.covered);
 }
 
 export function canRecall(view: ApprovalsView): boolean {

@@ -63,9 +63,15 @@ export interface Quote {
   term_months?: number;
   billing?: string;
   book_version?: number;
+  /** The currencies the room's price book prices (what the deal may be switched to); empty when unknown. */
+  currencies: string[];
   lines: QuoteLine[];
   totals: QuoteTotals;
   violations: QuoteViolation[];
+  /** False when a line (or the deal as a whole) cannot be priced: the total is not a complete price. */
+  priceable: boolean;
+  /** Why it cannot be priced (a subset of `violations`). */
+  pricing_problems: QuoteViolation[];
 }
 
 /** A value of a Y.Map as plain JSON (the server writes plain values; nested Y types are read too). */
@@ -121,36 +127,55 @@ export function readQuote(computed: Y.Map<unknown>, key = "quote"): Quote | unde
   const t = record(r.totals) ?? {};
   const totals: QuoteTotals = { below_floor: list(t.below_floor).filter((id): id is string => typeof id === "string") };
   for (const k of TOTAL_DECIMALS) totals[k] = decimal(t[k]);
-  const violations: QuoteViolation[] = [];
-  for (const raw of list(r.violations)) {
-    const v = record(raw);
-    if (!v || typeof v.message !== "string" || !v.message) continue;
-    violations.push({ line_id: typeof v.line_id === "string" ? v.line_id : null, rule: text(v.rule), message: v.message });
-  }
+  const lines = list(r.lines).map(readLine).filter((l): l is QuoteLine => l !== undefined);
   return {
     currency: typeof r.currency === "string" && r.currency ? r.currency : undefined,
     term_months: typeof r.term_months === "number" ? r.term_months : undefined,
     billing: typeof r.billing === "string" ? r.billing : undefined,
     book_version: typeof r.book_version === "number" ? r.book_version : undefined,
-    lines: list(r.lines).map(readLine).filter((l): l is QuoteLine => l !== undefined),
+    currencies: currencies(r.currencies),
+    lines,
     totals,
-    violations,
+    violations: readViolations(r.violations),
+    // A server that does not say (an older one) is believed about its lines.
+    priceable: typeof r.priceable === "boolean" ? r.priceable : lines.every((l) => l.priced),
+    pricing_problems: readViolations(r.pricing_problems),
   };
+}
+
+/** Only the currencies of the quote in `computed` (the deal fields need no more of a long quote). */
+export function readCurrencies(computed: Y.Map<unknown>, key = "quote"): string[] {
+  return currencies(record(computed.get(key))?.currencies);
+}
+
+function currencies(value: unknown): string[] {
+  return list(value).filter((c): c is string => typeof c === "string" && /^[A-Z]{3}$/.test(c));
+}
+
+function readViolations(value: unknown): QuoteViolation[] {
+  const violations: QuoteViolation[] = [];
+  for (const raw of list(value)) {
+    const v = record(raw);
+    if (!v || typeof v.message !== "string" || !v.message) continue;
+    violations.push({ line_id: typeof v.line_id === "string" ? v.line_id : null, rule: text(v.rule), message: v.message });
+  }
+  return violations;
 }
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
-function formatter(code: string, places: number | undefined): Intl.NumberFormat {
-  const key = `${code}:${places ?? ""}`;
+/** A formatter for `code` (a plain number without one) with `min`..`max` places (the currency's own by default). */
+function formatter(code: string, min?: number, max = min): Intl.NumberFormat {
+  const key = `${code}:${min ?? ""}:${max ?? ""}`;
   let f = formatters.get(key);
   if (!f) {
-    const digits = places === undefined ? {} : { minimumFractionDigits: places, maximumFractionDigits: places };
+    const digits = min === undefined ? {} : { minimumFractionDigits: min, maximumFractionDigits: max };
     try {
       f = code ? new Intl.NumberFormat(undefined, { style: "currency", currency: code, ...digits }) : undefined;
     } catch {
       f = undefined; // a currency code the browser does not know
     }
-    f ??= new Intl.NumberFormat(undefined, { minimumFractionDigits: places ?? 2, maximumFractionDigits: places ?? 2 });
+    f ??= new Intl.NumberFormat(undefined, { minimumFractionDigits: min ?? 2, maximumFractionDigits: max ?? 2 });
     formatters.set(key, f);
   }
   return f;
@@ -158,20 +183,36 @@ function formatter(code: string, places: number | undefined): Intl.NumberFormat 
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
+/** Digits a price shows at least: a sub-cent unit price ("0.0079" per SMS) is not shown as "$0.01". */
+const MIN_SIGNIFICANT = 3;
+const MAX_PLACES = 6;
+
+/** How many places `amount` (a plain decimal) needs beyond `base` to show MIN_SIGNIFICANT digits. */
+function placesFor(amount: string, base: number): number {
+  const [whole, fraction = ""] = amount.replace("-", "").split(".");
+  if (fraction.length <= base) return base;
+  const lead = whole.replace(/^0+/, "").length;
+  let places = base;
+  const significant = (p: number) => (lead ? lead + p : fraction.slice(0, p).replace(/^0+/, "").length);
+  while (places < Math.min(fraction.length, MAX_PLACES) && significant(places) < MIN_SIGNIFICANT) places++;
+  return places;
+}
+
 /**
  * "1234.50" + "USD" → "$1,234.50"; "—" when absent; the raw text when it is not a plain decimal.
- * The string itself is formatted (Intl.NumberFormat v3 formats a decimal string exactly), so a huge
- * total is not rounded through a float; a unit price finer than the currency keeps its places.
+ * Shown in the currency's minor units ("50.206667" → "$50.21"): the server keeps its precision, the
+ * screen rounds. A price below one unit keeps three significant digits ("0.0079" → "$0.0079") rather
+ * than rounding to "$0.01". The string itself is formatted (Intl.NumberFormat v3 rounds a decimal
+ * string exactly), so a huge total is not rounded through a float.
  */
 export function formatMoney(amount: string | undefined, currency: string | undefined): string {
   if (amount === undefined) return MISSING;
   if (!DECIMAL.test(amount)) return amount;
   const code = currency && /^[A-Z]{3}$/.test(currency) ? currency : "";
-  const fraction = amount.split(".")[1] ?? "";
   const base = formatter(code, undefined).resolvedOptions().maximumFractionDigits ?? 2;
-  const places = fraction.length > base ? Math.min(fraction.length, 6) : undefined;
+  const places = placesFor(amount, base);
   // Older engines take the string as a Number: exact for any amount below 2^53 minor units.
-  return formatter(code, places).format(amount as unknown as number);
+  return formatter(code, base, places).format(amount as unknown as number);
 }
 
 /** "18.50" → "18.5%"; "10" → "10%"; "—" when absent. */

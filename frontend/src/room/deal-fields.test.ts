@@ -57,11 +57,35 @@ describe("deal fields ↔ Y.Map binding", () => {
     expect(d.deal.get("startDate")).toBe("2027-01-01");
   });
 
-  it("does not write a fractional term", () => {
+  it("does not write a fractional term, and says why next to the field", () => {
     const d = mountDeal(rep);
     type(d.field("termMonths"), "12.5");
     d.field("termMonths").dispatchEvent(new Event("change"));
     expect(d.deal.get("termMonths")).toBe(12);
+    const problem = document.querySelector("[data-testid=deal-termMonths-problem]") as HTMLElement;
+    expect(problem.hidden).toBe(false);
+    expect(problem.textContent).toBe("Enter a whole number from 1 to 120, without decimals.");
+    expect(d.field("termMonths").getAttribute("aria-describedby")).toBe(problem.id);
+    expect(d.field("termMonths").value).toBe("12.5");
+  });
+
+  it("offers the currencies the room's price book prices, from the server's quote, live", () => {
+    const d = mountDeal(rep);
+    const options = () => Array.from((d.field("currency") as HTMLSelectElement).options, (o) => o.textContent);
+    expect(options()).toContain("CHF"); // nothing priced yet: the usual list
+    const price = (currencies: string[]) => d.doc.getMap("computed").set("quote", { currency: "USD", currencies, lines: [], totals: {}, violations: [] });
+    price(["USD", "EUR", "GBP", "JPY"]);
+    expect(options()).toEqual(["USD", "EUR", "GBP", "JPY"]);
+    expect(d.field("currency").value).toBe("USD");
+    // The room moved to a book without USD: the stored value stays visible, marked, and cannot be chosen again.
+    price(["EUR", "GBP"]);
+    expect(options()).toEqual(["EUR", "GBP", "USD (not in the price book)"]);
+    expect(d.field("currency").value).toBe("USD");
+    const select = d.field("currency") as HTMLSelectElement;
+    select.value = "EUR";
+    select.dispatchEvent(new Event("change"));
+    expect(d.deal.get("currency")).toBe("EUR");
+    expect(options()).toEqual(["EUR", "GBP"]);
   });
 
   it("lets a customer edit only the fields opened to them; the others are visibly read-only", () => {

@@ -1,10 +1,15 @@
 /**
  * The deal's header fields, bound to the shared doc's `deal` map. The rep edits all of them; a
  * customer only the fields the rep opened to them (room.customer_deal_fields); others read them.
+ *
+ * The currency offers what the room's price book prices (the server's quote lists them in
+ * `computed.quote.currencies`, live across a move to a newer book); a value that cannot be stored is
+ * refused next to its field.
  */
 import type * as Y from "yjs";
 import { h, icon, uid } from "../lib/dom";
-import { CLEAR, FieldBinding, parseNumber, type ValueSpec } from "./inputs";
+import { readCurrencies } from "./computed";
+import { CLEAR, FieldBinding, Invalid, invalid, parseWhole, type ValueSpec } from "./inputs";
 import { LOCAL_ORIGIN } from "./lines";
 import { DEAL_KEYS, canEditDealField, type Access, type DealKey } from "./permissions";
 
@@ -15,35 +20,36 @@ interface FieldDef {
   kind: "text" | "number" | "date" | "select";
   options?: { value: string; label: string }[];
   hint?: string;
-  parse(raw: string): DealValue | undefined | typeof CLEAR;
+  parse(raw: string): DealValue | undefined | typeof CLEAR | Invalid;
 }
 
+/** Offered until the server's quote says which currencies the room's price book prices. */
 const CURRENCIES = ["USD", "EUR", "GBP", "CHF", "CAD", "AUD", "JPY", "SEK", "NOK", "DKK", "SGD"];
 
 export const DEAL_FIELDS: Record<DealKey, FieldDef> = {
-  title: { label: "Deal title", kind: "text", parse: (raw) => raw.trim() || undefined },
-  customerName: { label: "Customer", kind: "text", parse: (raw) => raw.trim() || undefined },
+  title: { label: "Deal title", kind: "text", parse: (raw) => raw.trim() || invalid("A deal needs a title.") },
+  customerName: { label: "Customer", kind: "text", parse: (raw) => raw.trim() || invalid("Enter the customer's name.") },
   currency: {
     label: "Currency",
     kind: "select",
     options: CURRENCIES.map((c) => ({ value: c, label: c })),
-    parse: (raw) => (/^[A-Z]{3}$/.test(raw) ? raw : undefined),
+    parse: (raw) => (/^[A-Z]{3}$/.test(raw) ? raw : invalid("Pick a currency.")),
   },
   termMonths: {
     label: "Term (months)",
     kind: "number",
-    parse: (raw) => parseNumber(raw, { integer: true, min: 1, max: 120 }),
+    parse: (raw) => parseWhole(raw, 1, 120, "a term in months"),
   },
   startDate: {
     label: "Start date",
     kind: "date",
-    parse: (raw) => (raw === "" ? CLEAR : /^\d{4}-\d{2}-\d{2}$/.test(raw) ? raw : undefined),
+    parse: (raw) => (raw === "" ? CLEAR : /^\d{4}-\d{2}-\d{2}$/.test(raw) ? raw : invalid("Enter a date.")),
   },
   paymentTermsDays: {
     label: "Payment terms",
     kind: "number",
     hint: "Days from invoice to payment.",
-    parse: (raw) => parseNumber(raw, { integer: true, min: 0, max: 365 }),
+    parse: (raw) => parseWhole(raw, 0, 365, "a number of days"),
   },
   billing: {
     label: "Billing",
@@ -66,14 +72,21 @@ export interface DealOptions {
 export class DealFields {
   readonly el: HTMLElement;
   private readonly bindings = new Map<DealKey, FieldBinding<DealValue>>();
+  /** The server's `computed` of the same doc: which currencies the price book prices. */
+  private readonly computed: Y.Map<unknown> | null;
+  private currencies: readonly string[] | null = null;
+  private currencySelect: HTMLSelectElement | null = null;
   private readonly observer = () => {
+    this.offerCurrencies();
     for (const binding of this.bindings.values()) binding.refresh();
   };
+  private readonly computedObserver = () => this.offerCurrencies();
 
   constructor(
     private readonly deal: Y.Map<unknown>,
     private readonly opts: DealOptions,
   ) {
+    this.computed = deal.doc ? deal.doc.getMap<unknown>("computed") : null;
     const editableCount = DEAL_KEYS.filter((k) => canEditDealField(opts.access, k)).length;
     this.el = h(
       "div",
@@ -86,6 +99,30 @@ export class DealFields {
       h("div", { class: "deal-grid" }, DEAL_KEYS.map((key) => this.field(key))),
     );
     deal.observe(this.observer);
+    this.computed?.observeDeep(this.computedObserver);
+    this.offerCurrencies();
+  }
+
+  /**
+   * The currency choices: those the room's price book prices, once the server's quote names them. A
+   * stored currency the book does not price stays visible (marked) so the select does not lie.
+   */
+  private offerCurrencies(): void {
+    const select = this.currencySelect;
+    const offered = this.computed ? readCurrencies(this.computed) : [];
+    this.currencies = offered.length ? offered : null;
+    if (!select) return;
+    const stored = this.deal.get("currency");
+    const choices = this.currencies ?? CURRENCIES;
+    const options = choices.map((c) => ({ value: c, label: c }));
+    if (typeof stored === "string" && stored && !choices.includes(stored)) {
+      options.push({ value: stored, label: this.currencies ? `${stored} (not in the price book)` : stored });
+    }
+    const now = Array.from(select.options, (o) => `${o.value}=${o.textContent}`).join("|");
+    if (now === options.map((o) => `${o.value}=${o.label}`).join("|")) return;
+    const value = select.value;
+    select.replaceChildren(...options.map((o) => h("option", { value: o.value, disabled: o.label !== o.value }, o.label)));
+    select.value = value;
   }
 
   binding(key: DealKey): FieldBinding<DealValue> | undefined {
@@ -111,7 +148,7 @@ export class DealFields {
       });
     }
     const spec: ValueSpec<DealValue> = {
-      parse: def.parse,
+      parse: key === "currency" ? (raw) => this.parseCurrency(raw) : def.parse,
       // A read-only choice shows its label ("Annual"), an editable one its option value.
       format: (v) => (v === undefined ? "" : (!editable && def.options?.find((o) => o.value === v)?.label) || String(v)),
       read: () => {
@@ -128,7 +165,9 @@ export class DealFields {
     };
     const binding = new FieldBinding(control, spec, this.opts.delayMs);
     binding.setWritable(editable);
+    binding.message.dataset.testid = `deal-${key}-problem`;
     this.bindings.set(key, binding);
+    if (key === "currency" && control instanceof HTMLSelectElement) this.currencySelect = control;
     if (!editable && control instanceof HTMLInputElement) control.placeholder = "—";
     const hintId = def.hint && editable ? id + "-hint" : undefined;
     if (hintId) control.setAttribute("aria-describedby", hintId);
@@ -143,11 +182,22 @@ export class DealFields {
       ),
       control,
       hintId ? h("p", { id: hintId, class: "hint" }, def.hint) : null,
+      binding.message,
     );
+  }
+
+  private parseCurrency(raw: string): DealValue | Invalid {
+    const parsed = DEAL_FIELDS.currency.parse(raw);
+    if (typeof parsed !== "string") return parsed instanceof Invalid ? parsed : invalid("Pick a currency.");
+    if (this.currencies && !this.currencies.includes(parsed)) {
+      return invalid(`The price book has no prices in ${parsed}; pick ${this.currencies.join(", ")}.`);
+    }
+    return parsed;
   }
 
   destroy(): void {
     this.deal.unobserve(this.observer);
+    this.computed?.unobserveDeep(this.computedObserver);
     for (const binding of this.bindings.values()) binding.destroy();
     this.bindings.clear();
   }

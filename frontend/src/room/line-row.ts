@@ -1,14 +1,23 @@
 /**
  * One row of the pricing table: the line's controls bound to its Y.Map, and what the server's quote
  * says about it (product name, net unit price, line total, violations).
+ *
+ * On phones the row is compact: a summary of one or two lines (product, qty × net price, line total,
+ * discount, lock, problems) that opens the row's controls when tapped. Wider screens show the
+ * controls and hide the summary (pricing.css).
  */
 import { h, icon, uid } from "../lib/dom";
-import { CLEAR, FieldBinding, parseNumber } from "./inputs";
+import { CLEAR, FieldBinding, invalid, MAX_QTY, parseDiscount, parseQty, type Invalid } from "./inputs";
 import { getLine, moveLine, readLine, removeLine, setLineField, setLocked, type LineData, type Lines } from "./lines";
 import { canEditLineField, canManageLines, lineRights, type Access, type LineField } from "./permissions";
+import { LineSummary } from "./line-summary";
+import type { ProductCatalog } from "./products";
 import type { LineView } from "./quote-view";
 
-export const MAX_QTY = 1_000_000_000;
+export { MAX_QTY };
+
+/** The longest note the server stores (workspace/pricing/entry.py). */
+export const MAX_NOTE_LENGTH = 2000;
 
 export interface RowHost {
   readonly lines: Lines;
@@ -16,8 +25,20 @@ export interface RowHost {
   notify(message: string): void;
   /** The id of the SKU suggestions list, for the rep's SKU inputs. */
   readonly suggestions?: string;
+  /** The price book's products: a SKU that is not one of them is refused next to the field. */
+  readonly products?: ProductCatalog;
   openFacts(sku: string, opener: HTMLElement): void;
   delayMs?: number;
+}
+
+/** A SKU the rep typed: the price book's own spelling of it, or why it cannot be a line's SKU. */
+export function parseSku(raw: string, products: ProductCatalog | undefined): string | Invalid {
+  const code = raw.trim();
+  if (!code) return invalid("Enter the SKU of a product in the price book.");
+  // Without the product list (not fetched, or no price book) the server is the judge.
+  if (!products?.size) return code;
+  const found = products.find(code);
+  return found ? found.sku : invalid(`${code} is not in the price book. Pick a product from the suggestions.`);
 }
 
 export class LineRow {
@@ -39,6 +60,8 @@ export class LineRow {
   private readonly firstYear: HTMLElement;
   private readonly violations: HTMLUListElement;
   private readonly position: HTMLElement;
+  private readonly summary: LineSummary;
+  private view: LineView | null = null;
   private problems = 0;
 
   constructor(
@@ -52,9 +75,9 @@ export class LineRow {
     const manage = canManageLines(access);
     this.inputs = {
       sku: input("sku", { "data-testid": "line-sku", class: "input input-sku", ...(manage && host.suggestions ? { list: host.suggestions } : {}) }),
-      qty: input("qty", { "data-testid": "line-qty", type: "number", inputmode: "decimal", min: 0, step: "any", class: "input input-num" }),
-      discountPct: input("discountPct", { "data-testid": "line-discount", type: "number", inputmode: "decimal", min: 0, max: 100, step: "any", class: "input input-num" }),
-      note: input("note", { "data-testid": "line-note", placeholder: "Add a note" }),
+      qty: input("qty", { "data-testid": "line-qty", type: "number", inputmode: "numeric", min: 1, step: 1, class: "input input-num" }),
+      discountPct: input("discountPct", { "data-testid": "line-discount", type: "number", inputmode: "decimal", min: 0, max: 100, step: 0.01, class: "input input-num" }),
+      note: input("note", { "data-testid": "line-note", placeholder: "Add a note", maxlength: MAX_NOTE_LENGTH }),
     };
     this.position = h("span", { class: "line-pos", "aria-hidden": "true" });
     this.lockBadge = h("span", { class: "lock-badge", hidden: true }, icon("lock", 14), "Locked");
@@ -77,44 +100,38 @@ export class LineRow {
     this.violations = h("ul", { class: "violations line-violations", id: uid("problems"), "aria-label": "Problems with this line", hidden: true });
     const label = (field: LineField, text: string) => h("label", { for: ids[field], class: "label" }, text);
 
+    const bodyId = uid("line-body");
+    this.summary = new LineSummary(bodyId, () => this.setOpen(!this.open));
+    const fieldOf = (field: LineField, text: string) => h("div", { class: "field" }, label(field, text), this.inputs[field]);
+    const qtyField = fieldOf("qty", "Qty");
+    const discountField = fieldOf("discountPct", "Discount %");
+    const noteField = h("div", { class: "field field-note" }, label("note", "Note"), this.inputs.note);
+    const skuField = h("div", { class: "field field-sku" }, h("label", { for: ids.sku, class: "visually-hidden" }, "SKU"), this.inputs.sku, this.product);
+
     this.el = h(
       "li",
       { class: "line", "data-testid": "line-row", "data-line-id": id },
+      this.summary.el,
       h(
         "div",
-        { class: "line-head" },
-        this.position,
+        { class: "line-body", id: bodyId },
+        h("div", { class: "line-head" }, this.position, skuField, this.lockBadge, this.facts, this.lock),
         h(
           "div",
-          { class: "field field-sku" },
-          h("label", { for: ids.sku, class: "visually-hidden" }, "SKU"),
-          this.inputs.sku,
-          this.product,
+          { class: "line-grid" },
+          qtyField,
+          discountField,
+          h("div", { class: "field field-out" }, h("span", { class: "label", id: netLabel }, "Net price"), this.net, this.per),
+          h("div", { class: "field field-out" }, h("span", { class: "label", id: totalLabel }, "Line total"), this.total, this.firstYear),
         ),
-        this.lockBadge,
-        this.facts,
-        this.lock,
-      ),
-      h(
-        "div",
-        { class: "line-grid" },
-        h("div", { class: "field" }, label("qty", "Qty"), this.inputs.qty),
-        h("div", { class: "field" }, label("discountPct", "Discount %"), this.inputs.discountPct),
-        h("div", { class: "field field-out" }, h("span", { class: "label", id: netLabel }, "Net price"), this.net, this.per),
-        h("div", { class: "field field-out" }, h("span", { class: "label", id: totalLabel }, "Line total"), this.total, this.firstYear),
-      ),
-      this.violations,
-      h(
-        "div",
-        { class: "line-foot" },
-        h("div", { class: "field field-note" }, label("note", "Note"), this.inputs.note),
-        manage ? h("div", { class: "line-actions" }, this.up, this.down, remove) : null,
+        this.violations,
+        h("div", { class: "line-foot" }, noteField, manage ? h("div", { class: "line-actions" }, this.up, this.down, remove) : null),
       ),
     );
     // The qty and discount inputs name the problems of the line to a screen reader.
     for (const field of ["qty", "discountPct"] as const) this.inputs[field].setAttribute("aria-describedby", this.violations.id);
 
-    const spec = (field: LineField, parse: (raw: string) => string | number | undefined) => ({
+    const spec = (field: LineField, parse: (raw: string) => string | number | undefined | Invalid) => ({
       parse,
       format: (v: string | number | undefined) => (v === undefined ? "" : String(v)),
       read: () => {
@@ -128,11 +145,17 @@ export class LineRow {
     });
     const delay = host.delayMs;
     this.bindings = {
-      sku: new FieldBinding(this.inputs.sku, spec("sku", (raw) => raw.trim() || undefined), delay),
-      qty: new FieldBinding(this.inputs.qty, spec("qty", (raw) => parseNumber(raw, { min: 0, max: MAX_QTY })), delay),
-      discountPct: new FieldBinding(this.inputs.discountPct, spec("discountPct", (raw) => parseNumber(raw, { min: 0, max: 100 })), delay),
+      sku: new FieldBinding(this.inputs.sku, spec("sku", (raw) => parseSku(raw, host.products)), delay),
+      qty: new FieldBinding(this.inputs.qty, spec("qty", parseQty), delay),
+      discountPct: new FieldBinding(this.inputs.discountPct, spec("discountPct", parseDiscount), delay),
       note: new FieldBinding(this.inputs.note, spec("note", (raw) => raw), delay),
     };
+    // A refused value is explained right under its control.
+    skuField.append(this.bindings.sku.message);
+    qtyField.append(this.bindings.qty.message);
+    discountField.append(this.bindings.discountPct.message);
+    noteField.append(this.bindings.note.message);
+    for (const field of ["sku", "qty", "discountPct", "note"] as const) this.bindings[field].message.dataset.testid = `line-${field === "discountPct" ? "discount" : field}-problem`;
 
     this.facts.addEventListener("click", () => {
       const sku = this.current()?.sku.trim();
@@ -158,6 +181,24 @@ export class LineRow {
   /** The line's values as last rendered. */
   get values(): LineData | null {
     return this.data;
+  }
+
+  /** Whether the row's controls are shown (on phones; wider screens always show them). */
+  get open(): boolean {
+    return this.el.classList.contains("is-open");
+  }
+
+  setOpen(open: boolean): void {
+    this.el.classList.toggle("is-open", open);
+    this.summary.expanded = open;
+  }
+
+  /** Does the line's SKU or product name contain every word of `query` (any case)? */
+  matches(words: readonly string[], nameOf: (sku: string) => string | undefined): boolean {
+    if (!words.length) return true;
+    const sku = this.data?.sku ?? "";
+    const text = `${sku} ${this.view?.name || nameOf(sku) || ""}`.toLowerCase();
+    return words.every((word) => text.includes(word));
   }
 
   private current(): LineData | undefined {
@@ -211,6 +252,7 @@ export class LineRow {
     if (this.up) this.up.disabled = index === 0;
     if (this.down) this.down.disabled = index === count - 1;
     this.label(index);
+    this.renderSummary();
   }
 
   private label(index = Number(this.position.textContent) - 1): void {
@@ -221,6 +263,7 @@ export class LineRow {
   }
 
   renderComputed(view: LineView): void {
+    this.view = view;
     this.name.textContent = view.name;
     this.unpriced.hidden = view.priced;
     this.product.hidden = view.priced && !view.name;
@@ -242,6 +285,11 @@ export class LineRow {
     this.el.classList.toggle("has-violation", view.violations.length > 0);
     this.problems = view.violations.length;
     this.label();
+    this.renderSummary();
+  }
+
+  private renderSummary(): void {
+    if (this.data && this.view) this.summary.render(this.data, this.view);
   }
 
   destroy(): void {

@@ -14,7 +14,6 @@ import { colorFor } from "./colors";
 import { DealFields } from "./deal-fields";
 import { createCollabEditor, toolbar } from "./editor";
 import type { Lines } from "./lines";
-import { pendingLabel } from "./pending";
 import { canWriteTerms, isInternal, type Access } from "./permissions";
 import { PresenceList } from "./presence";
 import { PricingTable } from "./pricing-table";
@@ -23,6 +22,7 @@ import { ResetBudget, refusalMessage, type CloseAction } from "./refusal";
 import { RoomAccessPanel } from "./room-access";
 import { stateAttr, SyncSession, type ConnState } from "./session";
 import { Tabs } from "./tabs";
+import { showWaiting, waitingBadge } from "./waiting";
 
 const STATE_TEXT: Record<ConnState, string> = {
   live: "Live",
@@ -124,7 +124,8 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     customer_may_edit_pricing: room.customer_may_edit_pricing,
     customer_deal_fields: room.customer_deal_fields,
   });
-  const user = { name: me.name, color: colorFor(`u${me.id}`) };
+  // The id keys the local copy of unsent edits (session.ts); the server stamps it on presence anyway.
+  const user = { id: me.id, name: me.name, color: colorFor(`u${me.id}`) };
   const internal = isInternal(room.role);
   const budget = new ResetBudget();
   const notice = new Notice();
@@ -137,10 +138,11 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
   const title = h("h1", { class: "room-title", "data-testid": "room-title" }, room.title);
   const customer = h("span", { class: "room-customer" }, room.customer_name);
   const conn = h("div", { class: "conn", "data-testid": "connection-state", "data-state": "connecting", role: "status" }, h("span", { class: "conn-dot", "aria-hidden": "true" }), h("span", { class: "conn-text" }, STATE_TEXT.connecting));
-  const pending = h("span", { class: "pending", "data-testid": "pending-edits", hidden: true, "aria-live": "polite" }, pendingLabel(0));
+  const pending = waitingBadge();
   const presence = new PresenceList({ id: me.id, name: me.name, color: user.color });
-  // Where approval stands, for everyone; internal people can jump from it to the steps.
-  const approvalBadge = new ApprovalBadge(internal ? { onActivate: () => showApproval() } : {});
+  // Where approval stands: internal roles only (it reads the internal doc; customers see no approval
+  // state), a button to the steps. It follows the internal doc the approval panel announces.
+  const approvalBadge = internal ? new ApprovalBadge({ onActivate: () => showApproval() }) : null;
   const header = h(
     "header",
     { class: "room-header" },
@@ -148,7 +150,7 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
       "div",
       { class: "room-header-inner" },
       h("a", { href: "/", class: "back-link", "aria-label": "All rooms" }, icon("back", 20), h("span", { class: "back-text" }, "Rooms")),
-      h("div", { class: "room-heading" }, title, h("p", { class: "room-meta" }, customer, h("span", { class: `badge badge-${room.role}` }, roleLabel(room.role)), approvalBadge.el)),
+      h("div", { class: "room-heading" }, title, h("p", { class: "room-meta" }, customer, h("span", { class: `badge badge-${room.role}` }, roleLabel(room.role)), approvalBadge?.el ?? null)),
       h("div", { class: "room-status" }, presence.el, h("div", { class: "conn-wrap" }, conn, pending)),
     ),
   );
@@ -208,6 +210,7 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     h("div", { class: "col col-side" }, pricingPanel, approvalPanel, repPanel, dealPanel),
   );
   mount(root, header, tabs.el, h("div", { class: "room-notice-wrap" }, notice.el), layout);
+  approvalBadge?.follow(layout);
 
   function showApproval(): void {
     if (!approvalPanel) return;
@@ -236,10 +239,7 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
       conn.querySelector(".conn-text")!.textContent = STATE_TEXT[state];
       conn.setAttribute("aria-label", `Connection: ${STATE_TEXT[state]}`);
     },
-    onPending(count) {
-      pending.textContent = pendingLabel(count);
-      pending.hidden = count === 0;
-    },
+    onPending: (count) => showWaiting(pending, count),
     onClose: (action, reason, _code, aboutLocalEdits) => void onClose(action, reason, aboutLocalEdits),
   });
 
@@ -265,7 +265,6 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     dealMap.observe(onDealTitle);
     onDealTitle();
     presence.bind(session.provider.awareness);
-    approvalBadge.bind(parts.computed);
   }
 
   function unbind(): void {
@@ -275,7 +274,6 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     deal?.destroy();
     titleDeal?.unobserve(onDealTitle);
     presence.destroy();
-    approvalBadge.unbind();
     editor = null;
     pricing = null;
     deal = null;
@@ -358,6 +356,7 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     unbind();
     session.destroy();
     internalPane?.destroy();
+    approvalBadge?.destroy();
     clauses.destroy();
     tabs.destroy();
   }

@@ -171,6 +171,145 @@ describe("pricing table ↔ Y.Array binding (rep)", () => {
   });
 });
 
+describe("values that cannot be stored are refused next to their field", () => {
+  it("refuses a quantity of -5: says why, keeps what was typed, writes nothing", () => {
+    const t = mountTable("customer", true);
+    let writes = 0;
+    t.doc.on("update", () => writes++);
+    const qty = t.input("l1", "qty");
+    type(qty, "-5");
+    qty.dispatchEvent(new Event("change"));
+    const problem = t.row("l1").querySelector("[data-testid=line-qty-problem]") as HTMLElement;
+    expect(problem.hidden).toBe(false);
+    expect(problem.textContent).toBe("The quantity must be at least 1.");
+    expect(problem.closest(".field")).toBe(qty.closest(".field"));
+    expect(qty.getAttribute("aria-invalid")).toBe("true");
+    expect(qty.getAttribute("aria-describedby")!.split(" ")).toContain(problem.id);
+    qty.blur();
+    qty.dispatchEvent(new Event("blur"));
+    remote(t.doc, (lines) => setLineField(lines, "l1", "note", "someone else typed"));
+    expect(qty.value).toBe("-5");
+    expect(t.lines.get(0).get("qty")).toBe(250);
+    expect(writes).toBe(1); // only the remote note
+    type(qty, "260");
+    expect(problem.hidden).toBe(true);
+    qty.dispatchEvent(new Event("change"));
+    expect(t.lines.get(0).get("qty")).toBe(260);
+  });
+
+  it("refuses a discount of 150 % and one with three decimals", () => {
+    const t = mountTable("rep");
+    const discount = t.input("l1", "discount");
+    const problem = t.row("l1").querySelector("[data-testid=line-discount-problem]") as HTMLElement;
+    type(discount, "150");
+    discount.dispatchEvent(new Event("change"));
+    expect(problem.textContent).toBe("A discount can be at most 100%.");
+    type(discount, "12.345");
+    discount.dispatchEvent(new Event("change"));
+    expect(problem.textContent).toBe("Use at most 2 decimals, like 12.5.");
+    expect(t.lines.get(0).get("discountPct")).toBe(10);
+  });
+
+  it("waits for the pause in typing before refusing, and does not refuse a field just emptied", () => {
+    const t = mountTable("rep", false, 300);
+    const qty = t.input("l1", "qty");
+    const problem = t.row("l1").querySelector("[data-testid=line-qty-problem]") as HTMLElement;
+    type(qty, "");
+    vi.advanceTimersByTime(300);
+    expect(problem.hidden).toBe(true);
+    type(qty, "0");
+    vi.advanceTimersByTime(300);
+    expect(problem.hidden).toBe(false);
+    expect(t.lines.get(0).get("qty")).toBe(250);
+  });
+
+  it("refuses a SKU the price book does not have, on a line and in the add form", async () => {
+    const products = new ProductCatalog(async () => ({ products: [{ sku: "PLAT-ENT", name: "Platform Enterprise", unit: "user", billing_period: "monthly", description: "" }] }));
+    const t = mountTable("rep", false, 300, { products });
+    await products.load();
+    const sku = t.input("l1", "sku");
+    type(sku, "PLAT-ENTERPRISE");
+    sku.dispatchEvent(new Event("change"));
+    expect(t.row("l1").querySelector("[data-testid=line-sku-problem]")!.textContent).toBe("PLAT-ENTERPRISE is not in the price book. Pick a product from the suggestions.");
+    expect(t.lines.get(0).get("sku")).toBe("PLAT-ENT");
+
+    const newSku = t.$("[data-testid=new-line-sku]");
+    const newQty = t.$("[data-testid=new-line-qty]");
+    newSku.value = "NOT-IN-BOOK";
+    newQty.value = "0";
+    t.$<HTMLButtonElement>("[data-testid=add-line]").click();
+    const skuProblem = t.$<HTMLElement>("[data-testid=new-line-sku-problem]");
+    const qtyProblem = t.$<HTMLElement>("[data-testid=new-line-qty-problem]");
+    expect(skuProblem.textContent).toBe("NOT-IN-BOOK is not in the price book. Pick a product from the suggestions.");
+    expect(qtyProblem.textContent).toBe("The quantity must be at least 1.");
+    expect(newSku.getAttribute("aria-invalid")).toBe("true");
+    expect(newSku.getAttribute("aria-describedby")!.split(" ")).toContain(skuProblem.id);
+    expect(document.activeElement).toBe(newSku);
+    expect(newSku.value).toBe("NOT-IN-BOOK");
+    expect(t.lines.length).toBe(3);
+    newSku.value = "plat-ent";
+    newSku.dispatchEvent(new Event("input"));
+    expect(skuProblem.hidden).toBe(true);
+    newQty.value = "5";
+    t.$<HTMLButtonElement>("[data-testid=add-line]").click();
+    expect(readLines(t.lines)[3]).toMatchObject({ sku: "PLAT-ENT", qty: 5 });
+  });
+
+  it("checks the SKU once the product list has arrived when it was still on its way", async () => {
+    let arrive: (value: { products: { sku: string; name: string; unit: string; billing_period: string; description: string }[] }) => void = () => undefined;
+    const products = new ProductCatalog(() => new Promise((resolve) => (arrive = resolve)));
+    const t = mountTable("rep", false, 300, { products });
+    t.$("[data-testid=new-line-sku]").value = "NOPE";
+    t.$<HTMLButtonElement>("[data-testid=add-line]").click();
+    expect(t.lines.length).toBe(3);
+    arrive({ products: [{ sku: "PLAT-ENT", name: "Platform Enterprise", unit: "user", billing_period: "monthly", description: "" }] });
+    await vi.waitFor(() => expect(t.$<HTMLElement>("[data-testid=new-line-sku-problem]").hidden).toBe(false));
+    expect(t.lines.length).toBe(3);
+  });
+});
+
+describe("search", () => {
+  it("appears from six lines on and filters the rows by SKU or product name", () => {
+    const t = mountTable("rep");
+    const box = t.$<HTMLElement>(".line-search");
+    expect(box.hidden).toBe(true);
+    for (const [id, sku] of [["a", "ADD-SSO"], ["b", "ADD-AI"], ["c", "SMS"]]) addLine(t.lines, { sku, qty: 1 }, id);
+    expect(box.hidden).toBe(false);
+    const search = t.$("[data-testid=line-search]");
+    search.value = "add";
+    search.dispatchEvent(new Event("input"));
+    const shown = () => Array.from(document.querySelectorAll<HTMLElement>("[data-testid=line-row]")).filter((r) => !r.hidden).map((r) => r.dataset.lineId);
+    expect(shown()).toEqual(["a", "b"]);
+    expect(t.$<HTMLElement>("[data-testid=line-search-status]").textContent).toBe("2 of 6 lines");
+    search.value = "plat ent";
+    search.dispatchEvent(new Event("input"));
+    expect(shown()).toEqual(["l1"]);
+    search.value = "zzz";
+    search.dispatchEvent(new Event("input"));
+    expect(shown()).toEqual([]);
+    expect(t.$<HTMLElement>("[data-testid=line-search-status]").textContent).toBe("No line matches “zzz”.");
+    search.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape" }));
+    expect(shown()).toHaveLength(6);
+    // A line that arrives while searching is filtered too.
+    search.value = "sms";
+    search.dispatchEvent(new Event("input"));
+    addLine(t.lines, { sku: "PLAT-PRO", qty: 1 }, "d");
+    expect(shown()).toEqual(["c"]);
+  });
+
+  it("finds a line by the product name the quote gives it", () => {
+    const t = mountTable("rep");
+    for (const id of ["a", "b", "c"]) addLine(t.lines, { sku: "SMS", qty: 1 }, id);
+    const quote = publicQuote();
+    quote.lines = quote.lines.filter((l: { id: string }) => l.id === "l1");
+    t.doc.getMap("computed").set("quote", quote);
+    const search = t.$("[data-testid=line-search]");
+    search.value = "enterprise";
+    search.dispatchEvent(new Event("input"));
+    expect(Array.from(document.querySelectorAll<HTMLElement>("[data-testid=line-row]")).filter((r) => !r.hidden).map((r) => r.dataset.lineId)).toEqual(["l1"]);
+  });
+});
+
 describe("pricing table for a customer", () => {
   it("offers qty, discount and note on unlocked lines only, and no line management", () => {
     const t = mountTable("customer", true);
@@ -335,6 +474,41 @@ describe("pricing table ↔ computed.quote", () => {
     t.price(publicQuote());
     expect(document.activeElement).toBe(qty);
     expect(qty.value).toBe("12");
+  });
+
+  it("sums a line up in one or two lines of text for the phone's compact row, and opens it on a tap", () => {
+    const t = mountPriced("customer");
+    t.price(publicQuote());
+    const l1 = t.row("l1");
+    expect(t.text(l1, "line-summary-name")).toBe("Platform Enterprise");
+    expect(t.text(l1, "line-summary-total")).toContain("391,500.00");
+    expect(t.text(l1, "line-summary-calc")).toMatch(/^PLAT-ENT · 250 × \$43\.50\/mo$/);
+    expect(l1.querySelector(".ls-discount")!.textContent).toBe("−42%");
+    expect(t.text(t.row("l3"), "line-summary-calc")).toContain("one-time");
+    expect(t.row("l3").querySelector(".ls-problems")!.textContent).toBe("1 problem");
+    const l5 = t.row("l5");
+    expect(t.text(l5, "line-summary-total")).toBe("Not priced");
+    expect(t.text(l5, "line-summary-calc")).toBe("NOPE-X · qty 3");
+    const summary = l1.querySelector("[data-testid=line-summary]") as HTMLButtonElement;
+    expect(summary.getAttribute("aria-expanded")).toBe("false");
+    expect(document.getElementById(summary.getAttribute("aria-controls")!)!.contains(l1.querySelector("[data-testid=line-qty]"))).toBe(true);
+    summary.click();
+    expect(summary.getAttribute("aria-expanded")).toBe("true");
+    expect(l1.classList.contains("is-open")).toBe(true);
+    t.price({ ...publicQuote() }); // a re-pricing keeps it open
+    expect(l1.classList.contains("is-open")).toBe(true);
+    summary.click();
+    expect(l1.classList.contains("is-open")).toBe(false);
+  });
+
+  it("says in the totals when the server cannot price the whole quote", () => {
+    const t = mountPriced();
+    t.price({ ...publicQuote(), priceable: true });
+    expect(t.visible(document, "quote-unpriceable")).toBe(false);
+    t.price({ ...publicQuote(), priceable: false, pricing_problems: [{ line_id: "l5", rule: "unknown_sku", message: "NOPE-X is not in the price book (version 3)." }] });
+    expect(t.visible(document, "quote-unpriceable")).toBe(true);
+    expect(t.text(document, "quote-unpriceable")).toBe("Incomplete: 1 line cannot be priced");
+    expect(document.querySelector("[data-testid=quote-totals]")!.classList.contains("is-incomplete")).toBe(true);
   });
 
   it("shows the same figures to a customer", () => {

@@ -4,21 +4,27 @@
  *
  * Rows are keyed by line id and kept across renders: a remote change updates the row it touches
  * and moves rows with as few DOM moves as possible, so that someone typing in another row keeps
- * their focus, caret and unsent text.
+ * their focus, caret and unsent text. Past a handful of lines a search box filters the rows by SKU
+ * or product name; the totals stay in sight at the bottom of the screen (pricing.css).
  */
 import type * as Y from "yjs";
 import { api, type ProductDetail } from "../lib/api";
 import { h, icon, uid } from "../lib/dom";
 import { readQuote } from "./computed";
-import { parseNumber } from "./inputs";
-import { LineRow, MAX_QTY, type RowHost } from "./line-row";
-import { addLine, readLine, type LineData, type Lines } from "./lines";
+import { addLineForm } from "./add-line";
+import { MAX_QTY } from "./inputs";
+import { LineRow, type RowHost } from "./line-row";
+import { readLine, type LineData, type Lines } from "./lines";
 import { canManageLines, pricingReadOnlyReason, type Access } from "./permissions";
-import { priceUnit, type ProductCatalog } from "./products";
+import type { ProductCatalog } from "./products";
 import { QuoteTotals } from "./quote-totals";
 import { lineView, quoteCurrency, totalsView } from "./quote-view";
+import "./pricing.css";
 
 export { MAX_QTY };
+
+/** From this many lines on, the table offers a search box. */
+export const SEARCH_FROM = 6;
 
 export interface PricingParts {
   lines: Lines;
@@ -44,6 +50,10 @@ export class PricingTable implements RowHost {
   private readonly rows = new Map<string, LineRow>();
   private readonly totals = new QuoteTotals();
   private readonly empty: HTMLElement;
+  private readonly search: HTMLInputElement;
+  private readonly searchBox: HTMLElement;
+  private readonly searchStatus: HTMLElement;
+  private words: string[] = [];
   private readonly observer = () => this.render();
   private readonly computedObserver = () => this.renderComputed();
 
@@ -59,13 +69,38 @@ export class PricingTable implements RowHost {
     }
     this.list = h("ol", { class: "lines", "data-testid": "pricing-table", "aria-label": "Line items" });
     this.empty = h("p", { class: "empty" }, manage ? "No line items yet. Add the first product below." : "No line items yet.");
+    const searchId = uid("line-search");
+    this.search = h("input", { id: searchId, class: "input line-search-input", type: "search", autocomplete: "off", placeholder: "Find a line by SKU or product", "data-testid": "line-search", enterkeyhint: "search" });
+    this.searchStatus = h("p", { class: "hint line-search-status", id: uid("line-search-status"), "data-testid": "line-search-status", "aria-live": "polite" });
+    this.search.setAttribute("aria-describedby", this.searchStatus.id);
+    this.searchBox = h(
+      "div",
+      { class: "line-search", role: "search", hidden: true },
+      h("label", { for: searchId, class: "visually-hidden" }, "Find a line by SKU or product name"),
+      h("span", { class: "line-search-icon", "aria-hidden": "true" }, icon("search", 16)),
+      this.search,
+      this.searchStatus,
+    );
+    this.search.addEventListener("input", () => {
+      this.words = this.search.value.toLowerCase().split(/\s+/).filter(Boolean);
+      this.filter();
+    });
+    this.search.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && this.search.value) {
+        this.search.value = "";
+        this.words = [];
+        this.filter();
+      }
+    });
     this.el = h(
       "div",
       { class: "pricing" },
       reason ? h("p", { class: "readonly-banner" }, icon("eye", 16), reason) : null,
+      this.searchBox,
       this.list,
       this.empty,
-      manage ? this.addForm() : null,
+      manage ? addLineForm({ lines: parts.lines, access: opts.access, products: opts.products, suggestions: this.suggestions }) : null,
+      this.totals.notes,
       this.totals.el,
       manage ? (opts.products?.datalist ?? null) : null,
     );
@@ -89,6 +124,10 @@ export class PricingTable implements RowHost {
 
   get delayMs(): number | undefined {
     return this.opts.delayMs;
+  }
+
+  get products(): ProductCatalog | undefined {
+    return this.opts.products;
   }
 
   notify(message: string): void {
@@ -157,61 +196,27 @@ export class PricingTable implements RowHost {
       row.renderComputed(lineView(quote, data, currency));
     }
     this.totals.render(totalsView(quote, rows, currency));
+    this.filter();
+  }
+
+  /** Show the rows whose SKU or product name holds every word typed in the search box. */
+  private filter(): void {
+    const nameOf = (sku: string) => this.opts.products?.find(sku)?.name;
+    let shown = 0;
+    for (const row of this.rows.values()) {
+      const match = row.matches(this.words, nameOf);
+      row.el.hidden = !match;
+      if (match) shown++;
+    }
+    const total = this.rows.size;
+    this.searchBox.hidden = total < SEARCH_FROM && !this.search.value;
+    const query = this.search.value.trim();
+    this.searchStatus.textContent = !query ? "" : shown === 0 ? `No line matches “${query}”.` : `${shown} of ${total} ${total === 1 ? "line" : "lines"}`;
   }
 
   /** Operations of the rep's buttons, guarded by the same rights the server checks. */
   get lines(): Lines {
     return this.parts.lines;
-  }
-
-  private addForm(): HTMLElement {
-    const skuId = uid("sku");
-    const qtyId = uid("qty");
-    const productId = uid("product");
-    const sku = h("input", { id: skuId, class: "input", name: "sku", autocomplete: "off", placeholder: "e.g. PLAT-ENT", "data-testid": "new-line-sku", required: true, list: this.suggestions, "aria-describedby": productId });
-    const qty = h("input", { id: qtyId, class: "input input-num", name: "qty", type: "number", inputmode: "decimal", min: 0, step: "any", "data-testid": "new-line-qty" });
-    qty.value = "1";
-    const product = h("p", { class: "hint add-line-product", id: productId, "data-testid": "new-line-product", "aria-live": "polite" });
-    const error = h("p", { class: "field-error", role: "alert", hidden: true });
-    const add = h("button", { type: "submit", class: "btn btn-secondary", "data-testid": "add-line" }, icon("plus", 16), "Add line");
-    const form = h(
-      "form",
-      { class: "add-line", novalidate: true, "aria-label": "Add a line item" },
-      h("div", { class: "field field-new-sku" }, h("label", { for: skuId, class: "label" }, "SKU"), sku),
-      h("div", { class: "field field-qty" }, h("label", { for: qtyId, class: "label" }, "Qty"), qty),
-      h("div", { class: "add-line-action" }, add),
-      product,
-      error,
-    );
-    // What the typed SKU is, from the price book (when the list could be fetched).
-    const describe = () => {
-      const catalog = this.opts.products;
-      const code = sku.value.trim();
-      const found = code ? catalog?.find(code) : undefined;
-      const unknown = !found && !!code && !!catalog?.size && !catalog.startsASku(code);
-      product.textContent = found ? `${found.name} · ${priceUnit(found.unit, found.billing_period)}` : unknown ? "Not in the price book: the line will not be priced." : "";
-      product.classList.toggle("is-warning", unknown);
-    };
-    sku.addEventListener("input", describe);
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      const code = sku.value.trim();
-      const amount = parseNumber(qty.value, { min: 0, max: MAX_QTY });
-      if (!code || amount === undefined) {
-        error.textContent = !code ? "Enter a SKU." : "Enter a quantity of 0 or more.";
-        error.hidden = false;
-        (code ? qty : sku).focus();
-        return;
-      }
-      error.hidden = true;
-      if (!canManageLines(this.opts.access)) return;
-      addLine(this.parts.lines, { sku: this.opts.products?.find(code)?.sku ?? code, qty: amount });
-      sku.value = "";
-      qty.value = "1";
-      describe();
-      sku.focus();
-    });
-    return form;
   }
 }
 

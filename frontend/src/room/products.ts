@@ -11,6 +11,7 @@ export class ProductCatalog {
   readonly datalist: HTMLDataListElement;
   private readonly bySku = new Map<string, ProductSummary>();
   private loading: Promise<void> | null = null;
+  private fetching = false;
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly fetchProducts: () => Promise<{ products: ProductSummary[] }> = api.products) {
@@ -19,8 +20,10 @@ export class ProductCatalog {
 
   /** Fetch the list (once; a failed fetch may be retried by calling again). */
   load(): Promise<void> {
+    if (!this.loading) this.fetching = true;
     this.loading ??= this.fetchProducts().then(
       ({ products }) => {
+        this.fetching = false;
         this.bySku.clear();
         for (const p of products) if (p && typeof p.sku === "string") this.bySku.set(p.sku.toUpperCase(), p);
         this.datalist.replaceChildren(
@@ -29,10 +32,16 @@ export class ProductCatalog {
         for (const fn of this.listeners) fn();
       },
       () => {
+        this.fetching = false;
         this.loading = null; // no suggestions this time; typing a SKU still works
       },
     );
     return this.loading;
+  }
+
+  /** Is the list being fetched right now? (A SKU is then checked once it has arrived.) */
+  get pending(): boolean {
+    return this.fetching;
   }
 
   get size(): number {

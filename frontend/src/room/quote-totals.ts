@@ -1,13 +1,22 @@
-/** The totals under the pricing table and the problems of the deal as a whole. */
+/**
+ * The totals of the pricing table and the problems of the deal as a whole.
+ *
+ * Two parts: `notes` (the caption and the deal-wide problems) sit under the lines, and `el` (net
+ * total, first year, discount, and "Incomplete" when the server cannot price everything) is the
+ * table's last element, kept in sight at the bottom of the screen while the lines scroll by
+ * (pricing.css: `position: sticky`).
+ */
 import { h, icon } from "../lib/dom";
 import type { TotalsView } from "./quote-view";
 
 export class QuoteTotals {
   readonly el: HTMLElement;
+  readonly notes: HTMLElement;
   private readonly net: HTMLElement;
   private readonly firstYear: HTMLElement;
   private readonly discount: HTMLElement;
   private readonly caption: HTMLElement;
+  private readonly incomplete: HTMLElement;
   private readonly violations: HTMLUListElement;
 
   constructor() {
@@ -17,13 +26,14 @@ export class QuoteTotals {
     this.firstYear = h("output", { "data-testid": "quote-first-year" });
     this.discount = h("output", { "data-testid": "quote-discount" });
     this.caption = h("p", { class: "totals-caption", "data-testid": "quote-caption" });
+    this.incomplete = h("p", { class: "totals-incomplete", "data-testid": "quote-unpriceable", hidden: true });
     this.violations = h("ul", { class: "violations quote-violations", "aria-label": "Problems with the deal", hidden: true });
+    this.notes = h("div", { class: "quote-notes" }, this.violations, this.caption);
     this.el = h(
       "div",
-      { class: "quote-totals", "data-testid": "quote-totals" },
-      h("dl", { class: "totals" }, row("Discount", this.discount), row("Net total", this.net, "totals-main"), row("First year", this.firstYear)),
-      this.caption,
-      this.violations,
+      { class: "quote-totals", "data-testid": "quote-totals", role: "group", "aria-label": "Totals" },
+      this.incomplete,
+      h("dl", { class: "totals" }, row("Net total", this.net, "totals-main"), row("First year", this.firstYear, "totals-first-year"), row("Discount", this.discount, "totals-discount")),
     );
   }
 
@@ -33,8 +43,11 @@ export class QuoteTotals {
     this.discount.textContent = view.discount;
     this.caption.textContent = view.caption;
     this.caption.hidden = !view.caption;
+    if (this.incomplete.textContent !== view.unpriceable) this.incomplete.replaceChildren(...(view.unpriceable ? [icon("alert", 14), h("span", {}, view.unpriceable)] : []));
+    this.incomplete.hidden = !view.unpriceable;
     this.el.classList.toggle("is-stale", view.stale);
     this.el.classList.toggle("is-unpriced", !view.priced);
+    this.el.classList.toggle("is-incomplete", !!view.unpriceable);
     const shown = Array.from(this.violations.children, (li) => li.textContent);
     if (shown.length !== view.violations.length || shown.some((t, i) => t !== view.violations[i])) {
       this.violations.replaceChildren(

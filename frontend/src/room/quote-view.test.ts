@@ -129,6 +129,36 @@ describe("totals view model", () => {
   });
 });
 
+describe("a quote that cannot be priced", () => {
+  it("reads the price book's currencies, priceable and the problems", () => {
+    const quote = readQuote(
+      computedWith({
+        ...publicQuote(),
+        currencies: ["USD", "EUR", "bad", 3],
+        priceable: false,
+        pricing_problems: [{ line_id: "l5", rule: "unknown_sku", message: "NOPE-X is not in the price book (version 3)." }],
+      }),
+    )!;
+    expect(quote.currencies).toEqual(["USD", "EUR"]);
+    expect(quote.priceable).toBe(false);
+    expect(quote.pricing_problems.map((p) => p.line_id)).toEqual(["l5"]);
+    expect(totalsView(quote, rows(), "USD").unpriceable).toBe("Incomplete: 1 line cannot be priced");
+  });
+
+  it("believes an older server's lines when it does not say", () => {
+    const quote = readQuote(computedWith(publicQuote()))!; // l5 is not priced
+    expect(quote.priceable).toBe(false);
+    expect(readQuote(computedWith({ ...publicQuote(), lines: [] }))!.priceable).toBe(true);
+  });
+
+  it("names a deal-wide reason: a currency the price book does not price", () => {
+    const problem = { line_id: null, rule: "currency", message: "The price book has no prices in CHF; it offers USD, EUR." };
+    const quote = readQuote(computedWith({ ...publicQuote(), priceable: false, pricing_problems: [problem] }))!;
+    expect(totalsView(quote, rows(), "USD").unpriceable).toBe("Incomplete: The price book has no prices in CHF; it offers USD, EUR");
+    expect(totalsView(readQuote(computedWith({ ...publicQuote(), priceable: true }))!, rows(), "USD").unpriceable).toBe("");
+  });
+});
+
 describe("formatting", () => {
   it("formats money strings in the quote's currency without going through a float", () => {
     expect(formatMoney("1234.5", "USD")).toContain("1,234.50");
@@ -138,9 +168,22 @@ describe("formatting", () => {
     expect(formatMoney("-17100.00", "USD")).toMatch(/^-|^−/);
   });
 
-  it("keeps the places of a unit price finer than the currency", () => {
-    expect(formatMoney("0.0045", "USD")).toContain("0.0045");
+  it("rounds money to the currency's minor units for display; the string it got keeps its precision", () => {
+    expect(formatMoney("50.206667", "USD")).toBe(usd("50.21"));
+    expect(formatMoney("50.206667", "USD")).toContain("50.21");
+    expect(formatMoney("64.604167", "EUR")).toContain("64.60");
+    expect(formatMoney("1.875", "USD")).toContain("1.88");
+    expect(formatMoney("11300.4", "JPY")).toMatch(/11,300$/);
     expect(formatMoney("97.20", "USD")).toContain("97.20");
+  });
+
+  it("keeps three significant digits of a price under one unit rather than showing a cent", () => {
+    expect(formatMoney("0.0045", "USD")).toContain("0.0045");
+    expect(formatMoney("0.0079", "USD")).toContain("0.0079");
+    expect(formatMoney("0.006912", "USD")).toContain("0.00691");
+    expect(formatMoney("0.125", "USD")).toContain("0.125");
+    expect(formatMoney("0.50", "USD")).toContain("0.50");
+    expect(formatMoney("1.2", "JPY")).toMatch(/1\.2$/);
   });
 
   it("shows a dash when absent and anything that is not a decimal as it came", () => {

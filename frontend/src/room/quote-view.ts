@@ -16,6 +16,8 @@ export interface LineView {
   net: string;
   /** "per month", "per year", "one-time" or "". */
   per: string;
+  /** The same, short, for the compact row: "/mo", "/yr", " one-time" or "". */
+  perShort: string;
   total: string;
   /** The first-year amount when the term is longer than a year, else null. */
   firstYear: string | null;
@@ -31,9 +33,12 @@ export interface TotalsView {
   /** "36-month term · billed annually · price book v3", or what is missing. */
   caption: string;
   violations: string[];
+  /** "Incomplete: 1 line cannot be priced" when the server says the quote is not priceable, else "". */
+  unpriceable: string;
 }
 
 const PER: Record<string, string> = { monthly: "per month", annual: "per year", one_time: "one-time" };
+const PER_SHORT: Record<string, string> = { monthly: "/mo", annual: "/yr", one_time: " one-time" };
 const BILLING: Record<string, string> = { annual: "billed annually", quarterly: "billed quarterly", monthly: "billed monthly", upfront: "billed upfront" };
 
 function sameSku(a: string, b: string): boolean {
@@ -71,7 +76,7 @@ function index(quote: Quote): Index {
   return found;
 }
 
-const EMPTY: LineView = { name: "", priced: true, stale: false, net: MISSING, per: "", total: MISSING, firstYear: null, violations: [] };
+const EMPTY: LineView = { name: "", priced: true, stale: false, net: MISSING, per: "", perShort: "", total: MISSING, firstYear: null, violations: [] };
 
 /** The row of `data`, from the quote's line with the same id. */
 export function lineView(quote: Quote | undefined, data: LineData, currency: string | undefined): LineView {
@@ -89,6 +94,7 @@ export function lineView(quote: Quote | undefined, data: LineData, currency: str
     stale: !matches(q, data),
     net: skuChanged || !q.priced ? MISSING : formatMoney(q.net_unit, currency),
     per: skuChanged || !q.priced ? "" : (PER[q.period ?? ""] ?? ""),
+    perShort: skuChanged || !q.priced ? "" : (PER_SHORT[q.period ?? ""] ?? ""),
     total: skuChanged || !q.priced ? MISSING : formatMoney(q.net_total, currency),
     firstYear: longTerm && !skuChanged && q.priced && q.period !== "one_time" ? formatMoney(q.first_year, currency) : null,
     violations,
@@ -106,6 +112,7 @@ export function totalsView(quote: Quote | undefined, rows: readonly LineData[], 
       discount: MISSING,
       caption: rows.length ? "Not priced yet: prices appear here as soon as the server has priced the deal." : "",
       violations: [],
+      unpriceable: "",
     };
   }
   const ids = new Set(rows.map((r) => r.id));
@@ -127,5 +134,15 @@ export function totalsView(quote: Quote | undefined, rows: readonly LineData[], 
     caption: caption.join(" · "),
     // A violation of a line that is not (or no longer) in the table is shown here rather than lost.
     violations: quote.violations.filter((v) => v.line_id === null || !ids.has(v.line_id)).map((v) => v.message),
+    unpriceable: quote.priceable ? "" : unpriceableText(quote),
   };
+}
+
+/** "Incomplete: 2 lines cannot be priced", or the deal-level reason (a currency the book lacks). */
+function unpriceableText(quote: Quote): string {
+  const lines = new Set(quote.lines.filter((l) => !l.priced).map((l) => l.id));
+  const deal = quote.pricing_problems.find((p) => p.line_id === null);
+  if (deal) return `Incomplete: ${deal.message.replace(/\.$/, "")}`;
+  if (lines.size) return `Incomplete: ${lines.size} ${lines.size === 1 ? "line cannot" : "lines cannot"} be priced`;
+  return "Incomplete: this quote cannot be priced";
 }

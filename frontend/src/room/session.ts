@@ -1,14 +1,22 @@
 /**
  * One live Y doc of a room: the doc, its y-websocket provider, the connection state, the count of
- * edits waiting to be sent, and what to do when the server closes the socket.
+ * edits waiting for the server, the local copy of those edits, and what to do when the server
+ * closes the socket.
+ *
+ * Edits count as waiting until the server acknowledges them (acks.ts); until then they are also kept
+ * in this browser (local-store.ts), so a reload or a closed tab does not lose them, and leaving the
+ * page asks first (beforeunload).
  *
  * After a refusal the page calls `reset()`: the doc and provider are dropped and new ones made, so
- * the refused change is not resent forever, and the page binds its views to the new doc.
+ * the refused change is not resent forever, and the page binds its views to the new doc. The local
+ * copy is deleted at the refusal already, so the refused change cannot come back from it either.
  */
 import * as authProtocol from "y-protocols/auth";
 import type * as decoding from "lib0/decoding";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
+import { ServerAcks } from "./acks";
+import { browserBackend, forgetOthers, LocalEdits, storeName, type StoreBackend } from "./local-store";
 import { PendingEdits } from "./pending";
 import { closeAction, type CloseAction } from "./refusal";
 
@@ -30,9 +38,17 @@ export interface SessionHooks {
 }
 
 export interface LocalUser {
+  /** The signed-in person's id: keys the local copy of unsent edits (none is kept without it). */
+  id?: number;
   name: string;
   color: string;
 }
+
+/** Edits on a live socket are confirmed in a batch once typing pauses this long. */
+const PROBE_DELAY_MS = 300;
+
+/** Other people's internal docs are deleted from this browser once per page load. */
+let othersForgotten = false;
 
 export function wsBase(loc: Location = location): string {
   return (loc.protocol === "https:" ? "wss://" : "ws://") + loc.host;
@@ -42,11 +58,16 @@ export class SyncSession {
   doc!: Y.Doc;
   provider!: WebsocketProvider;
   pending!: PendingEdits;
+  local: LocalEdits | null = null;
+  private acks!: ServerAcks;
+  private probeTimer: ReturnType<typeof setTimeout> | undefined;
   state: ConnState = "connecting";
   /** Whether the current provider ever completed a sync. */
   everSynced = false;
   private everLive = false;
   private stopped = false;
+  /** Loading the local copy: the socket waits, so that what was kept goes out in the first sync. */
+  private restoring = false;
   private deniedReason = "";
 
   constructor(
@@ -54,9 +75,14 @@ export class SyncSession {
     readonly docName: "shared" | "internal",
     private readonly user: LocalUser,
     private readonly hooks: SessionHooks = {},
+    private readonly backend: StoreBackend | null = browserBackend(),
   ) {
     window.addEventListener("online", this.onOnline);
     window.addEventListener("offline", this.onOffline);
+    if (user.id !== undefined && backend && !othersForgotten) {
+      othersForgotten = true;
+      void forgetOthers(user.id, backend);
+    }
     this.open();
   }
 
@@ -77,15 +103,28 @@ export class SyncSession {
         this.deniedReason = reason;
       });
     };
-    provider.awareness.setLocalStateField("user", { ...this.user });
-    const pending = new PendingEdits(doc, provider);
-    pending.subscribe((n) => this.hooks.onPending?.(n));
+    provider.awareness.setLocalStateField("user", { name: this.user.name, color: this.user.color });
+    const local =
+      this.user.id !== undefined && this.backend ? new LocalEdits(storeName(this.user.id, this.roomId, this.docName), doc, this.backend) : null;
+    const pending = new PendingEdits(doc, provider, { ignore: (origin) => local?.isStore(origin) ?? false });
+    const acks = new ServerAcks(provider, (mark) => {
+      pending.confirm(mark);
+      if (pending.unconfirmed > 0) this.probeSoon();
+    });
+    pending.subscribe((n) => {
+      this.warnOnLeave(n > 0);
+      this.hooks.onPending?.(n);
+    });
+    pending.onChanges((n) => local?.track(n));
+    pending.onEdit(() => this.probeSoon());
 
     const onStatus = () => this.update();
     const onSync = (synced: boolean) => {
       if (synced) {
         this.everSynced = true;
         this.everLive = true;
+        // Our step 2 (what was edited offline) went out before this answer came in: ask again.
+        if (pending.unconfirmed > 0) acks.probe(pending.mark);
       }
       this.update();
     };
@@ -94,10 +133,16 @@ export class SyncSession {
       const action = closeAction(event.code);
       if (action === "retry") return this.update();
       if (action === "reconnect") {
-        provider.connect();
+        // y-websocket stops after a 44xx close once this handler returns: connect after that.
+        queueMicrotask(() => {
+          if (this.provider === provider && !this.stopped) provider.connect();
+          this.update();
+        });
         return this.update();
       }
-      const aboutLocalEdits = this.everSynced || pending.count > 0;
+      const aboutLocalEdits = this.everSynced || pending.unconfirmed > 0;
+      // Whatever was refused must not come back from the local copy, even if the page goes now.
+      if (action === "reset" || action === "not-found") void local?.discard();
       this.stopped = true;
       this.update();
       this.hooks.onClose?.(action, event.reason || this.deniedReason, event.code, aboutLocalEdits);
@@ -108,12 +153,57 @@ export class SyncSession {
     this.doc = doc;
     this.provider = provider;
     this.pending = pending;
-    if (navigator.onLine !== false) provider.connect();
+    this.acks = acks;
+    this.local = local;
+    this.restoring = local !== null;
     this.update();
     this.hooks.onPending?.(0);
+    const start = () => {
+      this.restoring = false;
+      if (!this.stopped && navigator.onLine !== false) provider.connect();
+      // Connected meanwhile (retry()): what was kept went out as updates; have it acknowledged.
+      if (provider.synced && pending.unconfirmed > 0) this.probeSoon();
+      this.update();
+    };
+    // Load what an earlier visit kept before syncing, so it goes out in the first step 2.
+    if (local) {
+      void local.restore().then((kept) => {
+        if (this.provider !== provider) return;
+        pending.restore(kept);
+        start();
+      });
+    } else start();
   }
 
+  private probeSoon(): void {
+    if (this.probeTimer !== undefined) return;
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = undefined;
+      if (this.pending.unconfirmed > 0) this.acks.probe(this.pending.mark);
+    }, PROBE_DELAY_MS);
+  }
+
+  private warning = false;
+  private warnOnLeave(on: boolean): void {
+    if (on === this.warning) return;
+    this.warning = on;
+    if (on) window.addEventListener("beforeunload", this.onBeforeUnload);
+    else window.removeEventListener("beforeunload", this.onBeforeUnload);
+  }
+
+  /** Edits the server has not got yet: the browser asks before the tab is closed or reloaded. */
+  private readonly onBeforeUnload = (event: BeforeUnloadEvent): void => {
+    if (this.pending.count === 0) return;
+    event.preventDefault();
+    event.returnValue = ""; // browsers that predate preventDefault() here
+  };
+
   private close(): void {
+    clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
+    this.warnOnLeave(false);
+    this.local?.close();
+    this.acks.destroy();
     this.pending.destroy();
     this.provider.destroy();
     this.doc.destroy();
@@ -146,13 +236,13 @@ export class SyncSession {
   }
 
   private readonly onOnline = () => {
-    if (!this.stopped) this.provider.connect();
+    if (!this.stopped && !this.restoring) this.provider.connect();
     this.update();
   };
 
   private readonly onOffline = () => {
-    // Without a network the socket may linger for a while before it notices: say so at once,
-    // and keep the edits counted as waiting until a fresh connection has synced them.
+    // Without a network the socket may linger for a while before it notices: say so at once.
+    // Edits stay counted as waiting until the server acknowledges them on a fresh connection.
     this.provider.disconnect();
     this.update();
   };
@@ -161,7 +251,9 @@ export class SyncSession {
     const p = this.provider;
     let state: ConnState;
     if (p.synced && p.wsconnected) state = "live";
-    else if (this.stopped || navigator.onLine === false || !p.shouldConnect) state = "offline";
+    else if (this.stopped || navigator.onLine === false) state = "offline";
+    else if (this.restoring) state = this.everLive ? "reconnecting" : "connecting";
+    else if (!p.shouldConnect) state = "offline";
     else if (p.wsUnsuccessfulReconnects >= OFFLINE_AFTER_FAILURES) state = "offline";
     else state = this.everLive ? "reconnecting" : "connecting";
     if (state !== this.state) {

@@ -67,6 +67,10 @@ async def test_a_decision_on_a_version_the_room_has_left_is_stale(priced: Priced
     await _set_discount(priced, 29)  # the rep moves on without resubmitting
     stale = _decide(manager, request, "discount-over-20")
     assert stale.status_code == 409 and stale.json()["error"] == "stale_fingerprint"
+    # Someone who may not decide the step is refused as such: "stale" would tell them about the request.
+    for outsider in (priced.customer, priced.legal):
+        refused = _decide(outsider, request, "discount-over-20")
+        assert refused.status_code == 403 and refused.json()["error"] == "not_an_approver", refused.text
     assert "changed since this was submitted" in stale.json()["detail"]
     [item] = _inbox(manager)
     assert item["request_id"] == request["request_id"], "nothing was decided"

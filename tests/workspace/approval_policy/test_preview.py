@@ -31,11 +31,18 @@ def _line(discount: int) -> Any:
     return change
 
 
+def _buyer_discount(client: YClient) -> str:
+    lines = (_computed(client, "quote") or {}).get("lines") or [{}]
+    return str(lines[0].get("discount_pct", ""))
+
+
 def _rules(client: YClient) -> list[str]:
     return [step["rule_id"] for step in (_computed(client, "approvals") or {}).get("steps", [])]
 
 
-async def test_a_32_percent_discount_needs_the_manager_and_the_vp_and_the_room_says_so(priced: PricedWorld) -> None:
+async def test_a_32_percent_discount_needs_the_manager_and_the_vp_and_only_the_vendor_sees_it(
+    priced: PricedWorld,
+) -> None:
     _with_policy(priced)
     async with (
         YClient(priced.ws(), priced.rep.bearer) as rep,
@@ -48,14 +55,20 @@ async def test_a_32_percent_discount_needs_the_manager_and_the_vp_and_the_room_s
         assert [step["rule_id"] for step in steps] == ["discount-over-20", "discount-over-30"]
         assert [step["order"] for step in steps] == [1, 2]
         assert "32%" in steps[0]["reason"] and "20%" in steps[0]["reason"]
-        await buyer.wait_for(lambda: (_computed(buyer, "approval") or {}).get("needed") is True)
-        assert _computed(buyer, "approval") == {"needed": True, "status": "needs_approval", "label": "Needs approval"}
-        assert not any(b"discount-over" in frame or b"sales_manager" in frame for frame in buyer.received)
+        await internal.wait_for(lambda: (_computed(internal, "approval") or {}).get("needed") is True)
+        assert _computed(internal, "approval") == {
+            "needed": True, "status": "needs_approval", "label": "Needs approval", "covered": False,
+        }  # fmt: skip
 
         await rep.edit(lambda doc: doc.get("lines", type=Array)[0].__setitem__("discountPct", 25))
         await internal.wait_for(lambda: _rules(internal) == ["discount-over-20"], what="the VP step to go")
         await rep.edit(lambda doc: doc.get("lines", type=Array)[0].__setitem__("discountPct", 10))
-        await buyer.wait_for(lambda: (_computed(buyer, "approval") or {}).get("needed") is False)
+        await internal.wait_for(lambda: (_computed(internal, "approval") or {}).get("needed") is False)
+        assert _computed(internal, "approval")["status"] == "no_approval_needed"
+        await buyer.wait_for(lambda: _buyer_discount(buyer).startswith("10"), what="the customer's re-priced quote")
+    # The customer was shown the priced deal all along, and nothing of approvals: no state, no steps.
+    assert "approval" not in buyer.doc.get("computed", type=Map)
+    assert not any(b"approv" in frame.lower() or b"discount-over" in frame for frame in buyer.received)
     preview = priced.rep.http.get(f"/api/rooms/{priced.room_id}/approvals/preview").json()
     assert preview["steps"] == [] and preview["policy_version"] == 1
     assert priced.customer.http.get(f"/api/rooms/{priced.room_id}/approvals/preview").status_code == 403
@@ -63,10 +76,13 @@ async def test_a_32_percent_discount_needs_the_manager_and_the_vp_and_the_room_s
 
 async def test_payment_terms_over_45_days_route_to_finance(priced: PricedWorld) -> None:
     _with_policy(priced)
-    async with YClient(priced.ws(), priced.rep.bearer) as rep:
+    async with (
+        YClient(priced.ws(), priced.rep.bearer) as rep,
+        YClient(priced.ws(doc="internal"), priced.rep.bearer) as internal,
+    ):
         await rep.edit(_line(5))
         await rep.edit(lambda doc: doc.get("deal", type=Map).__setitem__("paymentTermsDays", 60))
-        await rep.wait_for(lambda: (_computed(rep, "approval") or {}).get("needed") is True, what="finance")
+        await internal.wait_for(lambda: (_computed(internal, "approval") or {}).get("needed") is True, what="finance")
     preview = priced.rep.http.get(f"/api/rooms/{priced.room_id}/approvals/preview").json()
     assert [step["rule_id"] for step in preview["steps"]] == ["finance-terms"]
     assert preview["steps"][0]["approvers"] and "45" in preview["steps"][0]["reason"]

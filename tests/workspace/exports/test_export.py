@@ -270,3 +270,4 @@ async def test_without_a_rule_for_clauses_an_edited_clause_still_blocks_export(p
     assert refused.status_code == 409
     [missing] = refused.json()["missing"]
     assert missing["rule_id"] == "clause-deviations" and "no approval policy rule routes them" in missing["reason"]
+    assert "(Limitation of liability)" in missing["reason"], "the clause by its title, not its key"

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from email.header import decode_header, make_header
 
 import httpx
 
 from tests.conftest import World
 from tests.support.accounts import add_user, sign_in
 from tests.support.smtp import smtp_server
-from tests.workspace.approval_policy.test_preview import _with_policy
+from tests.support.yclient import YClient
+from tests.workspace.approval_policy.test_preview import _line, _with_policy
 from tests.workspace.approval_policy.test_requests import _set_discount, _submit
+from tests.workspace.exports.test_export import _add_clauses, _edit_word, _library, _statuses
 from workspace.pricing.samples import SAMPLE_PRICE_BOOK
 
 
+def _body(message: object) -> str:
+    return message.get_payload(decode=True).decode()  # type: ignore[attr-defined,no-any-return]
+
+
 def _link(message: object) -> str:
-    body = message.get_payload(decode=True).decode()  # type: ignore[attr-defined]
+    body = _body(message)
     found = re.search(r"/approve/(\S+)", body)
     assert found, body
     return found.group(1)
@@ -61,4 +68,42 @@ async def test_approvers_get_mail_in_turn_and_decide_from_the_link(make_server: 
         assert done["state"] == "approved" and done["request_id"] == request["request_id"]
         assert len(inbox.messages) == 2, "no mail for steps that did not open"
         anonymous.close()
+        admin.http.close()
+
+
+async def test_legal_reads_clause_names_in_the_mail_not_library_keys(make_server: Callable[..., object]) -> None:
+    with smtp_server() as (smtp_url, inbox):
+        world = World(make_server(smtp_url=smtp_url))  # type: ignore[arg-type]
+        add_user(world.server.services.sessions, "admin@example.test", "admin")
+        admin = sign_in(world.server.url, "admin@example.test")
+        admin.http.put("/api/pricebook", json=SAMPLE_PRICE_BOOK).raise_for_status()
+        world.admin = admin  # type: ignore[attr-defined]
+        _library(world)  # type: ignore[arg-type]
+        _with_policy(world)  # type: ignore[arg-type]
+        async with YClient(world.ws(), world.rep.bearer) as rep:
+            await rep.edit(_line(10))
+            await rep.edit(_add_clauses("data_protection", "confidentiality"))
+            await rep.wait_for(lambda: _statuses(rep) == ["standard", "standard"], what="the clause check")
+            await rep.edit(_edit_word(0, "72 hours", "96 hours"))
+            await rep.edit(_edit_word(1, "5 years", "2 years"))
+            await rep.wait_for(lambda: _statuses(rep) == ["non_standard", "non_standard"], what="the deviations")
+        submitted = _submit(world)  # type: ignore[arg-type]
+        assert submitted.status_code == 201, submitted.text
+        [step] = submitted.json()["steps"]
+        assert step["id"] == "legal-clauses"
+        assert step["tested"]["non_standard_clauses"] == ["confidentiality", "data_protection"], "keys stay in data"
+
+        [mail] = inbox.wait_for(1)
+        assert mail["To"] == "legal@example.test"
+        assert str(make_header(decode_header(mail["Subject"]))) == "Approval needed: Deal — Legal"
+        body = _body(mail)
+        assert "Non-standard clause: non-standard clauses: Confidentiality, Data protection" in body, body
+        for key in ("data_protection", "non_standard", "legal-clauses", "deal."):
+            assert key not in body, (key, body)
+        opened = httpx.get(f"{world.server.url}/api/approvals/link/{_link(mail)}").json()
+        assert (
+            opened["reason"]
+            == step["reason"]
+            == "Non-standard clause: non-standard clauses: Confidentiality, Data protection"
+        )
         admin.http.close()

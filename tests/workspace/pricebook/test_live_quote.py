@@ -75,11 +75,38 @@ async def test_the_customer_never_receives_cost_margin_floor_or_commission(price
 async def test_violations_are_shown_on_the_line_they_concern(priced: PricedWorld) -> None:
     async with YClient(priced.ws(), priced.rep.bearer) as rep:
         await rep.edit(_add_line("ADD-SSO", 10, line_id="sso"))
-        await rep.edit(_add_line("NO-SUCH-SKU", 1, line_id="ghost"))
+        await rep.edit(_add_line("PS-ONBOARD", 2, line_id="onboard"))
         await rep.wait_for(lambda: len((_quote(rep) or {}).get("violations", [])) >= 2, what="violations")
-        by_line = {v["line_id"]: v["message"] for v in _quote(rep)["violations"]}  # type: ignore[index]
+        quote = _quote(rep)
+        assert quote is not None
+        by_line = {v["line_id"]: v["message"] for v in quote["violations"]}
     assert "Platform Enterprise" in by_line["sso"]  # the SSO add-on requires the platform
-    assert "NO-SUCH-SKU" in by_line["ghost"]
+    assert "at most 1" in by_line["onboard"]
+    # Broken rules are shown, but every line has a price: the quote is priceable.
+    assert quote["priceable"] is True and quote["pricing_problems"] == []
+    assert quote["currencies"] == ["USD", "EUR", "GBP", "JPY"]
+
+
+async def test_a_line_the_price_book_cannot_price_marks_the_quote_unpriceable(priced: PricedWorld) -> None:
+    """The guard refuses unknown SKUs, but a room moved to a newer book can still hold a product that book
+    dropped: the quote must say it is not a complete price, and why."""
+    async with YClient(priced.ws(), priced.rep.bearer) as rep, YClient(priced.ws(), priced.customer.bearer) as buyer:
+        await rep.edit(_add_line("PLAT-ENT", 100, line_id="ent"))
+        await rep.edit(_add_line("STORAGE", 4, line_id="disk"))
+        await buyer.wait_for(lambda: len((_quote(buyer) or {}).get("lines", [])) == 2, what="pricing")
+        assert _quote(buyer)["priceable"] is True  # type: ignore[index]
+        smaller = copy.deepcopy(SAMPLE_PRICE_BOOK)
+        smaller["products"] = [p for p in smaller["products"] if p["sku"] != "STORAGE"]
+        priced.admin.http.put("/api/pricebook", json=smaller).raise_for_status()
+        priced.rep.http.post(f"/api/rooms/{priced.room_id}/pricebook/upgrade").raise_for_status()
+        await buyer.wait_for(lambda: (_quote(buyer) or {}).get("book_version") == 2, what="re-pricing on v2")
+        quote = _quote(buyer)
+    assert quote is not None and quote["priceable"] is False
+    assert quote["pricing_problems"] == [
+        {"line_id": "disk", "rule": "unknown_sku", "message": "STORAGE is not in the price book (version 2)."}
+    ]
+    assert [line["priced"] for line in quote["lines"]] == [True, False]
+    assert priced.customer.http.get(f"/api/rooms/{priced.room_id}/quote").json()["quote"]["priceable"] is False
 
 
 async def test_a_room_keeps_its_price_book_version_until_the_rep_moves_it(priced: PricedWorld) -> None:

@@ -70,3 +70,30 @@ def test_a_quote_in_an_unknown_currency_still_renders() -> None:
     view = internal_view(price_deal(deal(line("PLAT-TEAM", 3), currency="XXX"), BOOK))
     assert view["totals"]["net_total"] == "0.00"
     assert view["violations"][0]["rule"] == "currency"
+
+
+def test_a_quote_says_whether_it_is_a_complete_price_and_what_stops_it() -> None:
+    priced = public_view(price_deal(deal(line("PLAT-ENT", 100), line("ADD-SSO", 5)), BOOK))
+    assert priced["priceable"] is True and priced["pricing_problems"] == []  # a broken rule still has a price
+    assert priced["currencies"] == ["USD", "EUR", "GBP", "JPY"]
+
+    unknown = public_view(price_deal(deal(line("PLAT-ENT", 100), line("NOPE", 1)), BOOK))
+    assert unknown["priceable"] is False
+    assert [(p["line_id"], p["rule"]) for p in unknown["pricing_problems"]] == [("nope", "unknown_sku")]
+    assert unknown["totals"]["net_total"] == "90000.00"  # the known line only: hence "not priceable"
+
+    invalid = public_view(price_deal(deal(line("PLAT-ENT", -5)), BOOK))
+    assert invalid["priceable"] is False and invalid["pricing_problems"][0]["rule"] == "invalid_qty"
+
+
+def test_a_currency_the_book_does_not_price_makes_the_whole_quote_unpriceable() -> None:
+    view = public_view(price_deal(deal(line("PLAT-ENT", 100), currency="CHF"), BOOK))
+    assert view["priceable"] is False
+    assert view["pricing_problems"] == [
+        {
+            "line_id": None,
+            "rule": "currency",
+            "message": "The price book has no prices in CHF; it offers USD, EUR, GBP, JPY.",
+        }
+    ]
+    assert internal_view(price_deal(deal(line("PLAT-ENT", 100), currency="CHF"), BOOK))["priceable"] is False

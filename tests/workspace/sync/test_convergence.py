@@ -19,8 +19,9 @@ _delete_op = st.tuples(st.just("delete"), st.integers(0, 40), st.integers(1, 5))
 # Index arithmetic on text is in code units, so multi-byte characters go in map values instead.
 _map_value = st.one_of(st.integers(0, 99), st.text(alphabet="é€😀ab", max_size=4))
 _map_op = st.tuples(st.just("map"), st.sampled_from(["title", "currency", "termMonths", "billing"]), _map_value)
-_array_op = st.tuples(st.just("array"), st.integers(0, 10), st.integers(0, 999))
-_line_op = st.tuples(st.just("line"), st.integers(0, 10), st.integers(0, 999))
+# Quantities the write guard takes (a whole number from 1): a refused edit would be a refusal, not a fork.
+_array_op = st.tuples(st.just("array"), st.integers(0, 10), st.integers(1, 999))
+_line_op = st.tuples(st.just("line"), st.integers(0, 10), st.integers(1, 999))
 operations = st.lists(
     st.tuples(st.integers(0, CLIENTS - 1), st.one_of(_text_op, _delete_op, _map_op, _array_op, _line_op)),
     min_size=5,

@@ -6,15 +6,17 @@ unchanged, and reach no other client.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 
 import pytest
 from pycrdt import Array, Doc, Map, XmlElement, XmlFragment, XmlText
 from sqlalchemy import select
 
-from tests.conftest import World
+from tests.conftest import PricedWorld, World
 from tests.support.accounts import add_member, add_user, sign_in
 from tests.support.yclient import YClient, wait_until
+from workspace.pricing.samples import SAMPLE_PRICE_BOOK
 from workspace.sync import protocol
 from workspace.sync.models import DocUpdate
 
@@ -329,3 +331,138 @@ async def test_signing_out_closes_that_sessions_websockets(world: World) -> None
         await live.wait_closed()
         assert (live.close_code, live.close_reason) == (4401, "signed out")
         assert not by_token.closed.is_set(), "the same user's token connection is not the session"
+
+
+# --- values: what any client writes must be a value the room can price -------------------------------
+
+
+def _set_on_line(key: str, value: object) -> Callable[[Doc], None]:
+    return lambda d: d.get("lines", type=Array)[0].__setitem__(key, value)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "reason"),
+    [
+        ("qty", -5, "the quantity must be a whole number from 1 to 1,000,000,000, not -5"),
+        ("qty", 0, "the quantity must be a whole number from 1 to 1,000,000,000, not 0"),
+        ("qty", 2.5, "the quantity must be a whole number from 1 to 1,000,000,000, not 2.5"),
+        ("qty", "10", "the quantity must be a whole number from 1 to 1,000,000,000, not '10'"),
+        ("qty", True, "the quantity must be a whole number from 1 to 1,000,000,000, not True"),
+        ("discountPct", 150, "the discount must be a number from 0 to 100 (percent), not 150"),
+        ("discountPct", -1, "the discount must be a number from 0 to 100 (percent), not -1"),
+        ("discountPct", "20", "the discount must be a number from 0 to 100 (percent), not '20'"),
+        ("discountPct", 12.345, "the discount may have at most 2 decimals, not 12.345"),
+        ("note", 7, "a note is text of at most 2000 characters"),
+    ],
+)
+async def test_a_customer_cannot_write_a_value_nobody_could_price(
+    world: World, key: str, value: object, reason: str
+) -> None:
+    world.rep.http.patch(f"/api/rooms/{world.room_id}", json={"customer_may_edit_pricing": True}).raise_for_status()
+    await _add_line(world, {"id": "a", "sku": "X", "qty": 1, "discountPct": 0, "locked": False})
+    async with witness(world) as w:
+        attacker = await _attempt(world, world.customer.token, _set_on_line(key, value))
+        await w.assert_untouched()
+    assert (attacker.close_code, attacker.close_reason) == (4400, reason)
+
+
+async def test_the_rep_cannot_add_a_line_of_minus_five_either(world: World) -> None:
+    async with witness(world) as w:
+        attacker = await _attempt(
+            world,
+            world.rep.token,
+            lambda d: d.get("lines", type=Array).append(Map({"id": "n", "sku": "X", "qty": -5, "discountPct": 0})),
+        )
+        await w.assert_untouched()
+    assert (attacker.close_code, attacker.close_reason) == (
+        4400,
+        "the quantity must be a whole number from 1 to 1,000,000,000, not -5",
+    )
+
+
+async def test_fixing_a_value_within_the_limits_is_accepted(world: World) -> None:
+    world.rep.http.patch(f"/api/rooms/{world.room_id}", json={"customer_may_edit_pricing": True}).raise_for_status()
+    await _add_line(world, {"id": "a", "sku": "X", "qty": 1, "discountPct": 0, "locked": False})
+    async with YClient(world.ws(), world.customer.bearer) as buyer, YClient(world.ws(), world.rep.bearer) as rep:
+        await buyer.edit(_set_on_line("discountPct", 12.25))
+        await buyer.edit(_set_on_line("qty", 1_000_000_000))
+        line = lambda: rep.doc.get("lines", type=Array)[0]  # noqa: E731
+        await rep.wait_for(lambda: line()["discountPct"] == 12.25 and line()["qty"] == 1_000_000_000)
+        assert not buyer.closed.is_set()
+
+
+async def test_the_rep_cannot_add_a_sku_the_rooms_price_book_does_not_have(priced: PricedWorld) -> None:
+    def add(sku: str, line_id: str) -> Callable[[Doc], None]:
+        line = {"id": line_id, "sku": sku, "qty": 3, "discountPct": 0, "locked": False, "note": ""}
+        return lambda d: d.get("lines", type=Array).append(Map(line))
+
+    async with witness(priced) as w:
+        attacker = await _attempt(priced, priced.rep.token, add("NOT-IN-BOOK", "ghost"))
+        await w.assert_untouched()
+    assert (attacker.close_code, attacker.close_reason) == (
+        4400,
+        "SKU 'NOT-IN-BOOK' is not in this room's price book (version 1)",
+    )
+    async with witness(priced) as w:
+        retired = await _attempt(priced, priced.rep.token, add("LEGACY-ANALYTICS", "old"))
+        await w.assert_untouched()
+    assert retired.close_reason == "'LEGACY-ANALYTICS' is no longer sold (price book version 1)"
+    async with YClient(priced.ws(), priced.rep.bearer) as rep:
+        await rep.edit(add("PLAT-ENT", "real"))
+        await wait_until(lambda: _stored_ids(priced) == ["real"], 10, "the known SKU to be stored")
+        # Renaming the line to a SKU the book lacks is refused the same way.
+        await rep.edit(_set_on_line("sku", "PLAT-ENTERPRISE"))
+        await rep.wait_closed()
+    assert rep.close_reason == "SKU 'PLAT-ENTERPRISE' is not in this room's price book (version 1)"
+    assert _stored_ids(priced) == ["real"]
+
+
+def _stored_ids(world: World) -> list[str]:
+    lines = world.rep.http.get(f"/api/rooms/{world.room_id}/snapshot").json()["shared"]["lines"]
+    return [str(line.get("id")) for line in lines]
+
+
+async def test_the_deal_cannot_switch_to_a_currency_the_price_book_does_not_price(priced: PricedWorld) -> None:
+    async with witness(priced) as w:
+        attacker = await _attempt(
+            priced, priced.rep.token, lambda d: d.get("deal", type=Map).__setitem__("currency", "CHF")
+        )
+        await w.assert_untouched()
+    assert (attacker.close_code, attacker.close_reason) == (
+        4400,
+        "currency 'CHF' is not in this room's price book; it prices USD, EUR, GBP, JPY",
+    )
+    async with YClient(priced.ws(), priced.rep.bearer) as rep:
+        await rep.edit(lambda d: d.get("deal", type=Map).__setitem__("currency", "EUR"))
+
+        def in_euros() -> bool:
+            return (
+                priced.rep.http.get(f"/api/rooms/{priced.room_id}/snapshot").json()["shared"]["deal"]["currency"]
+                == "EUR"
+            )
+
+        await wait_until(in_euros, 10, "the switch to EUR to be stored")
+        assert not rep.closed.is_set()
+
+
+async def test_a_line_the_upgraded_book_dropped_may_still_move_but_not_be_chosen_again(priced: PricedWorld) -> None:
+    await _add_line(priced, {"id": "disk", "sku": "STORAGE", "qty": 10, "discountPct": 0, "locked": False, "note": ""})
+    await _add_line(priced, {"id": "api", "sku": "API-PACK", "qty": 2, "discountPct": 0, "locked": False, "note": ""})
+    async with YClient(priced.ws(), priced.rep.bearer) as rep:
+        smaller = copy.deepcopy(SAMPLE_PRICE_BOOK)
+        smaller["products"] = [p for p in smaller["products"] if p["sku"] != "STORAGE"]
+        priced.admin.http.put("/api/pricebook", json=smaller).raise_for_status()
+        priced.rep.http.post(f"/api/rooms/{priced.room_id}/pricebook/upgrade").raise_for_status()
+
+        def move_down(doc: Doc) -> None:  # what the browser does: delete, insert a copy
+            lines = doc.get("lines", type=Array)
+            copy_of_first = Map(dict(lines[0].items()))
+            del lines[0]
+            lines.insert(1, copy_of_first)
+
+        await rep.edit(move_down)
+        await wait_until(lambda: _stored_ids(priced) == ["api", "disk"], 10, "the move to be stored")
+        # The open connection is held to the new book at once: STORAGE cannot be picked again.
+        await rep.edit(_set_on_line("sku", "STORAGE"))
+        await rep.wait_closed()
+    assert rep.close_reason == "SKU 'STORAGE' is not in this room's price book (version 2)"

@@ -1,0 +1,158 @@
+"""Who may call which operation of the HTTP API: the expected answer per operation and kind of caller.
+
+`workspace/openapi.yaml` says which operations are public (`security: []`); every other one refuses a caller
+without credentials and a revoked token with 401 (derived in `expected`, not written here). The rest is this
+table, one row per `operationId`, written from each route's code: the status an allowed caller gets with the
+row's body, and which callers are refused and how (403: not your role; 404: not yours, or not there). A route
+added to the document without a row here fails the matrix, so the table stays complete.
+
+Bodies are chosen so that a refusal can only come from the access check: where a route checks the caller
+before the body, an invalid body keeps allowed calls from changing anything (they answer 400/409/422); where
+it reads the body first, the body is valid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tests.security.matrix_world import Caller
+from workspace.demo import DEMO_PASSWORD
+
+C = Caller
+SIGNED_IN = tuple(c for c in Caller if c not in (C.OUTSIDER, C.REVOKED))
+
+
+def only(*allowed: Caller, status: int = 403) -> dict[Caller, int]:
+    """Everyone signed in but `allowed` is refused with `status`."""
+    return {c: status for c in SIGNED_IN if c not in allowed}
+
+
+CUSTOMERS = {C.CUSTOMER: 403, C.OTHER_CUSTOMER: 403}  # internal roles only
+OUTSIDE_ROOM = {C.OTHER_CUSTOMER: 404, C.OTHER_REP: 404}  # the room is not theirs (staff see every room)
+ROOM_INTERNAL = {**OUTSIDE_ROOM, C.CUSTOMER: 403}  # the room's internal roles
+# The room's rep; an admin acts as the rep in every room (workspace/rooms/access.py).
+ROOM_REP = {**ROOM_INTERNAL, **{c: 403 for c in (C.SALES_MANAGER, C.VP_SALES, C.FINANCE, C.LEGAL)}}
+# The same for the other room, whose rep is OTHER_REP.
+OTHER_ROOM_REP = {**ROOM_REP, C.CUSTOMER: 404, C.REP: 404, C.OTHER_CUSTOMER: 403}
+del OTHER_ROOM_REP[C.OTHER_REP]
+ADMIN_ONLY = only(C.ADMIN)
+LIBRARY_WRITERS = only(C.LEGAL, C.ADMIN)
+
+Ids = Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call of an operation and the answers it must get."""
+
+    ok: int  # what an allowed caller gets with this body
+    refused: Mapping[Caller, int] = field(default_factory=dict)  # refused callers and their status
+    body: Any = None  # JSON body, or a function of the world's ids giving it; None sends no body
+    query: Mapping[str, str] = field(default_factory=dict)  # query parameter -> key in the world's ids
+    path: Mapping[str, str] = field(default_factory=dict)  # path parameter -> key in the world's ids
+
+    def json(self, ids: Ids) -> Any:
+        return self.body(ids) if callable(self.body) else self.body
+
+
+def _decision(ids: Ids) -> dict[str, str]:
+    return {"decision": "approve", "fingerprint": ids["fingerprint"]}
+
+
+def _delegation_for_someone_else(ids: Ids) -> dict[str, str]:
+    start = datetime.now(UTC) + timedelta(days=60)
+    return {"to": "vp@demo.test", "from": "finance@demo.test", "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(days=1)).isoformat()}  # fmt: skip
+
+
+ROOM_QUERY = {"room": "room_id"}
+
+ACCESS: dict[str, tuple[Case, ...]] = {
+    # ops and meta (public)
+    "healthz": (Case(200),),
+    "readyz": (Case(200),),
+    "metrics": (Case(401),),  # only the metrics token opens it; no user's API token does
+    "openapi": (Case(200),),
+    # auth
+    "sign_in": (Case(200, body={"email": "buyer@acme.test", "password": DEMO_PASSWORD}),),
+    "sign_out": (Case(204),),
+    "me": (Case(200),),
+    "create_token": (Case(201, body={"name": "matrix"}),),
+    "list_tokens": (Case(200),),
+    "revoke_token": (Case(204, only(C.REP, status=404)),),  # the rep's spare token: only its owner
+    "sso_status": (Case(200),),
+    "sso_login": (Case(303),),
+    "sso_callback": (Case(303),),
+    "sso_logout": (Case(200),),
+    "get_sso_settings": (Case(200, ADMIN_ONLY),),
+    "put_sso_settings": (Case(409, ADMIN_ONLY, body={"required_for_internal": True}),),  # no provider: 409
+    # rooms
+    "create_room": (Case(201, only(C.REP, C.OTHER_REP, C.ADMIN), body={"title": "Matrix", "customer_name": "M"}),),
+    "list_rooms": (Case(200),),
+    "get_room": (Case(200, OUTSIDE_ROOM),),
+    "patch_room": (Case(200, ROOM_REP, body={"title": "Renamed by the matrix"}),),
+    "create_invitation": (Case(201, ROOM_REP, body={"email": "matrix@acme.test", "name": "Matrix"}),),
+    "show_invitation": (Case(200, path={"token": "invitation_token"}),),
+    "accept_invitation": (Case(409, path={"token": "used_invitation_token"}, body={"password": "a-long-password"}),),
+    "snapshot": (Case(200, OUTSIDE_ROOM),),
+    # pricing
+    "room_quote": (Case(200, OUTSIDE_ROOM),),
+    "upgrade_room_pricebook": (Case(200, ROOM_REP),),
+    "get_pricebook": (Case(200, CUSTOMERS),),
+    "put_pricebook": (Case(422, ADMIN_ONLY, body={}),),
+    "list_products": (Case(200, OUTSIDE_ROOM, query=ROOM_QUERY),),
+    "product_facts": (Case(200, OUTSIDE_ROOM, query=ROOM_QUERY),),
+    "get_plan": (Case(200, CUSTOMERS),),
+    "put_plan": (Case(422, ADMIN_ONLY, body={}),),
+    # approvals
+    "get_approval_policy": (Case(200, CUSTOMERS),),
+    "put_approval_policy": (Case(422, ADMIN_ONLY, body={"rules": "none"}),),
+    "approval_preview": (Case(200, ROOM_INTERNAL),),
+    # In the other room, whose empty deal needs no approval (400 once past the access checks): resubmitting the
+    # approved version of this room would add a request (see test_security_events).
+    "submit_for_approval": (Case(400, OTHER_ROOM_REP, path={"room_id": "other_room_id"}),),
+    "approvals_inbox": (Case(200),),
+    "recall_approval_request": (Case(409, ROOM_REP),),  # an approved request cannot be recalled
+    # The step is the sales manager's (approved already: deciding again changes nothing); its submitter is refused.
+    "decide_approval_step": (Case(200, {**only(C.SALES_MANAGER), **OUTSIDE_ROOM}, body=_decision),),
+    "approval_link_view": (Case(200, path={"token": "link_token"}),),
+    "approval_link_decide": (Case(200, path={"token": "link_token"}, body=_decision),),  # the link is the credential
+    "list_delegations": (Case(200, CUSTOMERS),),
+    "create_delegation": (
+        Case(400, CUSTOMERS, body={}),
+        Case(201, ADMIN_ONLY, body=_delegation_for_someone_else),  # only admins delegate for someone else
+    ),
+    "revoke_delegation": (Case(204, only(C.SALES_MANAGER, C.ADMIN, status=404)),),  # its giver, or an admin
+    "list_people": (Case(200, ADMIN_ONLY),),
+    "update_person": (Case(200, ADMIN_ONLY, body={"manager": "vp@demo.test"}),),
+    # clauses
+    "list_clauses": (Case(200, CUSTOMERS),),
+    "create_clause": (Case(422, LIBRARY_WRITERS, body={}),),
+    "clause_variables": (Case(200, CUSTOMERS),),
+    "export_clause_library": (Case(200, CUSTOMERS),),
+    "import_clause_library": (Case(422, LIBRARY_WRITERS, body={}),),
+    "get_clause": (Case(200, CUSTOMERS),),
+    "add_clause_version": (Case(422, LIBRARY_WRITERS, body={}),),
+    "publish_clause_version": (Case(409, LIBRARY_WRITERS, path={"number": "published_version"}),),
+    "retire_clause_version": (Case(409, LIBRARY_WRITERS, path={"number": "draft_version"}),),
+    "room_deviations": (Case(200, OUTSIDE_ROOM),),
+    # export
+    "export_contract": (Case(200, ROOM_INTERNAL, body={"format": "docx"}),),
+    "list_room_exports": (Case(200, ROOM_INTERNAL),),
+    "get_room_export": (
+        Case(200, ROOM_INTERNAL),
+        # The room's export asked for through another room: not found for everyone who may see that room.
+        Case(404, {C.OTHER_CUSTOMER: 403}, path={"room_id": "other_room_id"}),
+    ),
+}
+
+
+def expected(public: bool, case: Case) -> dict[Caller, int]:
+    """The status every kind of caller must get."""
+    if public:
+        assert not case.refused, "a public operation refuses nobody by role"
+        return dict.fromkeys(Caller, case.ok)
+    return {C.OUTSIDER: 401, C.REVOKED: 401, **{c: case.refused.get(c, case.ok) for c in SIGNED_IN}}
