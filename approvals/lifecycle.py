@@ -22,6 +22,7 @@ from approvals.errors import (
     UnknownStep,
 )
 from approvals.evaluate import RequiredStep
+from approvals.facts import approver_label
 from approvals.policy import Approvers
 from approvals.request import (
     OUTCOME,
@@ -60,7 +61,7 @@ def submit(
     for need in required:
         approvers = tuple(dict.fromkeys(resolve(need.approvers)))
         if not approvers:
-            empty.append(f"{need.rule_id} ({need.approvers.kind} {need.approvers.value})")
+            empty.append(f"the {need.name} step ({_approvers_in_words(need.approvers.kind, need.approvers.value)})")
         step = RequestStep(
             id=need.rule_id,
             rule_fingerprint=need.rule_fingerprint,
@@ -75,7 +76,7 @@ def submit(
         )
         steps.append(replace(step, decisions=carried_approvals(step, history)))
     if empty:
-        raise NoApprovers(f"nobody can decide step(s) {', '.join(empty)}")
+        raise NoApprovers(f"nobody active can decide {', '.join(empty)}")
     return Request(request_id, fingerprint, policy_fingerprint, by, at, tuple(steps))
 
 
@@ -102,17 +103,17 @@ def decide(
     if step.state is not StepState.PENDING:
         if step.state is OUTCOME[decision]:
             return request
-        raise AlreadyDecided(f"step {step_id!r} is already {step.state}")
+        raise AlreadyDecided(f"the {step.name} step is already {step.state}")
     decided = step.decided_for()
     if any(decided.get(approver, decision) is not decision for approver in stands_for):
-        raise AlreadyDecided(f"{actor} already decided step {step_id!r} otherwise")
+        raise AlreadyDecided(f"you already decided the {step.name} step otherwise")
     remaining = tuple(approver for approver in stands_for if approver not in decided)
     if not remaining:
         return request
     if request.state is not RequestState.PENDING:
         raise RequestClosed(f"request {request.id} is {request.state}")
     if request.open_order is not None and step.order > request.open_order:
-        raise OutOfOrder(f"step {step_id!r} waits for the steps of order {request.open_order} to be approved")
+        raise OutOfOrder(f"the {step.name} step waits for the earlier steps to be approved")
     record = DecisionRecord(actor, remaining, decision, comment, at, step.tested)
     return _with_step(request, replace(step, decisions=(*step.decisions, record)))
 
@@ -129,7 +130,7 @@ def deciding_for(
         raise UnknownStep(f"request {request.id} has no step {step_id!r}")
     stands_for = effective_approvers(step, delegations, at).get(actor)
     if not stands_for:
-        raise NotAnApprover(f"{actor} may not decide step {step_id!r}")
+        raise NotAnApprover(f"you may not decide the {step.name} step")
     return step, stands_for
 
 
@@ -235,3 +236,8 @@ def _why_missing(need: RequiredStep, request: Request | None, fingerprint: str) 
     if step is None or step.rule_fingerprint != need.rule_fingerprint:
         return "not requested"
     return None if step.state is StepState.APPROVED else str(step.state)
+
+
+def _approvers_in_words(kind: str, value: object) -> str:
+    """The approvers a step names, in words: "role Sales manager"; a group or a person as the policy says."""
+    return f"role {approver_label(str(value))}" if kind == "role" else f"{kind} {value}"
