@@ -34,7 +34,7 @@ from approvals.request import (
     StepState,
     UserId,
 )
-from approvals.standing import carried_approvals, covered_steps
+from approvals.standing import carried_approvals, covered_steps, step_asking
 
 _CLOSED = (RequestState.RECALLED, RequestState.SUPERSEDED)
 
@@ -62,18 +62,7 @@ def submit(
         approvers = tuple(dict.fromkeys(resolve(need.approvers)))
         if not approvers:
             empty.append(f"the {need.name} step ({_approvers_in_words(need.approvers.kind, need.approvers.value)})")
-        step = RequestStep(
-            id=need.rule_id,
-            rule_fingerprint=need.rule_fingerprint,
-            name=need.name,
-            reason=need.reason,
-            approver_spec=need.approvers,
-            order=need.order,
-            mode=need.mode,
-            approvers=approvers,
-            tested=need.tested,
-            directions=need.directions,
-        )
+        step = step_asking(need, approvers)
         steps.append(replace(step, decisions=carried_approvals(step, history)))
     if empty:
         raise NoApprovers(f"nobody active can decide {', '.join(empty)}")

@@ -21,6 +21,22 @@ from approvals.policy import Mode
 from approvals.request import Decision, DecisionRecord, Request, RequestStep, StepState, UserId
 
 
+def step_asking(need: RequiredStep, approvers: tuple[UserId, ...]) -> RequestStep:
+    """The request step that asks `need` of `approvers` (nothing decided yet)."""
+    return RequestStep(
+        id=need.rule_id,
+        rule_fingerprint=need.rule_fingerprint,
+        name=need.name,
+        reason=need.reason,
+        approver_spec=need.approvers,
+        order=need.order,
+        mode=need.mode,
+        approvers=approvers,
+        tested=need.tested,
+        directions=need.directions,
+    )
+
+
 def covering(need: RequiredStep, history: Sequence[Request]) -> tuple[DecisionRecord, ...]:
     """The approvals in `history` (the deal's requests, newest first) that settle `need` on its current facts,
     each with `origin` naming the request it was given in; empty when they do not."""
@@ -33,18 +49,7 @@ def covering(need: RequiredStep, history: Sequence[Request]) -> tuple[DecisionRe
                 continue
             tried.add(earlier.approvers)
             # The step as it would be asked now, of the approvers it had then: a unanimous step needs each of them.
-            step = RequestStep(
-                id=need.rule_id,
-                rule_fingerprint=need.rule_fingerprint,
-                name=need.name,
-                reason=need.reason,
-                approver_spec=need.approvers,
-                order=need.order,
-                mode=need.mode,
-                approvers=earlier.approvers,
-                tested=need.tested,
-                directions=need.directions,
-            )
+            step = step_asking(need, earlier.approvers)
             approved = replace(step, decisions=carried_approvals(step, history))
             if approved.state is StepState.APPROVED:
                 return approved.decisions

@@ -37,8 +37,13 @@ def _postgres_schema_url(base: str) -> Iterator[str]:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A migrated, empty database, once on SQLite and once on PostgreSQL."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'dealroom.sqlite3'}"
+    yield from migrated_database(request.param, tmp_path)
+
+
+def migrated_database(kind: str, directory: Path) -> Iterator[str]:
+    """A migrated, empty database of `kind` ("sqlite" in `directory`, or "postgresql" in a throwaway schema)."""
+    if kind == "sqlite":
+        url = f"sqlite:///{directory / 'dealroom.sqlite3'}"
         _migrate(url)
         yield url
         return

@@ -15,6 +15,18 @@ async function settle(): Promise<void> {
   await flush(20);
 }
 
+/** A room doc with one edit the server has not acknowledged, kept in a fresh in-memory backend. */
+async function oneUnsentEdit(): Promise<{ backend: MemoryBackend; doc: Y.Doc; local: LocalEdits }> {
+  const backend = new MemoryBackend();
+  const doc = new Y.Doc();
+  const local = new LocalEdits(NAME, doc, backend);
+  await local.restore();
+  doc.getMap("deal").set("qty", 300);
+  local.track(1);
+  await settle();
+  return { backend, doc, local };
+}
+
 describe("local copy of unsent edits", () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
@@ -50,26 +62,15 @@ describe("local copy of unsent edits", () => {
   });
 
   it("is never loaded by another person signed in on the same browser", async () => {
-    const backend = new MemoryBackend();
-    const doc = new Y.Doc();
-    const local = new LocalEdits(NAME, doc, backend);
-    await local.restore();
-    doc.getMap("deal").set("qty", 300);
-    local.track(1);
-    await settle();
+    const { backend } = await oneUnsentEdit();
+    expect(backend.disk.has(NAME)).toBe(true); // the first person's copy is there, under their name only
     const other = new Y.Doc();
     expect(await new LocalEdits(storeName(8, "room-1", "shared"), other, backend).restore()).toBe(0);
     expect(lineQty(other)).toBeUndefined();
   });
 
   it("is deleted shortly after the server has acknowledged everything", async () => {
-    const backend = new MemoryBackend();
-    const doc = new Y.Doc();
-    const local = new LocalEdits(NAME, doc, backend);
-    await local.restore();
-    doc.getMap("deal").set("qty", 300);
-    local.track(1);
-    await settle();
+    const { backend, local } = await oneUnsentEdit();
     expect(backend.disk.has(NAME)).toBe(true);
     local.track(0);
     await vi.advanceTimersByTimeAsync(1000);
