@@ -67,6 +67,10 @@ def main() -> None:
             # Saturation is one client sending as fast as it can: the per-connection rate limit
             # (60/s by default, a human's pace) would close it, so it is lifted for this run.
             limits = {"messages_per_second": "1000000", "message_burst": "1000000"}
+        elif args.clients > 8:
+            # Every load-generator client uses the one bench token: one person, whom the server allows
+            # 8 connections per room (DEALROOM_MAX_CONNECTIONS_PER_PERSON) unless told otherwise.
+            limits = {"max_connections_per_person": str(args.clients)}
         results[ours_name] = run_dealroom(workload, rooms, sqlite_synchronous=args.synchronous, **limits)
         print(json.dumps({"server": "dealroom", **results[ours_name]}), flush=True)
     if args.only != "dealroom":

@@ -85,3 +85,17 @@ class RoomFull(DealroomError):
     status = 429
     code = "room_full"
     close_code = closecodes.ROOM_FULL
+
+
+class ReservedForTeam(RoomFull):
+    """A customer asked for one of the places a room keeps for its own team (rep, legal, approvers)."""
+
+    code = "reserved_for_team"
+
+
+class TooManyConnections(DealroomError):
+    """One person holds the most connections a person may hold in a room document."""
+
+    status = 429
+    code = "too_many_connections"
+    close_code = closecodes.TOO_MANY_CONNECTIONS

@@ -50,6 +50,14 @@ class Settings:
     # A deal room is a handful of people on each side; 50 leaves room for many tabs and devices,
     # and caps how much fan-out one room can cost.
     max_connections_per_room: int = 50
+    # One person is a laptop with a couple of tabs and a phone; 8 leaves room for that and a
+    # reconnect overlapping its old socket, and keeps one account (one leaked token, one script)
+    # from filling a room. Counted per room document, by person (all their sessions and tokens).
+    max_connections_per_person: int = 8
+    # Customers may never take the room's last places: however many customer connections there are,
+    # this many stay open for the room's own team (rep, legal, approvers), each with a tab or two.
+    # 0 turns the reserve off. Must be below max_connections_per_room.
+    team_reserved_connections: int = 10
     # Typing at 15 characters a second plus cursor awareness is ~30 messages a second; the bucket
     # refills at 60/s and holds a burst of 300 (a reconnect flushing queued offline edits).
     messages_per_second: float = 60.0
@@ -125,6 +133,10 @@ def vendor_values(settings: Settings) -> dict[str, str]:
             "governingLaw": settings.governing_law, "venue": settings.venue}  # fmt: skip
 
 
+# Numbers where 0 means "none" rather than a mistake.
+_MAY_BE_ZERO = frozenset({"team_reserved_connections"})
+
+
 def _convert(name: str, raw: str) -> object:
     """Parse a raw value by the type the Settings field declares."""
     kind = str(Settings.__dataclass_fields__[name].type)
@@ -145,6 +157,8 @@ def _convert(name: str, raw: str) -> object:
         raise ConfigurationError(f"{PREFIX}{name.upper()}={raw!r} is not a valid value") from exc
     if isinstance(value, float) and not math.isfinite(value):
         raise ConfigurationError(f"{PREFIX}{name.upper()} must be a finite number, got {raw!r}")
+    if name in _MAY_BE_ZERO and value == 0:
+        return value
     if isinstance(value, int | float) and not isinstance(value, bool) and value <= 0:
         raise ConfigurationError(f"{PREFIX}{name.upper()} must be positive, got {raw!r}")
     return value
@@ -170,6 +184,11 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path | Non
     settings = Settings(**kwargs)  # type: ignore[arg-type]
     if settings.sqlite_synchronous.upper() not in {"FULL", "NORMAL", "EXTRA"}:
         raise ConfigurationError("DEALROOM_SQLITE_SYNCHRONOUS must be FULL, NORMAL or EXTRA")
+    if settings.team_reserved_connections >= settings.max_connections_per_room:
+        raise ConfigurationError(
+            f"DEALROOM_TEAM_RESERVED_CONNECTIONS ({settings.team_reserved_connections}) must be below "
+            f"DEALROOM_MAX_CONNECTIONS_PER_ROOM ({settings.max_connections_per_room}), or customers could never join"
+        )
     if settings.oidc_issuer and not (settings.oidc_client_id and settings.oidc_client_secret):
         raise ConfigurationError("DEALROOM_OIDC_ISSUER needs DEALROOM_OIDC_CLIENT_ID and DEALROOM_OIDC_CLIENT_SECRET")
     if settings.oidc_issuer and not _https_or_loopback(settings.oidc_issuer):

@@ -61,6 +61,8 @@ def test_booleans(raw: str, expected: bool) -> None:
         ("DEALROOM_SESSION_DAYS", "two weeks"),
         ("DEALROOM_SESSION_DAYS", "1.5"),
         ("DEALROOM_MAX_CONNECTIONS_PER_ROOM", "0"),
+        ("DEALROOM_MAX_CONNECTIONS_PER_PERSON", "0"),
+        ("DEALROOM_TEAM_RESERVED_CONNECTIONS", "-1"),
         ("DEALROOM_MESSAGE_BURST", "-5"),
         ("DEALROOM_MESSAGES_PER_SECOND", "fast"),
         ("DEALROOM_KEEPALIVE_SECONDS", "-0.5"),
@@ -78,6 +80,20 @@ def test_bad_values_are_refused_naming_the_variable(name: str, raw: str) -> None
 def test_not_a_number_is_refused(name: str) -> None:
     with pytest.raises(ConfigurationError):
         load(**{name: "nan"})
+
+
+def test_connection_places_per_person_and_for_the_team() -> None:
+    defaults = load()
+    assert (defaults.max_connections_per_room, defaults.max_connections_per_person) == (50, 8)
+    assert defaults.team_reserved_connections == 10
+    settings = load(DEALROOM_MAX_CONNECTIONS_PER_PERSON="3", DEALROOM_TEAM_RESERVED_CONNECTIONS="0")
+    assert (settings.max_connections_per_person, settings.team_reserved_connections) == (3, 0)  # 0: no reserve
+
+
+@pytest.mark.parametrize(("room", "reserve"), [("10", "10"), ("10", "11"), ("5", "")])
+def test_a_reserve_that_leaves_customers_no_place_is_refused(room: str, reserve: str) -> None:
+    with pytest.raises(ConfigurationError, match=r"DEALROOM_TEAM_RESERVED_CONNECTIONS \(\d+\) must be below"):
+        load(DEALROOM_MAX_CONNECTIONS_PER_ROOM=room, DEALROOM_TEAM_RESERVED_CONNECTIONS=reserve)
 
 
 def test_an_unknown_setting_is_refused_by_name() -> None:

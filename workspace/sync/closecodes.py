@@ -34,4 +34,10 @@ RATE_LIMITED = 4429
 """More messages per second than the limit allows, or too slow to take the room's broadcasts."""
 
 ROOM_FULL = 4503
-"""The room already has the maximum number of connections."""
+"""The room already has the maximum number of connections, or (for a customer) all but the places kept
+for the room's own team."""
+
+TOO_MANY_CONNECTIONS = 4529
+"""The person already has the most connections one person may hold in this room document. 429 by
+meaning, but in the 45xx "try again later" range: y-websocket stops for good on 44xx and the app
+would drop the local doc, while this clears by itself when the person closes a tab."""

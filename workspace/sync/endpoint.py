@@ -14,11 +14,11 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket
 
 from workspace.auth.principal import SESSION_COOKIE, Principal, authenticate
-from workspace.errors import DealroomError, NotFound, NotSignedIn, PermissionDenied, RoomFull
+from workspace.errors import DealroomError, NotFound, NotSignedIn, PermissionDenied
 from workspace.pricing.entry import PriceLimits
 from workspace.rooms.access import RoomAccess, room_access
 from workspace.services import Services
-from workspace.sync import protocol
+from workspace.sync import protocol, seats
 from workspace.sync.connection import Connection, Identity, close_reason
 from workspace.sync.documents import DocName
 from workspace.web import in_db, services
@@ -45,6 +45,10 @@ async def _principal(websocket: WebSocket, svc: Services) -> Principal:
         if not same_origin and origin not in allowed:
             raise PermissionDenied(f"origin {origin or '(none)'} may not open this room with a session cookie")
     return principal
+
+
+def _seat(identity: Identity) -> seats.Seat:
+    return seats.Seat(identity.user_id, identity.context.role.is_internal)
 
 
 async def _refuse(websocket: WebSocket, svc: Services, error: DealroomError) -> None:
@@ -78,9 +82,11 @@ async def room_socket(websocket: WebSocket) -> None:
 
     room = await svc.rooms.acquire(room_id, name)
     try:
-        if len(room.attached) >= svc.settings.max_connections_per_room:
-            limit = svc.settings.max_connections_per_room
-            await _refuse(websocket, svc, RoomFull(f"this room already has {limit} connections"))
+        # Counted and attached with no await in between: two sockets cannot both take the last place.
+        taken = (_seat(peer.identity) for peer in room.attached if isinstance(peer, Connection))
+        refused = seats.refusal(taken, seats.Seat(principal.user_id, access.role.is_internal), svc.settings)
+        if refused is not None:
+            await _refuse(websocket, svc, refused)
             return
         identity = Identity(
             user_id=principal.user_id,

@@ -18,6 +18,7 @@ export const CLOSE = {
   MESSAGE_TOO_LARGE: 4413,
   RATE_LIMITED: 4429,
   ROOM_FULL: 4503,
+  TOO_MANY_CONNECTIONS: 4529,
 } as const;
 
 export type CloseAction =

@@ -103,7 +103,7 @@ async def test_a_silent_client_is_closed_after_the_handshake_timeout(make_server
 
 
 async def test_room_connection_limit(make_server) -> None:  # type: ignore[no-untyped-def]
-    world = World(make_server(max_connections_per_room=2))
+    world = World(make_server(max_connections_per_room=2, team_reserved_connections=0))
     async with YClient(world.ws(), world.rep.bearer), YClient(world.ws(), world.customer.bearer):
         third = YClient(world.ws(), world.rep.bearer)
         await third.connect(handshake=False)
