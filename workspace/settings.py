@@ -83,6 +83,11 @@ class Settings:
     # A loaded room keeps a second copy of its document (the write guard's twin) only while people
     # write; after this long without a write it is dropped, halving an idle room's memory.
     guard_idle_seconds: float = 60.0
+    # The most each of a room's two documents may hold. Every join downloads the whole document, and a
+    # long-negotiated contract with its history is a few megabytes; 16 MiB leaves room for that many times
+    # over while one customer can no longer grow a room without bound. Past it, a client update that makes
+    # the document bigger is refused with 4413 (each root has its own, smaller limit: sync/schema.py).
+    room_max_bytes: int = 16 * 1024 * 1024
     # Compaction merges a document's log into its snapshot once it holds this many updates:
     # keeps cold loads to one snapshot read plus a short tail.
     compact_after_updates: int = 500

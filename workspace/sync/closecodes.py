@@ -13,7 +13,7 @@ INTERNAL_ERROR = 1011
 """The server failed to store or apply an update; the client resyncs on reconnect."""
 
 BAD_MESSAGE = 4400
-"""A malformed, truncated or unknown message."""
+"""A malformed, truncated or unknown message, or an update of a shape or content the room does not hold."""
 
 UNAUTHENTICATED = 4401
 """No valid session cookie or bearer token on the upgrade."""
@@ -28,7 +28,7 @@ HANDSHAKE_TIMEOUT = 4408
 """The client did not start the sync handshake in time."""
 
 MESSAGE_TOO_LARGE = 4413
-"""A message over the configured size limit."""
+"""A message over the configured size limit, or a change past a section's size or the room's quota."""
 
 RATE_LIMITED = 4429
 """More messages per second than the limit allows, or too slow to take the room's broadcasts."""

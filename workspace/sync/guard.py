@@ -9,19 +9,28 @@ try to roll them back.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pycrdt import Array, Doc, Map, Subscription, TransactionEvent, XmlElement, XmlFragment, get_update
+from pycrdt import Array, Doc, Map, Subscription, TransactionEvent, XmlFragment, get_update
 
-from workspace.errors import InvalidInput, PermissionDenied
+from workspace.errors import DealroomError, InvalidInput, PermissionDenied
 from workspace.pricing.entry import PriceLimits, deal_problem, line_problem, removed
 from workspace.rooms.models import RoomRole
+from workspace.settings import Settings
 from workspace.sync.documents import ROOT_TYPES, DocName, new_doc
+from workspace.sync.pins import check_customer_pins, clause_pins
+from workspace.sync.placement import Layout, Placed
+from workspace.sync.quota import Quota
+from workspace.sync.schema import check_item
+from workspace.sync.structs import TypeRef, decode_update
 from workspace.sync.wire import Reader, read_state_vector
+
+log = logging.getLogger(__name__)
 
 # Roots each role may write freely. Everything else is refused, except the customer's
 # conditional rights on `deal` and `lines` checked below. `computed` is written by the server only.
@@ -38,6 +47,10 @@ WRITABLE: dict[RoomRole, dict[DocName, frozenset[str]]] = {
 
 # What a customer may change on an unlocked line when the room allows customer pricing.
 CUSTOMER_LINE_FIELDS = frozenset({"qty", "discountPct", "note"})
+
+_NO_NEW_LINES = "customers may change quantities, discounts and notes, not add or remove lines"
+_KIND: dict[type, TypeRef] = {XmlFragment: TypeRef.XML_FRAGMENT, Map: TypeRef.MAP, Array: TypeRef.ARRAY}
+ROOT_KINDS = {name: {root: int(_KIND[kind]) for root, kind in roots.items()} for name, roots in ROOT_TYPES.items()}
 
 
 @dataclass(frozen=True)
@@ -74,15 +87,32 @@ class _Observation:
 class Guard:
     """Checks client updates for one document of one room."""
 
-    def __init__(self, name: DocName, source: Callable[[], list[bytes]]) -> None:
+    def __init__(
+        self, name: DocName, source: Callable[[], list[bytes]], max_bytes: int = Settings.room_max_bytes
+    ) -> None:
         self.name = name
         self._source = source
+        self._max_bytes = max_bytes
         self._seen = _Observation()
         self._subscriptions: list[Subscription] = []
         # Built on the first write and dropped when writes stop (see `release`): an idle room
         # then costs one document, not two.
         self._twin: Doc | None = None
+        self._quota: Quota | None = None
+        # Where every accepted item sits. Kept while the room is loaded: building it reads every
+        # struct of the document, which the twin's rebuild after a refusal must not cost again.
+        self._layout: Layout | None = None
         self.last_used = time.monotonic()
+
+    async def prepare(self, updates: list[bytes]) -> None:
+        """Build the layout of the document these updates make, off the event loop (at a room's load)."""
+        self._layout = await asyncio.to_thread(Layout.build, ROOT_KINDS[self.name], updates)
+
+    @property
+    def layout(self) -> Layout:
+        if self._layout is None:
+            self._layout = Layout.build(ROOT_KINDS[self.name], self._source())
+        return self._layout
 
     @property
     def twin(self) -> Doc:
@@ -99,6 +129,7 @@ class Guard:
             twin.get(root, type=kind).observe_deep(self._observer(root)) for root, kind in ROOT_TYPES[self.name].items()
         ]
         self._subscriptions.append(twin.observe(self._on_transaction))
+        self._quota = Quota(self.name, twin, self._max_bytes)
         return twin
 
     def _observer(self, root: str) -> Callable[[list[Any]], None]:
@@ -123,11 +154,15 @@ class Guard:
         self._seen.delta = event.update
 
     def rebuild(self) -> None:
-        """Drop the twin; the next check rebuilds it from the room's accepted updates."""
+        """Drop the twin and the layout; both are rebuilt from the room's accepted updates when next needed
+        (after a change that was accepted here could not be stored)."""
         self.release()
+        self._layout = None
 
     def release(self) -> None:
+        """Drop the twin (the layout stays: it changes only with accepted updates)."""
         self._twin = None
+        self._quota = None
         self._subscriptions = []
 
     @property
@@ -142,12 +177,22 @@ class Guard:
         self._seen = _Observation()
         with twin.transaction(origin="server"):
             change(twin)
-        return self._seen.delta
+        delta = self._seen.delta
+        if delta is not None:
+            try:
+                self.layout.add(self.layout.place(decode_update(delta)))
+            except DealroomError:  # not expected of the server's own change: read the document afresh
+                log.exception("the layout could not place a server change of %s; rebuilding it", self.name)
+                self._layout = None
+            if self._quota is not None:
+                self._quota.grew(delta)
+        return delta
 
     def check(self, update: bytes, context: WriteContext) -> bytes | None:
-        """Apply `update` to the twin. Return the effective change (None when it changes nothing);
-        raise PermissionDenied or InvalidInput, leaving the twin as before, when it is refused."""
+        """Apply `update` to the twin. Return the effective change (None when it changes nothing); raise
+        PermissionDenied, InvalidInput or TooLarge, leaving the twin as before, when it is refused."""
         self.last_used = time.monotonic()
+        layout = self.layout
         twin = self.twin
         customer = context.role is RoomRole.CUSTOMER and self.name is DocName.SHARED
         locked_before = self._line_locks(twin) if customer else {}
@@ -156,23 +201,57 @@ class Guard:
         try:
             twin.apply_update(update)
         except Exception as exc:  # pycrdt raises plain exceptions for undecodable updates
-            self.rebuild()
+            self.release()
             raise InvalidInput(f"malformed update: {exc}") from exc
         try:
             self._check_complete(twin, update)
             self._check_roots(twin)
             for change in self._seen.changes:
                 self._check_change(change, context, locked_before)
+            # What the observers cannot see: every item, where Yjs puts it, whether it shows or not.
+            placed = layout.place(decode_update(update))
+            for item in placed:
+                self._check_item_root(item, context)
+            for item in placed:
+                check_item(self.name, item)
             if pins_before is not None and any(change.root == "terms" for change in self._seen.changes):
-                _check_customer_pins(pins_before, clause_pins(twin))
+                check_customer_pins(pins_before, clause_pins(twin))
             # Who may write comes first; then whether what they wrote is a value the room can take.
             if self.name is DocName.SHARED:
                 for change in self._seen.changes:
                     self._check_values(change, context)
-        except (InvalidInput, PermissionDenied):
-            self.rebuild()
+            assert self._quota is not None
+            if self._seen.delta is not None:
+                self._quota.check(twin, placed, self._seen.delta)
+        except DealroomError:
+            self.release()
             raise
+        layout.add(placed)
+        self._quota.accept()
         return self._seen.delta
+
+    def _check_item_root(self, item: Placed, context: WriteContext) -> None:
+        """Who may write where, for items the observers do not see (they fire for visible changes only)."""
+        if item.parent is None:
+            return  # dropped by Yjs: its parent was deleted
+        root = item.parent.root
+        role = context.role
+        if root in WRITABLE[role].get(self.name, frozenset()):
+            return
+        if role is RoomRole.CUSTOMER and self.name is DocName.SHARED:
+            if root == "deal" and (item.key is None or item.key in context.customer_deal_fields):
+                return  # a keyless item is a shape error, said as such by `check_item`
+            if root == "lines":
+                if not context.customer_may_edit_pricing:
+                    raise PermissionDenied("this room does not allow the customer to edit pricing")
+                if item.parent.depth == 0 and item.key is None:
+                    raise PermissionDenied(_NO_NEW_LINES)
+                if item.parent.depth != 1 or item.key is None or item.key in CUSTOMER_LINE_FIELDS:
+                    return
+                raise PermissionDenied(f"customers may not change {item.key} on a line")
+        if role is RoomRole.VIEWER:
+            raise PermissionDenied("read-only members cannot edit this room")
+        raise PermissionDenied(f"a {role.value} may not write {root!r} in the {self.name} document")
 
     def _line_locks(self, twin: Doc) -> dict[object, bool]:
         lines = twin.get("lines", type=Array) if self.name is DocName.SHARED else None
@@ -256,7 +335,7 @@ class Guard:
         if not context.customer_may_edit_pricing:
             raise PermissionDenied("this room does not allow the customer to edit pricing")
         if len(change.path) != 1 or not change.is_map:
-            raise PermissionDenied("customers may change quantities, discounts and notes, not add or remove lines")
+            raise PermissionDenied(_NO_NEW_LINES)
         if not change.keys <= CUSTOMER_LINE_FIELDS:
             fields = ", ".join(sorted(change.keys - CUSTOMER_LINE_FIELDS))
             raise PermissionDenied(f"customers may not change {fields} on a line")
@@ -278,31 +357,9 @@ def _new_value(action: Any) -> object:
 
 def _plain(value: object) -> object:
     to_py = getattr(value, "to_py", None)
-    return to_py() if callable(to_py) else value
-
-
-def clause_pins(doc: Doc) -> Counter[tuple[str, str]]:
-    """The (clause id, version) of every clause block in the terms, counted."""
-    pins: Counter[tuple[str, str]] = Counter()
-    stack: list[Any] = list(doc.get("terms", type=XmlFragment).children)
-    while stack:  # iterative: a crafted, deeply nested document must not exhaust the stack
-        node = stack.pop()
-        if isinstance(node, XmlElement):
-            if node.tag == "clause":
-                pins[(str(node.attributes.get("clauseId")), str(node.attributes.get("version")))] += 1
-            stack.extend(node.children)
-    return pins
-
-
-def _check_customer_pins(before: Counter[tuple[str, str]], after: Counter[tuple[str, str]]) -> None:
-    """Customers edit the words of clauses, never which library clauses the terms hold or their versions: a
-    block re-pinned to another (say, a retired) version would compare against text nobody approved here."""
-    added = after - before
-    if added:
-        clause_id, version = sorted(added)[0]
-        raise PermissionDenied(f"customers may not insert or re-pin library clauses ({clause_id} v{version})")
-    # Dropping a clause (the liability cap, say) is the biggest deviation of all, and no word diff shows it.
-    removed = before - after
-    if removed:
-        clause_id, version = sorted(removed)[0]
-        raise PermissionDenied(f"customers may not remove library clauses ({clause_id} v{version}); ask the rep")
+    if not callable(to_py):
+        return value
+    try:
+        return to_py()
+    except ValueError:  # an XML type has no plain value; `schema.check_item` says why it is refused
+        return value

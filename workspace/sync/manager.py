@@ -130,7 +130,8 @@ class RoomManager:
         stored = await self.store.load(room_id, name.value)
         self.metrics.room_loads.inc()
         doc = doc_from_updates(name, stored.all_updates)
-        room = RoomDoc(room_id, name, doc, self.store, log_ids=list(stored.update_ids))
+        room = RoomDoc(room_id, name, doc, self.store, list(stored.update_ids), self.settings.room_max_bytes)
+        await room.guard.prepare(stored.all_updates)
         room.after_commit = self._after_commit
         room.header = deal_header(room)
         self.maybe_compact(room)

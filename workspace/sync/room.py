@@ -58,7 +58,9 @@ def deal_header(room: RoomDoc) -> DealHeader | None:
 
 
 class RoomDoc:
-    def __init__(self, room_id: str, name: DocName, doc: Doc, store: UpdateStore, log_ids: list[int]) -> None:
+    def __init__(
+        self, room_id: str, name: DocName, doc: Doc, store: UpdateStore, log_ids: list[int], max_bytes: int
+    ) -> None:
         self.room_id = room_id
         self.name = name
         self.doc = doc
@@ -70,7 +72,7 @@ class RoomDoc:
         self.awareness = AwarenessRegistry()
         self._in_flight: dict[int, bytes] = {}
         self._ids = itertools.count()
-        self.guard = Guard(name, self._accepted_updates)
+        self.guard = Guard(name, self._accepted_updates, max_bytes)
         self.compaction = asyncio.Lock()
         # Told after each commit; the flag says whether a client (not the server) made the change.
         self.after_commit: Callable[[RoomDoc, bool], None] = lambda room, by_client: None

@@ -23,19 +23,28 @@ class Reader:
         return len(self.data) - self.pos
 
     def var_uint(self) -> int:
-        value = 0
-        shift = 0
-        while True:
-            if self.pos >= len(self.data):
-                raise InvalidInput("truncated message: a number ends before its last byte")
-            byte = self.data[self.pos]
-            self.pos += 1
-            value |= (byte & 0x7F) << shift
-            shift += 7
+        # The guard reads every struct of every update with this: kept to a few bytecodes per byte.
+        data = self.data
+        pos = self.pos
+        try:
+            byte = data[pos]
             if byte < 0x80:
-                return value
-            if shift >= _MAX_VARUINT_BITS:
-                raise InvalidInput("malformed message: a number is longer than 53 bits")
+                self.pos = pos + 1
+                return byte
+            value = byte & 0x7F
+            shift = 7
+            while True:
+                pos += 1
+                byte = data[pos]
+                value |= (byte & 0x7F) << shift
+                if byte < 0x80:
+                    self.pos = pos + 1
+                    return value
+                shift += 7
+                if shift >= _MAX_VARUINT_BITS:
+                    raise InvalidInput("malformed message: a number is longer than 53 bits")
+        except IndexError:
+            raise InvalidInput("truncated message: a number ends before its last byte") from None
 
     def var_bytes(self) -> bytes:
         length = self.var_uint()

@@ -37,6 +37,14 @@ export const Clause = Node.create({
   },
 });
 
+/**
+ * Links are not part of the terms: the server refuses a new link mark (workspace/sync/terms_schema.py),
+ * so none is made, not from typing a URL, pasting a link or Markdown. The mark stays in the schema so
+ * that text an older room holds with a link still shows (y-prosemirror deletes a whole text node whose
+ * mark the schema lacks); such a link renders without its address.
+ */
+const NO_NEW_LINKS = { autolink: false, linkOnPaste: false, openOnClick: false, markdownLinks: false, isAllowedUri: () => false };
+
 export interface CollabEditorOptions {
   element: HTMLElement;
   fragment: Y.XmlFragment;
@@ -53,7 +61,7 @@ export function createCollabEditor(opts: CollabEditorOptions): Editor {
     element: opts.element,
     editable: opts.editable,
     extensions: [
-      StarterKit.configure({ undoRedo: false, link: { openOnClick: !opts.editable } }),
+      StarterKit.configure({ undoRedo: false, link: NO_NEW_LINKS }),
       ...(opts.nodes ?? [Clause, Variable]),
       ClickPlacesCaret,
       Collaboration.configure({ fragment: opts.fragment }),

@@ -1,0 +1,591 @@
+"""The write guard, called directly, against updates no editor makes (issue 11, items 2, 4 and 6).
+
+A client may declare any root as any type and send whatever pycrdt, or a message made by hand, lets it: an
+item in the `deal` map without a key, entries with keys in the `lines` list, text straight into the terms,
+a link, an iframe, 900 KB of comments. Each is refused with the reason and the close code a person can
+act on, the guard's copy of the room stays as it was, and an honest edit right after is taken. A property
+test then throws generated updates of every shape at the guard: each is refused, or stays within what
+the sender's role may write and what each root may hold.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from pycrdt import Array, Doc, Map, Text, XmlElement, XmlFragment, XmlText, write_var_uint
+
+from clauses.samples_library import sample_library
+from workspace.clause_library.blocks import clause_element
+from workspace.errors import DealroomError, InvalidInput, PermissionDenied, TooLarge
+from workspace.rooms.models import RoomRole
+from workspace.sync.documents import DocName, doc_from_updates, new_doc, to_json
+from workspace.sync.guard import Guard, WriteContext
+from workspace.sync.structs import Content, TypeRef, decode_update
+from workspace.sync.wire import read_state_vector
+from workspace.terms import fragment_to_json
+
+CUSTOMER, REP, LEGAL, VIEWER = RoomRole.CUSTOMER, RoomRole.REP, RoomRole.LEGAL, RoomRole.VIEWER
+Change = Callable[[Doc], object]
+
+
+@functools.cache
+def base_update() -> bytes:
+    """A room at rest: a deal, one unlocked line, terms with a heading, a library clause and free text."""
+    doc = new_doc(DocName.SHARED)
+    with doc.transaction():
+        doc.get("deal", type=Map).update({"title": "Renewal", "currency": "EUR", "customerName": "Acme"})
+        line = {"id": "a", "sku": "X", "qty": 1, "discountPct": 0, "locked": False, "note": ""}
+        doc.get("lines", type=Array).append(Map(line))
+        terms = doc.get("terms", type=XmlFragment)
+        terms.children.append(XmlElement("heading", {"level": 1}, [XmlText("Terms")]))
+        payment = sample_library().get("payment")
+        assert payment is not None and payment.latest_published is not None
+        terms.children.append(clause_element(payment, payment.latest_published))
+        terms.children.append(XmlElement("paragraph", {}, [XmlText("Free text.")]))
+    return doc.get_update()
+
+
+class Room:
+    """A room's document as the guard knows it: the base and every change the guard accepted since."""
+
+    def __init__(self, max_bytes: int = 16 * 1024 * 1024, base: bytes | None = None) -> None:
+        self.updates = [base if base is not None else base_update()]
+        self.guard = Guard(DocName.SHARED, lambda: list(self.updates), max_bytes)
+
+    def check(self, update: bytes, role: RoomRole = REP, **rights: Any) -> bytes | None:
+        delta = self.guard.check(update, context(role, **rights))
+        if delta is not None:
+            self.updates.append(delta)
+        return delta
+
+    @property
+    def now(self) -> bytes:
+        return doc_from_updates(DocName.SHARED, self.updates).get_update()
+
+
+def update_of(change: Change, declare: dict[str, type] | None = None, base: bytes | None = None) -> bytes:
+    """What a client sends after `change`: a replica of the room that declares its roots as `declare` says."""
+    client = Doc()
+    for root, kind in (declare or {}).items():
+        client.get(root, type=kind)
+    client.apply_update(base if base is not None else base_update())
+    state = client.get_state()
+    change(client)
+    return client.get_update(state)
+
+
+def context(role: RoomRole = REP, **rights: Any) -> WriteContext:
+    return WriteContext(role=role, **rights)
+
+
+def view(doc: Doc) -> dict[str, Any]:
+    """The room as readers get it, the terms as a tree (their XML string orders attributes at random)."""
+    return {**to_json(doc, DocName.SHARED), "terms": fragment_to_json(doc.get("terms", type=XmlFragment))}
+
+
+def refused(room: Room, update: bytes, role: RoomRole = REP, **rights: Any) -> DealroomError:
+    before = view(room.guard.twin), read_state_vector(room.guard.twin.get_state())
+    with pytest.raises(DealroomError) as caught:
+        room.check(update, role, **rights)
+    after = view(room.guard.twin), read_state_vector(room.guard.twin.get_state())
+    assert after == before, "the refusal changed the twin"
+    return caught.value
+
+
+def honest_edit_still_taken(room: Room) -> None:
+    def comment(doc: Doc) -> None:
+        doc.get("comments", type=Map)["after"] = "an honest comment"
+
+    assert room.check(update_of(comment, base=room.now), CUSTOMER) is not None
+
+
+def paragraph(doc: Doc, index: int = 2) -> XmlElement:
+    element = list(doc.get("terms", type=XmlFragment).children)[index]
+    assert isinstance(element, XmlElement)
+    return element
+
+
+def text_of(doc: Doc, index: int = 2) -> XmlText:
+    part = next(iter(paragraph(doc, index).children))
+    assert isinstance(part, XmlText)
+    return part
+
+
+# --- item 2: the shape of every update matches the declared type and key of its target -------------------
+
+TYPE_CONFUSED: list[tuple[str, RoomRole, dict[str, type], Change, str]] = [
+    ("deal taken for a list, by a customer the rep opened a field to", CUSTOMER, {"deal": Array},
+     lambda d: d.get("deal", type=Array).append(["free", "text"]),
+     "'deal' is a map, and this update puts an item in it without a key"),
+    ("deal taken for text", REP, {"deal": Text}, lambda d: d.get("deal", type=Text).insert(0, "hello"),
+     "'deal' is a map, and this update puts an item in it without a key"),
+    ("lines taken for a map", REP, {"lines": Map}, lambda d: d.get("lines", type=Map).__setitem__("k", 1),
+     "'lines' is a list, and this update puts an entry in it under the key 'k'"),
+    ("terms taken for text", CUSTOMER, {"terms": Text}, lambda d: d.get("terms", type=Text).insert(0, "raw"),
+     "'terms' is an XML fragment, and this update puts text in it"),
+    ("terms taken for a list", CUSTOMER, {"terms": Array}, lambda d: d.get("terms", type=Array).append(5),
+     "'terms' is an XML fragment, and this update puts a value in it"),
+    ("terms taken for a map", CUSTOMER, {"terms": Map}, lambda d: d.get("terms", type=Map).__setitem__("k", "v"),
+     "'terms' is an XML fragment, and this update puts an entry in it under the key 'k'"),
+    ("comments taken for a list", CUSTOMER, {"comments": Array}, lambda d: d.get("comments", type=Array).append(1),
+     "'comments' is a map, and this update puts an item in it without a key"),
+    ("a sub-document in the comments", REP, {}, lambda d: d.get("comments", type=Map).__setitem__("d", Doc()),
+     "sub-documents are not part of a room"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("role", "declare", "change", "reason"), [case[1:] for case in TYPE_CONFUSED],
+                         ids=[case[0] for case in TYPE_CONFUSED])  # fmt: skip
+def test_an_update_made_for_another_type_of_a_root_is_refused(
+    role: RoomRole, declare: dict[str, type], change: Change, reason: str
+) -> None:
+    room = Room()
+    error = refused(room, update_of(change, declare), role, customer_deal_fields=frozenset({"startDate"}))
+    assert (type(error), error.close_code, error.detail) == (InvalidInput, 4400, reason)
+    honest_edit_still_taken(room)
+
+
+def test_invisible_writes_to_a_root_the_role_may_not_write_are_refused_as_such() -> None:
+    """Before, an item nobody's map could show passed the guard for any role, viewers included."""
+    computed = update_of(lambda d: d.get("computed", type=Array).append("0.00"), {"computed": Array})
+    error = refused(Room(), computed, CUSTOMER)
+    assert (error.close_code, error.detail) == (4403, "a customer may not write 'computed' in the shared document")
+    comments = update_of(lambda d: d.get("comments", type=Array).append("x"), {"comments": Array})
+    assert refused(Room(), comments, VIEWER).detail == "read-only members cannot edit this room"
+
+
+def _raw_item(client: int, parent: str | tuple[int, int], key: str | None, value: str) -> bytes:
+    """One item with an explicit parent, written by hand: no pycrdt type makes these."""
+    out = bytearray()
+
+    def uint(number: int) -> None:
+        out.extend(write_var_uint(number))
+
+    def string(text: str) -> None:
+        data = text.encode()
+        uint(len(data))
+        out.extend(data)
+
+    for number in (1, 1, client, 0):  # one client, one struct, at clock 0
+        uint(number)
+    out.append(Content.ANY | (0x20 if key is not None else 0))  # no neighbours: the parent is named
+    if isinstance(parent, str):
+        uint(1)
+        string(parent)
+    else:
+        for number in (0, *parent):
+            uint(number)
+    if key is not None:
+        string(key)
+    uint(1)  # one value: a string
+    out.append(119)
+    string(value)
+    uint(0)  # no deletions
+    return bytes(out)
+
+
+def _type_id(kind: TypeRef, tag: str | None = None) -> tuple[int, int]:
+    """The id of the first shared type of `kind` (and tag) in the base document."""
+    for struct in decode_update(base_update()):
+        if struct.content is Content.TYPE and struct.type_ref == kind and struct.tag == tag:
+            return (struct.client, struct.clock)
+    raise AssertionError(kind)
+
+
+def test_hand_made_items_of_the_wrong_shape_in_nested_types_are_refused() -> None:
+    line = _type_id(TypeRef.MAP)
+    keyless = refused(Room(), _raw_item(7, line, None, "x"), CUSTOMER, customer_may_edit_pricing=True)
+    assert keyless.detail == "a line of 'lines' is a map, and this update puts an item in it without a key"
+    text = _type_id(TypeRef.XML_TEXT)
+    attribute = refused(Room(), _raw_item(7, text, "onclick", "x"), CUSTOMER)
+    assert attribute.detail == "XML text in 'terms' is text, and this update gives it an attribute 'onclick'"
+    string = next(s for s in decode_update(base_update()) if s.content is Content.STRING)
+    not_a_type = refused(Room(), _raw_item(7, (string.client, string.clock), "k", "x"), CUSTOMER)
+    assert not_a_type.close_code == 4400 and not_a_type.detail.startswith("malformed update: ")  # yrs refuses it
+    unknown_root = refused(Room(), _raw_item(7, "prices", None, "x"), REP)
+    assert unknown_root.detail == "unknown section 'prices' in the shared document"
+
+
+def test_a_customer_with_pricing_rights_still_writes_only_a_lines_own_fields() -> None:
+    sku = refused(Room(), _raw_item(7, _type_id(TypeRef.MAP), "sku", "Y"), CUSTOMER, customer_may_edit_pricing=True)
+    assert (sku.close_code, sku.detail) == (4403, "customers may not change sku on a line")
+
+
+# --- item 6: the terms hold what the editor makes --------------------------------------------------------
+
+
+def _append(element: XmlElement | XmlText) -> Change:
+    return lambda d: d.get("terms", type=XmlFragment).children.append(element)
+
+
+def _nested(depth: int) -> XmlElement:
+    inner = XmlElement("paragraph", {}, [XmlText("deep")])
+    for _ in range(depth):
+        inner = XmlElement("blockquote", {}, [inner])
+    return inner
+
+
+NOT_FROM_THE_EDITOR: list[tuple[str, Change, str]] = [
+    ("a link mark", lambda d: text_of(d).format(0, 4, {"link": {"href": "https://evil.example"}}),
+     "links are not part of the terms; write the address as text"),
+    ("a raw string in the fragment", _append(XmlText("the Vendor's liability is unlimited")),
+     "text directly in 'terms'; text goes in a paragraph or heading"),
+    ("an iframe", _append(XmlElement("iframe", {"src": "https://evil.example"})),
+     "'iframe' is not a node the editor makes (in 'terms')"),
+    ("an image in a paragraph", lambda d: paragraph(d).children.append(XmlElement("img", {"src": "x.png"})),
+     "'img' is not a node the editor makes (in 'terms')"),
+    ("a script", _append(XmlElement("script", {}, [XmlText("alert(1)")])),
+     "'script' is not a node the editor makes (in 'terms')"),
+    ("an unknown attribute", lambda d: paragraph(d).attributes.__setitem__("onclick", "alert(1)"),
+     "a paragraph has no attribute 'onclick'"),
+    ("an unknown mark", lambda d: text_of(d).format(0, 4, {"highlight": {}}),
+     "'highlight' is not a mark the editor makes (bold, code, italic, strike, underline)"),
+    ("a mark in a code block", lambda d: (_append(XmlElement("codeBlock", {}, [XmlText("x = 1")]))(d),
+                                          text_of(d, 3).format(0, 1, {"bold": {}})),
+     "text in a code block has no marks"),
+    ("an embed in the text", lambda d: text_of(d).insert_embed(1, {"img": "x.png"}),
+     "an embed in the text of 'terms'; the editor writes text and marks only"),
+    ("a variable that is not a name", lambda d: paragraph(d).children.append(
+        XmlElement("variable", {"name": "x}} unlimited liability {{y"})),
+     "'x}} unlimited liability {{y' is not a name of a variable"),
+    ("a heading of level 9", _append(XmlElement("heading", {"level": 9}, [XmlText("x")])),
+     "9 is not a level of a heading"),
+    ("a list item outside a list", _append(XmlElement("listItem", {}, [XmlElement("paragraph")])),
+     "a listItem directly in 'terms'; list items go in a list"),
+    ("a paragraph inside a paragraph", lambda d: paragraph(d).children.append(XmlElement("paragraph")),
+     "a paragraph inside a paragraph, which holds text, variables and line breaks"),
+    ("nesting past any editor", _append(_nested(40)),
+     "'terms' nests at most 32 levels deep; no editor makes more"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("change", "reason"), [case[1:] for case in NOT_FROM_THE_EDITOR],
+                         ids=[case[0] for case in NOT_FROM_THE_EDITOR])  # fmt: skip
+def test_the_terms_refuse_what_the_editor_cannot_make(change: Change, reason: str) -> None:
+    room = Room()
+    error = refused(room, update_of(change), CUSTOMER)
+    assert (type(error), error.close_code, error.detail) == (InvalidInput, 4400, reason)
+    honest_edit_still_taken(room)
+
+
+def every_construct(doc: Doc) -> None:
+    """Every node and mark the editor makes, as y-prosemirror writes them."""
+    terms = doc.get("terms", type=XmlFragment)
+    terms.children.append(XmlElement("heading", {"level": 2}, [XmlText("Definitions")]))
+    terms.children.append(XmlElement("paragraph", {}, [XmlText("bold italic strike underline code plain")]))
+    marked = next(iter(list(terms.children)[-1].children))
+    assert isinstance(marked, XmlText)
+    for start, length, mark in ((0, 4, "bold"), (5, 6, "italic"), (12, 6, "strike"), (19, 9, "underline"),
+                                (29, 4, "code")):  # fmt: skip
+        marked.format(start, start + length, {mark: {}})
+    terms.children.append(XmlElement("paragraph", {}, [XmlText("first line"), XmlElement("hardBreak"),
+                                                       XmlText("second line, for "),
+                                                       XmlElement("variable", {"name": "customer.name"})]))  # fmt: skip
+    numbered = XmlElement(
+        "orderedList",
+        {"start": 3, "type": "a"},
+        [XmlElement("listItem", {}, [XmlElement("paragraph", {}, [XmlText("a numbered point")])])],
+    )
+    item = XmlElement("listItem", {}, [XmlElement("paragraph", {}, [XmlText("a point")]), numbered])
+    terms.children.append(XmlElement("bulletList", {}, [item]))
+    terms.children.append(XmlElement("blockquote", {}, [XmlElement("paragraph", {}, [XmlText("quoted")])]))
+    terms.children.append(XmlElement("codeBlock", {"language": "text"}, [XmlText("SLA = 99.9%\nRPO = 1h")]))
+    terms.children.append(XmlElement("horizontalRule"))
+    terms.children.append(XmlElement("paragraph"))
+
+
+def test_the_terms_take_everything_the_editor_makes() -> None:
+    for role in (CUSTOMER, REP, LEGAL):
+        assert Room().check(update_of(every_construct), role) is not None
+
+
+def test_a_link_an_older_room_holds_may_still_be_removed() -> None:
+    def linked(doc: Doc) -> None:
+        text_of(doc).format(0, 4, {"link": {"href": "https://example.com"}})
+
+    older = doc_from_updates(DocName.SHARED, [base_update(), update_of(linked)]).get_update()
+    unlink = update_of(lambda d: text_of(d).format(0, 4, {"link": None}), base=older)
+    assert Room(base=older).check(unlink, CUSTOMER) is not None
+
+
+# --- item 4: every root has a schema and a size; every room a quota ---------------------------------------
+
+ROOT_SCHEMAS: list[tuple[str, RoomRole, Change, type[DealroomError], str]] = [
+    ("a map in the deal", REP, lambda d: d.get("deal", type=Map).__setitem__("x", Map({"a": 1})), InvalidInput,
+     "the deal holds plain values (text, numbers, true or false), not a map"),
+    ("a deal field of 5,000 characters", REP, lambda d: d.get("deal", type=Map).__setitem__("title", "x" * 5000),
+     TooLarge, "a deal field holds at most 1,000 characters, not 5,000"),
+    ("text as a line", REP, lambda d: d.get("lines", type=Array).append("a line"), InvalidInput,
+     "a line must be a map of id, sku, qty, discountPct, locked and note"),
+    ("a list in a line", REP, lambda d: d.get("lines", type=Array)[0].__setitem__("sub", Array([1])), InvalidInput,
+     "a line holds plain values (text, numbers, true or false), not a list"),
+    ("XML in the comments", CUSTOMER,
+     lambda d: d.get("comments", type=Map).__setitem__("c", XmlFragment([XmlElement("p")])), InvalidInput,
+     "comments hold text, numbers, lists and maps, not an XML fragment"),
+    ("formatted comment text", CUSTOMER,
+     lambda d: (d.get("comments", type=Map).__setitem__("c", Text("hi")), d.get("comments", type=Map)["c"].format(
+         0, 1, {"bold": True})), InvalidInput, "comments hold plain text, numbers, lists and maps, not a text format"),
+    ("comments five maps deep", CUSTOMER,
+     lambda d: d.get("comments", type=Map).__setitem__("c", {"a": {"b": {"c": {"d": {"e": 1}}}}}), InvalidInput,
+     "comments nest at most 4 levels deep"),
+    ("a comment of 900 KB", CUSTOMER, lambda d: d.get("comments", type=Map).__setitem__("c", "x" * 900_000),
+     TooLarge, "a comment holds at most 10,000 characters, not 900,000"),
+    ("a key of 500 characters", CUSTOMER, lambda d: d.get("comments", type=Map).__setitem__("k" * 500, "x"),
+     InvalidInput, "a key of 500 characters in 'comments'; keys are names and ids"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("role", "change", "kind", "reason"), [case[1:] for case in ROOT_SCHEMAS],
+                         ids=[case[0] for case in ROOT_SCHEMAS])  # fmt: skip
+def test_each_root_holds_what_its_schema_says(
+    role: RoomRole, change: Change, kind: type[DealroomError], reason: str
+) -> None:
+    room = Room()
+    error = refused(room, update_of(change), role)
+    assert (type(error), error.close_code, error.detail) == (kind, 4413 if kind is TooLarge else 4400, reason)
+    honest_edit_still_taken(room)
+
+
+def _comment(number: int) -> Change:
+    return lambda d: d.get("comments", type=Map).__setitem__(f"c{number}", "x" * 9_000)
+
+
+def test_comments_past_their_megabyte_are_refused_and_the_room_keeps_what_it_had() -> None:
+    room = Room()
+    with pytest.raises(TooLarge) as caught:
+        for number in range(200):
+            room.check(update_of(_comment(number), base=room.now), CUSTOMER)
+    taken = len(room.updates) - 1
+    assert 100 < taken < 120, taken
+    assert caught.value.detail.startswith("'comments' would hold 1.0")
+    assert caught.value.detail.endswith(" MB; it holds at most 1 MB")
+    assert len(room.guard.twin.get("comments", type=Map)) == taken
+
+
+def test_a_room_past_its_quota_takes_no_growth_but_may_shrink() -> None:
+    room = Room(max_bytes=60_000)
+    with pytest.raises(TooLarge) as caught:
+        for number in range(20):
+            room.check(update_of(_comment(number), base=room.now), CUSTOMER)
+    assert caught.value.close_code == 4413 and len(room.updates) in range(5, 8)
+    assert caught.value.detail.startswith("this room's shared document would grow to ")
+    assert caught.value.detail.endswith(", past the room's quota of 58.59 KB")
+    held = room.now
+    smaller = Room(max_bytes=len(held) // 2, base=held)  # a quota lowered under what the room holds
+    assert smaller.check(update_of(lambda d: d.get("comments", type=Map).pop("c0"), base=held), CUSTOMER) is not None
+    grow = update_of(lambda d: d.get("comments", type=Map).__setitem__("more", "x" * 9_000), base=smaller.now)
+    assert isinstance(refused(smaller, grow, CUSTOMER), TooLarge)
+
+
+# --- the property: hostile updates of every shape ----------------------------------------------------------
+
+KINDS: list[type] = [Map, Array, Text, XmlFragment]
+RIGHT: dict[str, type] = {"terms": XmlFragment, "deal": Map, "lines": Array, "computed": Map, "comments": Map}
+ROOTS = ["terms", "deal", "lines", "comments", "computed", "prices"]
+TAGS = ["paragraph"] * 4 + ["heading", "clause", "variable", "bulletList", "listItem", "codeBlock", "hardBreak",
+                            "blockquote", "iframe", "img", "script", "a"]  # fmt: skip
+MARK_NAMES = ["bold", "italic", "code", "link", "highlight", "font--12345678", "onclick"]
+KEYS = ["title", "startDate", "currency", "qty", "discountPct", "note", "sku", "locked", "level", "name", "clauseId",
+        "version", "onclick", "href", "c", "", "k" * 300]  # fmt: skip
+HUGE = st.sampled_from([0, 5, 1_500, 12_000, 1_100_000]).map(lambda n: "x" * n)
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-(2**53), 2**53), st.floats(allow_nan=True),
+                    st.text(max_size=12), HUGE, st.binary(max_size=8))  # fmt: skip
+VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(KEYS[:8]),
+                                                                                           inner, max_size=3),
+                      max_leaves=8)  # fmt: skip
+
+
+@st.composite
+def shared_value(draw: st.DrawFn, depth: int = 0) -> Any:
+    """A value a client may put in a map or list: plain data, or a nested shared type (with content)."""
+    choice = draw(st.sampled_from(["plain"] * 4 + ["map", "array", "text", "xml", "doc"] if depth < 3 else ["plain"]))
+    if choice == "map":
+        return Map({draw(st.sampled_from(KEYS)): draw(shared_value(depth + 1)) for _ in range(draw(st.integers(0, 2)))})
+    if choice == "array":
+        return Array([draw(shared_value(depth + 1)) for _ in range(draw(st.integers(0, 2)))])
+    if choice == "text":
+        return Text(draw(st.text(max_size=8)) + draw(HUGE))
+    if choice == "xml":
+        return XmlFragment([draw(xml_node(depth + 1))])
+    if choice == "doc":
+        return Doc()
+    return draw(VALUES)
+
+
+@st.composite
+def xml_node(draw: st.DrawFn, depth: int = 0) -> XmlElement | XmlText:
+    if depth > 3 or draw(st.booleans()):
+        return XmlText(draw(st.text(max_size=8)) + draw(HUGE))
+    attributes = {draw(st.sampled_from(KEYS)): draw(SCALARS) for _ in range(draw(st.sampled_from([0, 0, 0, 1, 2])))}
+    children = [draw(xml_node(depth + 1)) for _ in range(draw(st.integers(0, 2)))]
+    return XmlElement(draw(st.sampled_from(TAGS)), attributes, children)  # type: ignore[arg-type]
+
+
+@st.composite
+def operation(draw: st.DrawFn, declared: dict[str, type]) -> Change:
+    """One change to a root as this client declares it (right or wrong), or to something nested in it."""
+    root = draw(st.sampled_from(sorted(declared)))
+    kind = declared[root]
+    if kind is Map:
+        key, value = draw(st.sampled_from(KEYS)), draw(shared_value())
+        return lambda d: d.get(root, type=Map).__setitem__(key, value)
+    if kind is Array:
+        value = draw(shared_value())
+        key, nested, into_line = draw(st.sampled_from(KEYS)), draw(VALUES), draw(st.booleans())
+
+        def in_array(d: Doc) -> None:
+            array = d.get(root, type=Array)
+            if root == "lines" and len(array) and isinstance(array[0], Map) and into_line:
+                array[0][key] = nested
+            else:
+                array.append(value)
+
+        return in_array
+    if kind is Text:
+        text, start, mark, value = draw(st.text(max_size=8)), draw(st.integers(0, 3)), draw(
+            st.sampled_from(MARK_NAMES)), draw(st.sampled_from([{}, True, None, {"href": "x"}, 7]))  # fmt: skip
+
+        def in_text(d: Doc) -> None:
+            shared = d.get(root, type=Text)
+            shared.insert(min(start, len(shared)), text or "t")
+            shared.format(0, 1, {mark: value})
+
+        return in_text
+    node = draw(xml_node())
+    where = draw(st.sampled_from(["root", "paragraph", "text", "attribute"]))
+    mark, mark_value = draw(st.sampled_from(MARK_NAMES)), draw(st.sampled_from([{}, True, None, {"href": "x"}]))
+    key, attribute = draw(st.sampled_from(KEYS)), draw(SCALARS)
+
+    def in_fragment(d: Doc) -> None:
+        fragment = d.get(root, type=XmlFragment)
+        elements = [c for c in fragment.children if isinstance(c, XmlElement)]
+        if where == "root" or not elements:
+            fragment.children.append(node)
+        elif where == "paragraph":
+            elements[-1].children.append(node)
+        elif where == "attribute":
+            elements[-1].attributes[key] = attribute  # type: ignore[assignment]
+        else:
+            texts = [c for c in elements[-1].children if isinstance(c, XmlText) and len(c)]
+            if texts:
+                texts[0].format(0, 1, {mark: mark_value})
+
+    return in_fragment
+
+
+@st.composite
+def hostile(draw: st.DrawFn) -> tuple[bytes, WriteContext]:
+    # The right type most of the time, so that enough updates get past the shape to test what lies beyond it.
+    roots = draw(st.sets(st.sampled_from(ROOTS[:4] * 3 + ROOTS[4:]), min_size=1, max_size=3))
+    declared = {root: draw(st.sampled_from([RIGHT.get(root, Map)] * 4 + KINDS)) for root in roots}
+    changes = [draw(operation(declared)) for _ in range(draw(st.integers(1, 3)))]
+    role = draw(st.sampled_from([CUSTOMER, CUSTOMER, REP, REP, *RoomRole]))
+    rights = WriteContext(role, draw(st.booleans()), frozenset(draw(st.sets(st.sampled_from(["title", "startDate"])))))
+
+    def change(doc: Doc) -> None:
+        for one in changes:
+            one(doc)
+
+    return update_of(change, declared), rights
+
+
+# What each role may write at all, read off the room's visible state (independent of the guard's code).
+MAY_WRITE = {
+    RoomRole.REP: {"terms", "deal", "lines", "comments"},
+    RoomRole.LEGAL: {"terms", "comments"},
+    RoomRole.APPROVER: {"comments"},
+    RoomRole.CUSTOMER: {"terms", "comments"},
+    RoomRole.VIEWER: set(),
+}
+EDITOR_NODES = {"paragraph", "heading", "bulletList", "orderedList", "listItem", "blockquote", "codeBlock",
+                "horizontalRule", "hardBreak", "clause", "variable"}  # fmt: skip
+EDITOR_MARKS = {"bold", "italic", "strike", "underline", "code"}
+
+
+def _within_the_role(before: dict[str, Any], after: dict[str, Any], rights: WriteContext) -> None:
+    for root in after:
+        if before[root] == after[root] or root in MAY_WRITE[rights.role]:
+            continue
+        assert rights.role is CUSTOMER, f"a {rights.role.value} changed {root}"
+        if root == "deal":
+            changed = {k for k in set(before[root]) | set(after[root]) if before[root].get(k) != after[root].get(k)}
+            assert changed <= rights.customer_deal_fields, changed
+        else:
+            assert root == "lines" and rights.customer_may_edit_pricing, root
+            assert [line["id"] for line in before[root]] == [line["id"] for line in after[root]]
+            for old, new in zip(before[root], after[root], strict=True):
+                assert {k for k in old | new if old.get(k) != new.get(k)} <= {"qty", "discountPct", "note"}
+
+
+def _plain(value: object, depth: int = 0) -> None:
+    assert depth <= 5, "nested deeper than a root allows"
+    if isinstance(value, dict | list):
+        for part in value.values() if isinstance(value, dict) else value:
+            _plain(part, depth + 1)
+    else:
+        assert (
+            value is None or isinstance(value, bool | int | str) or (isinstance(value, float) and math.isfinite(value))
+        )
+        assert not isinstance(value, str) or len(value) <= 20_000
+
+
+def _editor_made(element: XmlFragment | XmlElement, depth: int = 0) -> None:
+    assert depth <= 32
+    for child in element.children:
+        if isinstance(child, XmlText):
+            assert depth > 0, "text directly in the fragment"
+            for _, attributes in child.diff():
+                assert set(attributes or {}) <= EDITOR_MARKS, attributes
+        else:
+            assert isinstance(child, XmlElement) and child.tag in EDITOR_NODES, child
+            _editor_made(child, depth + 1)
+
+
+def _holds_only_its_schema(doc: Doc) -> None:
+    _editor_made(doc.get("terms", type=XmlFragment))
+    for root in ("deal", "comments"):
+        _plain(doc.get(root, type=Map).to_py())
+    for line in doc.get("lines", type=Array):
+        assert isinstance(line, Map)
+        _plain(line.to_py())
+
+
+def _nothing_hidden(update: bytes) -> None:
+    """Read the room's roots as the other type: what a client that declares them so would see must not have
+    grown (the attack of issue 11.2, the way a second client would find it)."""
+    for root, other in (("deal", Array), ("comments", Array), ("lines", Map), ("terms", Map)):
+        probes = []
+        for updates in ([base_update()], [base_update(), update]):
+            probe = Doc()
+            probe.get(root, type=other)
+            for one in updates:
+                probe.apply_update(one)
+            probes.append(probe.get(root, type=other).to_py())
+        assert probes[0] == probes[1], root
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(hostile())
+def test_generated_hostile_updates_are_refused_or_stay_within_the_role_and_the_schema(
+    case: tuple[bytes, WriteContext],
+) -> None:
+    update, rights = case
+    the_guard = Room().guard
+    before = view(the_guard.twin)
+    try:
+        the_guard.check(update, rights)
+    except (InvalidInput, PermissionDenied, TooLarge) as error:
+        event(f"refused {error.close_code}")
+        assert view(the_guard.twin) == before
+        return
+    event("accepted")
+    after = doc_from_updates(DocName.SHARED, [base_update(), update])
+    _within_the_role(before, view(after), rights)
+    _holds_only_its_schema(after)
+    _nothing_hidden(update)
