@@ -44,7 +44,10 @@ class Covers(StrEnum):
 
 def category_label(key: str) -> str:
     """A clause category key as people say it, as the clause library shows it: "data_protection" ->
-    "Data protection" (the rule of `categoryLabel` in frontend/src/lib/clauses.ts)."""
+    "Data protection" (the rule of `categoryLabel` in frontend/src/lib/clauses.ts). "free_text" is the text
+    outside clause blocks (`clauses.free_text`)."""
+    if key == "free_text":
+        return "Text outside the clauses"
     words = re.sub(r"[_-]+", " ", key).strip()
     return words[0].upper() + words[1:] if words else key
 

@@ -8,6 +8,7 @@ word does. Results are memoised by text, so re-checking 50 clauses after one edi
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -54,6 +55,7 @@ class Deviation:
     latest_version: int | None
     reason: str
     unknown_variables: tuple[str, ...] = ()
+    kind: str = "clause"  # or "free_text": the text outside clause blocks (`clauses.free_text`)
 
 
 def check_terms(
@@ -81,8 +83,24 @@ def approval_facts(deviations: Iterable[Deviation]) -> dict[str, list[str]]:
     needing = [d for d in deviations if d.approval is not None]
     return {
         "non_standard_clauses": sorted({d.category or "unknown" for d in needing}),
-        "non_standard_clause_texts": sorted({f"{d.clause_id}:{d.digest}" for d in needing}),
+        "non_standard_clause_texts": sorted({f"{d.clause_id or d.category or 'unknown'}:{d.digest}" for d in needing}),
     }
+
+
+def prepared_text(text: str, values: _Values) -> tuple[str, tuple[str, ...]]:
+    """`text` with the variables' values substituted and normalised as the check compares it, and the
+    names of the variables it uses that have no value (`values`: sorted (name, value) pairs)."""
+    return _prepared(text, values)
+
+
+def word_diff_of(standard: str, edited: str) -> tuple[DiffOp, ...]:
+    """Word diff between two texts already prepared (`prepared_text`)."""
+    return _diff(standard, edited)
+
+
+def digest_of(text: str) -> str:
+    """The digest that identifies a prepared wording (an approval is bound to it)."""
+    return _digest(text)
 
 
 def _check(index: int, block: ClauseBlock, library: ClauseLibrary, values: _Values, unknown_approval: str) -> Deviation:
@@ -100,6 +118,17 @@ def _check(index: int, block: ClauseBlock, library: ClauseLibrary, values: _Valu
     standard, _ = _prepared(version.text, values)
     common = (index, block.clause_id, version.number)
     latest = _latest(clause)
+    retitled = _retitled(block, clause)
+    if retitled is not None:
+        # The heading is printed as the clause's title: "Unlimited liability" over the standard text is an
+        # edit of the clause, shown (and bound) with its title.
+        heading, title = normalise(retitled), normalise(clause.title)
+        diff = _diff(title, heading) + _diff(standard, text)  # title and body each against their own
+        return Deviation(
+            *common, Verdict.NON_STANDARD, None, clause.category, version.deviation_approval, diff,
+            _digest(f"{heading}\n{text}"), latest, f'retitled: "{retitled.strip()}", not "{clause.title}"',
+            unknown_vars,
+        )  # fmt: skip
     if text == standard:
         return Deviation(
             *common, Verdict.STANDARD, None, clause.category, None, (), digest, latest, "standard text", unknown_vars
@@ -128,6 +157,19 @@ def _unusable(block: ClauseBlock, clause: Clause | None, version: ClauseVersion 
     if version.status is Status.DRAFT:
         return f'version {version.number} of "{clause.title}" is a draft, not approved text'
     return None
+
+
+_SECTION_NUMBER = re.compile(r"\s*\d+(?:\.\d+)*\.?\s+")
+
+
+def _retitled(block: ClauseBlock, clause: Clause) -> str | None:
+    """The block's heading when it says something other than the clause's title (a section number in
+    front, "3. Liability", is layout, not an edit); None when it has no heading or the title's words."""
+    heading = block.heading
+    if heading is None:
+        return None
+    shown = _SECTION_NUMBER.sub("", heading.text, count=1) if _SECTION_NUMBER.match(heading.text) else heading.text
+    return None if normalise(shown) == normalise(clause.title) else heading.text
 
 
 def _latest(clause: Clause | None) -> int | None:

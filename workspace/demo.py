@@ -14,6 +14,7 @@ from workspace.approval_policy.service import Policies, parse_yaml
 from workspace.auth import passwords
 from workspace.auth.models import User, UserRole
 from workspace.clause_library.blocks import clause_element
+from workspace.clause_library.deviations import STANDARD_TERMS
 from workspace.clause_library.service import seed as seed_clauses
 from workspace.pricebook.service import Catalog
 from workspace.pricing.samples import SAMPLE_INCENTIVE_PLAN, SAMPLE_PRICE_BOOK
@@ -55,6 +56,12 @@ def _demo_content() -> bytes:
             clause = library.get(clause_id)
             assert clause is not None and clause.latest_published is not None  # the sample library has them
             terms.children.append(clause_element(clause, clause.latest_published))
+        # The agreement's title and preamble are the room's standard terms outside clauses: legal is asked
+        # when they change, not for their being there.
+        doc.get("computed", type=Map)[STANDARD_TERMS] = [
+            "Master Subscription Agreement",
+            "These terms govern the subscription set out in the pricing above.",
+        ]
         for line_id, sku, qty, discount in (
             ("l1", "PLAT-ENT", 250, 10),
             ("l2", "SUP-PREM", 1, 0),

@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from approvals import Policy
 from clauses.deviation import Deviation
 from clauses.errors import ClauseError
+from clauses.free_text import FREE_TEXT
 from clauses.library import ClauseLibrary
 from workspace.approval_policy.preview import required_for
 from workspace.approval_policy.service import Policies
@@ -34,7 +35,14 @@ from workspace.approval_policy.standing import (
     record_coverage,
     standing_view,
 )
-from workspace.clause_library.deviations import approval_inputs, check_room, deviation_view, read_terms, room_variables
+from workspace.clause_library.deviations import (
+    approval_inputs,
+    check_room,
+    deviation_view,
+    read_standard_terms,
+    read_terms,
+    room_variables,
+)
 from workspace.clause_library.service import ClauseStore
 from workspace.deal import DealFacts, deal_facts, deal_input, fingerprint
 from workspace.errors import NotFound
@@ -100,6 +108,7 @@ class RoomDeal:
     fingerprint: str
     terms: dict[str, Any] = field(default_factory=dict)  # ProseMirror JSON of the terms
     variables: dict[str, str] = field(default_factory=dict)  # clause variables' values
+    standard_terms: tuple[str, ...] = ()  # the room's standard text outside clause blocks
 
     @classmethod
     def read(cls, doc: Doc, vendor: Mapping[str, object] | None = None) -> RoomDeal:
@@ -108,7 +117,7 @@ class RoomDeal:
         terms = read_terms(doc)  # walked once: the fingerprint hashes the same JSON
         return cls(
             deal_input(doc), deal_facts(doc, datetime.now(UTC).date()), fields, fingerprint(doc, terms),
-            terms, room_variables(doc, vendor or {}),
+            terms, room_variables(doc, vendor or {}), read_standard_terms(doc),
         )  # fmt: skip
 
 
@@ -272,15 +281,17 @@ class Deriver:
             return self.clause_store.library(db)
 
     async def deviations(self, room_deal: RoomDeal) -> tuple[ClauseLibrary, list[Deviation]]:
-        """The room's clause blocks against the library (empty without clause blocks)."""
-        return await self.deviations_of(room_deal.terms, room_deal.variables)
+        """The room's clause blocks against the library, and its text outside them against its standard
+        terms (empty when all is standard and there are no clause blocks)."""
+        return await self.deviations_of(room_deal.terms, room_deal.variables, room_deal.standard_terms)
 
     async def deviations_of(
-        self, terms: dict[str, Any], values: dict[str, str]
+        self, terms: dict[str, Any], values: dict[str, str], standard: tuple[str, ...]
     ) -> tuple[ClauseLibrary, list[Deviation]]:
-        """Clause blocks of these terms (ProseMirror JSON) against the library, with these variable values."""
+        """Clause blocks of these terms (ProseMirror JSON) against the library, with these variable values,
+        and the text outside them against `standard` (the room's standard terms outside clauses)."""
         library = await self.library()
-        return library, await run_in_threadpool(check_room, terms, library, values)
+        return library, await run_in_threadpool(check_room, terms, library, values, standard)
 
     async def check_doc(self, doc: Doc, values: dict[str, str] | None = None) -> tuple[ClauseLibrary, list[Deviation]]:
         """The clause blocks of a room's shared doc against the library: only what the check needs (reading
@@ -288,7 +299,7 @@ class Deriver:
         values when the caller has read them already. Raises `ClauseError` when the terms cannot be read."""
         if values is None:
             values = room_variables(doc, self.vendor)
-        return await self.deviations_of(read_terms(doc), values)
+        return await self.deviations_of(read_terms(doc), values, read_standard_terms(doc))
 
     async def _run_clauses(self, room_id: str) -> None:
         """Write each clause block's verdict and the variables' values to the room (both docs)."""
@@ -301,21 +312,29 @@ class Deriver:
         except Exception:
             log.exception("could not check the clauses of room %s", room_id)
             return
-        if not found and _current(shared, "clauses") is None:
-            return  # a room that never had a clause block: nothing to show, nothing to write
-        public = [deviation_view(d, library, internal=False) for d in found]
-        internal_view_ = [deviation_view(d, library, internal=True) for d in found]
+        clauses = [d for d in found if d.kind != FREE_TEXT]
+        outside = next((d for d in found if d.kind == FREE_TEXT), None)
+        if not found and _current(shared, "clauses") is None and _current(shared, FREE_TEXT) is None:
+            return  # a room that never had a clause block nor free text: nothing to show, nothing to write
+        public = [deviation_view(d, library, internal=False) for d in clauses]
+        internal_view_ = [deviation_view(d, library, internal=True) for d in clauses]
+        # The text outside clause blocks, when it is not the standard terms (None when it is).
+        public_free = deviation_view(outside, library, internal=False) if outside is not None else None
+        internal_free = deviation_view(outside, library, internal=True) if outside is not None else None
         try:
-            if _current(shared, "clauses") != public:
-                await shared.server_write(_set("clauses", public))
+            # One update for both: the clause chips and the free-text card never disagree, not even for a frame.
+            shown = {"clauses": public, FREE_TEXT: public_free}
+            if any(_current(shared, key) != value for key, value in shown.items()):
+                await shared.server_write(_set_all(shown))
             if _current(shared, "variables") != values:
                 await shared.server_write(_set("variables", values))
-            # Without clause blocks, do not load the internal doc just to write an empty list.
-            if internal_view_ or self.rooms.loaded(room_id, DocName.INTERNAL) is not None:
+            # Without deviations, do not load the internal doc just to write an empty list.
+            if found or self.rooms.loaded(room_id, DocName.INTERNAL) is not None:
                 internal = await self.rooms.acquire(room_id, DocName.INTERNAL)
                 try:
-                    if _current(internal, "clauses") != internal_view_:
-                        await internal.server_write(_set("clauses", internal_view_))
+                    internal_shown = {"clauses": internal_view_, FREE_TEXT: internal_free}
+                    if any(_current(internal, key) != value for key, value in internal_shown.items()):
+                        await internal.server_write(_set_all(internal_shown))
                 finally:
                     self.rooms.release(room_id, DocName.INTERNAL)
         except Exception:

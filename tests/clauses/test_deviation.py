@@ -28,7 +28,9 @@ def _standard(clause_id: str, library: ClauseLibrary = LIBRARY) -> str:
 
 def _block(text: str, clause_id: str = "liability", version: int | None = 1) -> ClauseBlock:
     paragraphs = tuple(Paragraph((Run(p),)) for p in text.split("\n\n"))
-    return ClauseBlock(clause_id, version, (Heading(2, (Run("Limitation of liability"),)), *paragraphs))
+    clause = LIBRARY.get(clause_id)
+    title = clause.title if clause is not None else "Limitation of liability"
+    return ClauseBlock(clause_id, version, (Heading(2, (Run(title),)), *paragraphs))
 
 
 def _check(text: str, clause_id: str = "liability", version: int | None = 1, library: ClauseLibrary = LIBRARY):  # type: ignore[no-untyped-def]

@@ -15,6 +15,7 @@ from pycrdt import Doc, Map, XmlFragment
 
 from clauses.deviation import Deviation, check_terms
 from clauses.document import parse_json
+from clauses.free_text import FREE_TEXT, FREE_TEXT_TITLE, check_free_text
 from clauses.library import ClauseLibrary
 from clauses.variables import variables_from_deal
 from workspace.terms import fragment_to_json
@@ -30,18 +31,36 @@ def read_terms(doc: Doc) -> dict[str, Any]:
     return fragment_to_json(doc.get("terms", type=XmlFragment))
 
 
-def check_room(terms_json: dict[str, Any], library: ClauseLibrary, variables: Mapping[str, str]) -> list[Deviation]:
-    """Every clause block's verdict (pure; safe in a worker thread)."""
-    return check_terms(parse_json(terms_json), library, variables)
+STANDARD_TERMS = "standard_terms"
+"""The key, in the shared doc's `computed`, of the room's standard text outside clause blocks (written by
+the server when the room is opened; a room without it has none: any text outside clauses deviates)."""
+
+
+def read_standard_terms(doc: Doc) -> tuple[str, ...]:
+    """The room's standard text outside clause blocks, one entry per paragraph (on the loop)."""
+    raw = doc.get("computed", type=Map).get(STANDARD_TERMS)
+    return tuple(item for item in raw if isinstance(item, str)) if isinstance(raw, list) else ()
+
+
+def check_room(
+    terms_json: dict[str, Any], library: ClauseLibrary, variables: Mapping[str, str], standard: tuple[str, ...] = ()
+) -> list[Deviation]:
+    """Every clause block's verdict, then the text outside clause blocks when it is not the standard terms
+    (pure; safe in a worker thread)."""
+    terms = parse_json(terms_json)
+    found = check_terms(terms, library, variables)
+    outside = check_free_text(terms, standard, variables, index=len(found))
+    return [*found, outside] if outside is not None else found
 
 
 def deviation_view(deviation: Deviation, library: ClauseLibrary, internal: bool) -> dict[str, Any]:
     """One block as the room shows it; `internal` adds the category and the approval it needs."""
-    clause = library.get(deviation.clause_id)
+    clause = library.get(deviation.clause_id) if deviation.kind != FREE_TEXT else None
     shown: dict[str, Any] = {
+        "kind": deviation.kind,
         "index": deviation.index,
         "clause_id": deviation.clause_id,
-        "title": clause.title if clause is not None else deviation.clause_id,
+        "title": FREE_TEXT_TITLE if deviation.kind == FREE_TEXT else clause.title if clause else deviation.clause_id,
         "version": deviation.version,
         "latest_version": deviation.latest_version,
         "status": str(deviation.status),

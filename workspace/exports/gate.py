@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 import approvals
 from approvals import Request, RequestState, RequiredStep
 from clauses.deviation import Deviation
+from clauses.free_text import FREE_TEXT, FREE_TEXT_TITLE
 from clauses.library import ClauseLibrary
 from workspace.approval_policy.requests import room_requests
 
@@ -53,12 +54,14 @@ def unrouted_deviations(
     needing = [d for d in deviations if d.approval is not None]
     if not needing or any(_CLAUSE_FACTS & set(step.tested) for step in required):
         return []
-    titles = ", ".join(sorted({_title(library, d.clause_id) for d in needing}))
+    titles = ", ".join(sorted({_title(library, d) for d in needing}))
     return [{"rule_id": "clause-deviations", "name": "Clause deviations",
              "reason": f"clauses differ from the library ({titles}) and no approval policy rule routes them",
              "why": "not routed: an admin adds an approval policy rule on non-standard clauses"}]  # fmt: skip
 
 
-def _title(library: ClauseLibrary, clause_id: str) -> str:
-    clause = library.get(clause_id)
-    return clause.title if clause is not None else clause_id
+def _title(library: ClauseLibrary, deviation: Deviation) -> str:
+    if deviation.kind == FREE_TEXT:
+        return FREE_TEXT_TITLE
+    clause = library.get(deviation.clause_id)
+    return clause.title if clause is not None else deviation.clause_id or "a clause not in the library"

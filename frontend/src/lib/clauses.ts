@@ -252,12 +252,17 @@ export interface ClauseCheck {
   /** Internal doc only. */
   category?: string;
   approval?: unknown;
+  /** "free_text" for the text outside clause blocks (`computed.free_text`); absent on clause entries. */
+  kind?: string;
+  /** Variables the checked text uses that have no value yet. */
+  unknown_variables?: string[];
 }
 
 const STATUSES: ReadonlySet<string> = new Set(["standard", "fallback", "non_standard", "unknown"]);
 const OPS: ReadonlySet<string> = new Set(["equal", "insert", "delete"]);
 
-function plainOf(value: unknown): unknown {
+/** A value of a computed map as plain data (a nested Y type reads as its JSON). */
+export function plainOf(value: unknown): unknown {
   // A Y type (when the server wrote nested Y maps/arrays) reads as its JSON.
   if (value && typeof value === "object" && "toJSON" in value && typeof (value as { toJSON: unknown }).toJSON === "function" && !Array.isArray(value)) {
     return (value as { toJSON(): unknown }).toJSON();
@@ -280,27 +285,44 @@ export function readChecks(raw: unknown): ClauseCheck[] {
   if (!Array.isArray(list)) return [];
   return list
     .map((item) => plainOf(item))
-    .filter((item): item is Record<string, unknown> => !!item && typeof item === "object" && !Array.isArray(item))
-    .map((r, i) => {
-      const status = str(r.status);
-      const diff = Array.isArray(r.diff) ? r.diff : [];
-      return {
-        index: int(r.index) ?? i,
-        clause_id: str(r.clause_id),
-        title: str(r.title),
-        version: int(r.version),
-        latest_version: int(r.latest_version),
-        status: (STATUSES.has(status) ? status : "unknown") as ClauseStatus,
-        fallback_rank: int(r.fallback_rank),
-        diff: diff
-          .filter((d): d is Record<string, unknown> => !!d && typeof d === "object")
-          .filter((d) => OPS.has(str(d.op)))
-          .map((d) => ({ op: str(d.op) as DiffOp["op"], text: str(d.text) })),
-        reason: str(r.reason),
-        category: typeof r.category === "string" ? r.category : undefined,
-        approval: r.approval,
-      };
-    });
+    .filter((item): item is Record<string, unknown> => isRecord(item))
+    .map((r, i) => readCheck(r, i));
+}
+
+/** A plain object (not null, not an array), a Y map read as its JSON. */
+export function recordOf(raw: unknown): Record<string, unknown> | null {
+  const value = plainOf(raw);
+  return isRecord(value) ? value : null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return !!value && typeof value === "object" && !Array.isArray(value);
+}
+
+/** One checked entry (`computed.clauses[i]`, `computed.free_text`); `i` stands in for a missing index. */
+export function readCheck(r: Record<string, unknown>, i: number): ClauseCheck {
+  const status = str(r.status);
+  const diff = plainOf(r.diff);
+  const unknownVariables = plainOf(r.unknown_variables);
+  return {
+    index: int(r.index) ?? i,
+    clause_id: str(r.clause_id),
+    title: str(r.title),
+    version: int(r.version),
+    latest_version: int(r.latest_version),
+    status: (STATUSES.has(status) ? status : "unknown") as ClauseStatus,
+    fallback_rank: int(r.fallback_rank),
+    diff: (Array.isArray(diff) ? diff : [])
+      .map((d) => plainOf(d))
+      .filter((d): d is Record<string, unknown> => isRecord(d))
+      .filter((d) => OPS.has(str(d.op)))
+      .map((d) => ({ op: str(d.op) as DiffOp["op"], text: str(d.text) })),
+    reason: str(r.reason),
+    category: typeof r.category === "string" ? r.category : undefined,
+    approval: r.approval,
+    ...(typeof r.kind === "string" ? { kind: r.kind } : {}),
+    ...(Array.isArray(unknownVariables) ? { unknown_variables: unknownVariables.filter((v): v is string => typeof v === "string" && v !== "") } : {}),
+  };
 }
 
 /** `computed.variables`: variable name → current value (as text). */
@@ -343,8 +365,13 @@ export function variablePlaceholder(name: string): string {
   return `[${(party + last).replace(/[_-]+/g, " ").trim()}]`;
 }
 
-/** A category key as people say it: "data_protection" → "Data protection". */
+/** The category (and `kind`) the server files the text outside clause blocks under. */
+export const FREE_TEXT = "free_text";
+export const FREE_TEXT_TITLE = "Text outside the clauses";
+
+/** A category key as people say it: "data_protection" → "Data protection"; "free_text" → "Text outside the clauses". */
 export function categoryLabel(key: string): string {
+  if (key === FREE_TEXT) return FREE_TEXT_TITLE;
   const words = key.replace(/[_-]+/g, " ").trim();
   return words ? words[0].toUpperCase() + words.slice(1) : key;
 }

@@ -12,6 +12,7 @@ describe("approval facts", () => {
     expect(factValue("below_floor", true)).toBe("yes");
     expect(factValue("non_standard_clauses", ["liability", "payment"])).toBe("liability, payment");
     expect(factValue("non_standard_clauses", [])).toBe("none");
+    expect(factValue("non_standard_clauses", ["liability", "free_text"])).toBe("liability, Text outside the clauses");
     expect(factValue("total", null)).toBe("—");
   });
 

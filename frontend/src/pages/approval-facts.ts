@@ -5,6 +5,7 @@
  */
 import type { ApprovalFact, ClauseWording } from "../lib/api";
 import { diffView } from "../lib/clause-render";
+import { FREE_TEXT, categoryLabel } from "../lib/clauses";
 import "../lib/clause-render.css";
 import { h } from "../lib/dom";
 
@@ -43,7 +44,7 @@ function factLabel(fact: ApprovalFact): string {
 export function factValue(name: string, value: unknown): string {
   if (value === null || value === undefined || value === "") return "—";
   if (typeof value === "boolean") return value ? "yes" : "no";
-  if (Array.isArray(value)) return value.length ? value.map(String).join(", ") : "none";
+  if (Array.isArray(value)) return value.length ? value.map((v) => (name === "non_standard_clauses" ? categoryItem(v) : String(v))).join(", ") : "none";
   const text = typeof value === "number" && Number.isFinite(value) ? String(value) : typeof value === "string" ? value.trim() : JSON.stringify(value);
   if (!DECIMAL.test(text)) return text; // the server's own wording ("32%", "USD")
   const n = trimDecimal(text);
@@ -51,6 +52,11 @@ export function factValue(name: string, value: unknown): string {
   if (name.endsWith("_days")) return `${n} days`;
   if (name.endsWith("_months")) return `${n} months`;
   return n;
+}
+
+/** A clause category as the server filed it; the text outside the clauses reads as such, not as its key. */
+function categoryItem(v: unknown): string {
+  return v === FREE_TEXT ? categoryLabel(FREE_TEXT) : String(v);
 }
 
 export interface FactView {

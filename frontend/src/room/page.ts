@@ -162,6 +162,7 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     "terms",
     "Terms",
     canWriteTerms(room.role) ? null : h("p", { class: "readonly-banner" }, icon("eye", 16), "You can read the terms; editing is not part of your role in this room."),
+    clauses.freeText.el,
     termsTools,
     clauses.bar,
     termsHost,
@@ -211,6 +212,7 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
   );
   mount(root, header, tabs.el, h("div", { class: "room-notice-wrap" }, notice.el), layout);
   approvalBadge?.follow(layout);
+  if (internal) clauses.follow(layout);
 
   function showApproval(): void {
     if (!approvalPanel) return;

@@ -34,7 +34,6 @@ def _add_clauses(*clause_ids: str) -> Any:
 
     def change(doc: Doc) -> None:
         terms = doc.get("terms", type=XmlFragment)
-        terms.children.append(XmlElement("heading", {"level": "1"}, [XmlText("Terms")]))
         for clause_id in clause_ids:
             clause = library.get(clause_id)
             assert clause is not None and clause.latest_published is not None

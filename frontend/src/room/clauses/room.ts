@@ -9,6 +9,7 @@ import type { RoomRole } from "../../lib/api";
 import { clauseApi } from "../../lib/clauses";
 import { h, icon } from "../../lib/dom";
 import { canWriteTerms, isInternal } from "../permissions";
+import { FreeTextCard } from "./free-text-card";
 import { ClauseBoard } from "./views";
 
 export interface RoomClausesOptions {
@@ -25,6 +26,8 @@ export class RoomClauses {
   readonly bar: HTMLElement;
   /** Below the terms editor: the contract export (internal roles only; empty otherwise). */
   readonly exportHost: HTMLElement;
+  /** Above the terms editor, everyone: "Text outside the clauses" while it differs from the standard terms. */
+  readonly freeText: FreeTextCard;
   private tools: Promise<Tools> | null = null;
   private exportPanel: { destroy(): void } | null = null;
   private destroyed = false;
@@ -38,6 +41,7 @@ export class RoomClauses {
       loadClause: internal ? (id) => clauseApi.get(id) : undefined,
       notify: opts.notify,
     });
+    this.freeText = new FreeTextCard({ internal });
     this.bar = h("div", { class: "clause-tools" });
     this.exportHost = h("div", { class: "export-host" });
     if (writer) {
@@ -69,15 +73,23 @@ export class RoomClauses {
 
   bind(editor: Editor, computed: Y.Map<unknown>): void {
     this.board.bind(editor, computed);
+    this.freeText.bind(computed);
   }
 
   unbind(): void {
     this.board.unbind();
+    this.freeText.unbind();
+  }
+
+  /** Internal people: follow the internal doc the approval panel inside `scope` announces (who approves). */
+  follow(scope: HTMLElement): void {
+    this.freeText.follow(scope);
   }
 
   destroy(): void {
     this.destroyed = true;
     this.board.unbind();
+    this.freeText.destroy();
     this.exportPanel?.destroy();
   }
 

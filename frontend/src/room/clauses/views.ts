@@ -35,6 +35,7 @@ import {
 } from "../../lib/clauses";
 import { h, icon, uid } from "../../lib/dom";
 import { Clause as ClauseNode } from "../editor";
+import { FreeTextMarks, feedStandardTerms } from "./free-text-marks";
 import { blockText, changedParagraphs, planUpgrade } from "./upgrade";
 import { Variable } from "./variable-node";
 
@@ -66,6 +67,7 @@ export class ClauseBoard {
   private scheduled = false;
   private readonly extensions: AnyExtension[];
   private readonly listeners = new Set<() => void>();
+  private stopMarks: (() => void) | null = null;
 
   constructor(readonly opts: BoardOptions) {
     const board = this;
@@ -80,11 +82,12 @@ export class ClauseBoard {
           return (props: NodeViewRendererProps) => new VariableView(props.node, board);
         },
       }),
+      FreeTextMarks,
       ...(opts.internal ? [] : [KeepClausePins]),
     ];
   }
 
-  /** The editor's `clause` and `variable` nodes with these views. */
+  /** The editor's `clause` and `variable` nodes with these views, and the marks on non-standard text outside them. */
   get nodes(): AnyExtension[] {
     return this.extensions;
   }
@@ -97,6 +100,7 @@ export class ClauseBoard {
     computed.observe(this.onComputed);
     editor.on("transaction", this.onTransaction);
     editor.on("focus", this.onFocus);
+    this.stopMarks = feedStandardTerms(editor, computed);
     this.onComputed();
   }
 
@@ -104,6 +108,8 @@ export class ClauseBoard {
     this.computed?.unobserve(this.onComputed);
     this.editor?.off("transaction", this.onTransaction);
     this.editor?.off("focus", this.onFocus);
+    this.stopMarks?.();
+    this.stopMarks = null;
     this.computed = null;
     this.editor = null;
   }
