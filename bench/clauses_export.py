@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from clauses.deviation import check_terms
 from clauses.document import ClauseBlock, Paragraph, Run, Terms
 from clauses.export_docx import export_contract
+from clauses.free_text import check_free_text, outside_texts
 from clauses.samples import sample_contract
 
 
@@ -53,6 +54,25 @@ def main() -> None:
         check_terms(Terms(tuple(blocks)), small.library, small.variables)
 
     _measure("deviation check of 50 clauses after an edit", edit_and_check, 200, 5)
+
+    # A keystroke outside clause blocks: the clause check (memoised) and the text outside them, as the
+    # room runs both (workspace/clause_library/deviations.check_room).
+    standard = tuple(outside_texts(small.terms))
+    free = [Paragraph((Run("A paragraph typed between two clauses."),))]
+    at = next(i for i, b in enumerate(blocks) if isinstance(b, ClauseBlock))
+
+    def type_outside_and_check() -> None:
+        free[0] = Paragraph((Run(f"{free[0].text} x{next(counter)}"),))
+        terms = Terms((*blocks[: at + 1], free[0], *blocks[at + 1 :]))
+        found = check_terms(terms, small.library, small.variables)
+        check_free_text(terms, standard, small.variables, index=len(found))
+
+    _measure(
+        "deviation check of 50 clauses and the text outside them after a keystroke outside",
+        type_outside_and_check,
+        200,
+        5,
+    )
 
 
 if __name__ == "__main__":
