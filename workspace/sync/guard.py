@@ -12,11 +12,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pycrdt import Array, Doc, Map, Subscription, TransactionEvent, XmlFragment, get_update
+from pycrdt import Array, Doc, Map, Subscription, TransactionEvent, XmlFragment, XmlText, get_update
 
 from workspace.errors import DealroomError, InvalidInput, PermissionDenied
 from workspace.pricing.entry import PriceLimits, deal_problem, line_problem, removed
@@ -76,6 +77,7 @@ class Change:
     line_id: object = None
     values: Mapping[str, object] = field(default_factory=dict)
     inserted: tuple[object, ...] = ()
+    is_text: bool = False  # a change inside an XmlText: its characters and marks, never which blocks exist
 
 
 @dataclass
@@ -102,6 +104,8 @@ class Guard:
         # Where every accepted item sits. Kept while the room is loaded: building it reads every
         # struct of the document, which the twin's rebuild after a refusal must not cost again.
         self._layout: Layout | None = None
+        # The twin's clause pins, read once per change of the terms rather than twice per customer update.
+        self._pins: Counter[tuple[str, str]] | None = None
         self.last_used = time.monotonic()
 
     async def prepare(self, updates: list[bytes]) -> None:
@@ -146,7 +150,11 @@ class Guard:
                     values = {key: _new_value(action) for key, action in found.items()}
                     if not is_map:
                         inserted = tuple(_plain(item) for part in event.delta for item in part.get("insert", ()))
-                self._seen.changes.append(Change(root, tuple(event.path), is_map, keys, line_id, values, inserted))
+                self._seen.changes.append(
+                    Change(
+                        root, tuple(event.path), is_map, keys, line_id, values, inserted, isinstance(target, XmlText)
+                    )
+                )
 
         return record
 
@@ -163,6 +171,7 @@ class Guard:
         """Drop the twin (the layout stays: it changes only with accepted updates)."""
         self._twin = None
         self._quota = None
+        self._pins = None
         self._subscriptions = []
 
     @property
@@ -178,6 +187,8 @@ class Guard:
         with twin.transaction(origin="server"):
             change(twin)
         delta = self._seen.delta
+        if any(change.root == "terms" and not change.is_text for change in self._seen.changes):
+            self._pins = None
         if delta is not None:
             try:
                 self.layout.add(self.layout.place(decode_update(delta)))
@@ -196,7 +207,8 @@ class Guard:
         twin = self.twin
         customer = context.role is RoomRole.CUSTOMER and self.name is DocName.SHARED
         locked_before = self._line_locks(twin) if customer else {}
-        pins_before = clause_pins(twin) if customer else None
+        pins_before = self._clause_pins(twin) if customer else None
+        pins_after: Counter[tuple[str, str]] | None = None
         self._seen = _Observation()
         try:
             twin.apply_update(update)
@@ -214,8 +226,11 @@ class Guard:
                 self._check_item_root(item, context)
             for item in placed:
                 check_item(self.name, item)
-            if pins_before is not None and any(change.root == "terms" for change in self._seen.changes):
-                check_customer_pins(pins_before, clause_pins(twin))
+            # Typing changes only an XmlText: which clause blocks the terms hold stays as it was.
+            touched_terms = any(change.root == "terms" and not change.is_text for change in self._seen.changes)
+            if pins_before is not None and touched_terms:
+                pins_after = clause_pins(twin)
+                check_customer_pins(pins_before, pins_after)
             # Who may write comes first; then whether what they wrote is a value the room can take.
             if self.name is DocName.SHARED:
                 for change in self._seen.changes:
@@ -228,7 +243,14 @@ class Guard:
             raise
         layout.add(placed)
         self._quota.accept()
+        if touched_terms:
+            self._pins = pins_after  # None when not read: read again when next needed
         return self._seen.delta
+
+    def _clause_pins(self, twin: Doc) -> Counter[tuple[str, str]]:
+        if self._pins is None:
+            self._pins = clause_pins(twin)
+        return self._pins
 
     def _check_item_root(self, item: Placed, context: WriteContext) -> None:
         """Who may write where, for items the observers do not see (they fire for visible changes only)."""

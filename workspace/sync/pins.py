@@ -9,6 +9,10 @@ from pycrdt import Doc, XmlElement, XmlFragment
 
 from workspace.errors import PermissionDenied
 
+# Blocks that hold text and inline nodes only (`terms_schema`): no clause block can be inside one, so the
+# walk does not read their children, which are most of the document's nodes.
+_TEXTBLOCKS = frozenset({"paragraph", "heading", "codeBlock"})
+
 
 def clause_pins(doc: Doc) -> Counter[tuple[str, str]]:
     """The (clause id, version) of every clause block in the terms, counted."""
@@ -17,9 +21,11 @@ def clause_pins(doc: Doc) -> Counter[tuple[str, str]]:
     while stack:  # iterative: a crafted, deeply nested document must not exhaust the stack
         node = stack.pop()
         if isinstance(node, XmlElement):
-            if node.tag == "clause":
+            tag = node.tag
+            if tag == "clause":
                 pins[(str(node.attributes.get("clauseId")), str(node.attributes.get("version")))] += 1
-            stack.extend(node.children)
+            if tag not in _TEXTBLOCKS:
+                stack.extend(node.children)
     return pins
 
 

@@ -1,0 +1,82 @@
+"""The write guard's cost per customer edit in a 50-clause room: a keystroke in the terms and a comment.
+
+Run: .venv/bin/python bench/guard_check.py [--edits 200]
+A customer's update goes through `Guard.check` (apply to the twin, shapes, schema, who may write what,
+clause pins, quota) on the event loop before it is stored and broadcast, so its time is every edit's
+server CPU. Printed: median and p90 per edit, in milliseconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pycrdt import Doc, Map, XmlFragment
+
+from clauses.samples_library import sample_library
+from workspace.clause_library.blocks import clause_element
+from workspace.demo import _demo_content
+from workspace.rooms.models import RoomRole
+from workspace.sync.documents import DocName
+from workspace.sync.guard import Guard, WriteContext
+
+
+def _room_of_50_clauses() -> bytes:
+    doc = Doc()
+    doc.apply_update(_demo_content())
+    library = sample_library()
+    clauses = list(library)
+    with doc.transaction():
+        terms = doc.get("terms", type=XmlFragment)
+        for number in range(50 - 9):  # the demo room holds 9
+            clause = clauses[number % len(clauses)]
+            assert clause.latest_published is not None
+            terms.children.append(clause_element(clause, clause.latest_published))
+    return doc.get_update()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--edits", type=int, default=200)
+    edits = parser.parse_args().edits
+    accepted = [_room_of_50_clauses()]
+    guard = Guard(DocName.SHARED, lambda: list(accepted))
+    asyncio.run(guard.prepare(list(accepted)))
+    client = Doc()
+    client.apply_update(accepted[0])
+    customer = WriteContext(role=RoomRole.CUSTOMER)
+
+    def keystroke(number: int) -> None:
+        preamble = list(client.get("terms", type=XmlFragment).children)[1]
+        preamble.children[0].insert(0, "x")
+
+    def comment(number: int) -> None:
+        client.get("comments", type=Map)[f"c{number % 50}"] = f"note {number}"
+
+    edits_of: dict[str, Callable[[int], None]] = {"a keystroke in the terms": keystroke, "a comment": comment}
+    for name, edit in edits_of.items():
+        samples = []
+        for number in range(edits):
+            before = client.get_state()
+            edit(number)
+            update = client.get_update(before)
+            started = time.perf_counter()
+            guard.check(update, customer)
+            samples.append((time.perf_counter() - started) * 1000)
+            accepted.append(update)
+        samples.sort()
+        print(json.dumps({"measure": f"guard check of {name} (customer, 50 clauses)",
+                          "median_ms": round(statistics.median(samples), 3),
+                          "p90_ms": round(samples[int(len(samples) * 0.9)], 3)}))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
