@@ -259,13 +259,9 @@ export type PersonChange = { active: boolean } | { manager: string | null };
 export const api = {
   me: () => request<Me>("GET", "/api/me"),
   signIn: (email: string, password: string) => request<{ user: Me }>("POST", "/api/session", { email, password }),
-  /** Ends the session; after single sign-on the browser goes on to sign out at the identity provider. */
-  signOut: async () => {
-    const { logout_url } = await request<{ logout_url: string | null }>("POST", "/api/sso/logout");
-    if (!logout_url) return;
-    location.assign(logout_url);
-    await new Promise<never>(() => {}); // the page is leaving: the caller's own "go to /signin" must not run
-  },
+  /** Ends the session here; after single sign-on, answers where the browser signs out at the identity
+   * provider (else null). */
+  signOut: async () => (await request<{ logout_url: string | null }>("POST", "/api/sso/logout")).logout_url,
   /** `GET /api/sso`: whether the sign-in page offers single sign-on (and whether staff must use it). */
   sso: () => request<{ configured: boolean; required_for_internal: boolean; login_url: string | null }>("GET", "/api/sso"),
   invitation: (token: string) => request<InvitationInfo>("GET", `/api/invitations/${encodeURIComponent(token)}`),
