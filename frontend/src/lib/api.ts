@@ -256,6 +256,17 @@ export interface Person {
 
 export type PersonChange = { active: boolean } | { manager: string | null };
 
+/** `GET /api/sso/settings` (admins): whether an identity provider is set up and whether staff must use it. */
+export interface SsoSettings {
+  configured: boolean;
+  issuer: string | null;
+  /** The admins' choice; in force only while `configured`. */
+  required_for_internal: boolean;
+  updated_at: string | null;
+  /** The admin who last changed it (a user id). */
+  updated_by: number | null;
+}
+
 export const api = {
   me: () => request<Me>("GET", "/api/me"),
   signIn: (email: string, password: string) => request<{ user: Me }>("POST", "/api/session", { email, password }),
@@ -299,6 +310,8 @@ export const api = {
   revokeDelegation: (id: number) => request<void>("DELETE", `/api/approvals/delegations/${encodeURIComponent(String(id))}`),
   people: () => request<{ users: Person[] }>("GET", "/api/users"),
   changePerson: (id: number, change: PersonChange) => request<Person>("PATCH", `/api/users/${encodeURIComponent(String(id))}`, change),
+  ssoSettings: () => request<SsoSettings>("GET", "/api/sso/settings"),
+  requireSso: (required: boolean) => request<SsoSettings>("PUT", "/api/sso/settings", { required_for_internal: required }),
 };
 
 /** Everyone but customers works for the company: they have an approvals inbox. */
