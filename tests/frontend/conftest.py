@@ -8,7 +8,7 @@ that signs in there.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -61,12 +61,25 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def demo(sqlite_url: str) -> Iterator[LiveServer]:
-    server = LiveServer(test_settings(sqlite_url)).start()
-    with server.services.sessions.begin() as db:
-        seed_demo(db)
-    yield server
-    server.stop()
+def make_demo(sqlite_url: str) -> Iterator[Callable[..., LiveServer]]:
+    """Start a server with the demo data and these settings (e.g. max_connections_per_person=2)."""
+    servers: list[LiveServer] = []
+
+    def start(**overrides: object) -> LiveServer:
+        server = LiveServer(test_settings(sqlite_url, **overrides)).start()
+        servers.append(server)
+        with server.services.sessions.begin() as db:
+            seed_demo(db)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def demo(make_demo: Callable[..., LiveServer]) -> LiveServer:
+    return make_demo()
 
 
 def _staff(email: str, name: str, role: str | None) -> dict[str, object]:
