@@ -1,18 +1,21 @@
 """Browser tests: Debian's Chromium driven by Playwright against a real server with the demo data.
 
-A rep at a desk (1280x800) and a customer on a phone (390x844, touch) in two browser contexts.
+A rep at a desk (1280x800) and a customer on a phone (390x844, touch) in two browser contexts. For single
+sign-on, a real identity provider (npm oidc-provider, tests/idp) with its own login pages, and a demo server
+that signs in there.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Playwright, sync_playwright
 
 from tests.conftest import test_settings
+from tests.support.idp import BoundServer, IdentityProvider, require_idp, sso_server
 from tests.support.server import LiveServer
 from workspace.demo import DEMO_PASSWORD, seed_demo
 from workspace.frontend import DIST
@@ -58,8 +61,55 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def demo(sqlite_url: str) -> Iterator[LiveServer]:
-    server = LiveServer(test_settings(sqlite_url)).start()
+def make_demo(sqlite_url: str) -> Iterator[Callable[..., LiveServer]]:
+    """Start a server with the demo data and these settings (e.g. max_connections_per_person=2)."""
+    servers: list[LiveServer] = []
+
+    def start(**overrides: object) -> LiveServer:
+        server = LiveServer(test_settings(sqlite_url, **overrides)).start()
+        servers.append(server)
+        with server.services.sessions.begin() as db:
+            seed_demo(db)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def demo(make_demo: Callable[..., LiveServer]) -> LiveServer:
+    return make_demo()
+
+
+def _staff(email: str, name: str, role: str | None) -> dict[str, object]:
+    claims: dict[str, object] = {"email": email, "email_verified": True, "name": name}
+    if role is not None:
+        claims["dealroom_role"] = role
+    return claims
+
+
+# The people at the identity provider, by the login they type there (their email; any password passes).
+SSO_ACCOUNTS = {
+    "rep@demo.test": _staff("rep@demo.test", "Riley Rep", "rep"),
+    "finance@demo.test": _staff("finance@demo.test", "Frankie Finance", "finance"),
+    "nora@demo.test": _staff("nora@demo.test", "Nora Norole", None),
+}
+
+
+@pytest.fixture(scope="module")
+def idp_pages() -> Iterator[IdentityProvider]:
+    """An identity provider showing its own login pages, as a person in a browser meets them."""
+    require_idp()
+    provider = IdentityProvider(SSO_ACCOUNTS, dev_pages=True).start()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def sso_demo(sqlite_url: str, idp_pages: IdentityProvider) -> Iterator[BoundServer]:
+    """The demo data on a server whose sign-in page offers single sign-on at `idp_pages`."""
+    server = sso_server(sqlite_url, idp_pages)
     with server.services.sessions.begin() as db:
         seed_demo(db)
     yield server

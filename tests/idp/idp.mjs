@@ -1,6 +1,7 @@
 // A real OpenID Connect provider (npm oidc-provider) for the single sign-on tests (tests/support/idp.py).
 //
-//   node idp.mjs '{"accounts": {"ID": {claims...}}, "registration_token": "...", "role_claim": "dealroom_role"}'
+//   node idp.mjs '{"accounts": {"ID": {claims...}}, "registration_token": "...", "role_claim": "dealroom_role",
+//                  "dev_interactions": false}'
 //
 // Listens on a free loopback port and prints one JSON line {"issuer": "http://127.0.0.1:PORT"}; exits when
 // its stdin closes (the test process went away) or on SIGTERM. Tests register their client through dynamic
@@ -10,6 +11,9 @@
 //   GET  /interaction/:uid        -> {"uid", "prompt"}   (JSON)
 //   POST /interaction/:uid/login  body account=ID       -> 303 back into the authorization flow
 //   POST /interaction/:uid/abort                        -> 303 with error=access_denied
+// With "dev_interactions": true (the browser tests, tests/frontend/test_sso_in_the_browser.py) the provider
+// shows its own HTML pages instead: a login form (the account ID as the login, any password) with a Cancel
+// link, and a consent page should it ask for one.
 // Consent is implied for the registered clients (they stand for the company's own app).
 import { generateKeyPairSync } from "node:crypto";
 import http from "node:http";
@@ -18,6 +22,7 @@ import Provider from "oidc-provider";
 const config = JSON.parse(process.argv[2] ?? "{}");
 const accounts = config.accounts ?? {};
 const roleClaim = config.role_claim ?? "dealroom_role";
+const devPages = config.dev_interactions === true;
 
 const signingKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" });
 
@@ -29,7 +34,7 @@ async function readForm(req) {
 
 function logoutSource(ctx, form) {
   // The provider's own "sign out?" question, as a form the test submits (it carries the xsrf token).
-  ctx.body = `<!DOCTYPE html><html><body>${form}<button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button></body></html>`;
+  ctx.body = `<!DOCTYPE html><html><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign out</title></head><body><p>Sign out of the identity provider as well?</p>${form}<button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button></body></html>`;
 }
 
 function configuration() {
@@ -41,7 +46,7 @@ function configuration() {
     // Claims in the ID token itself, as most company identity providers configure them for an app.
     conformIdTokenClaims: false,
     features: {
-      devInteractions: { enabled: false },
+      devInteractions: { enabled: devPages },
       registration: { enabled: true, initialAccessToken: config.registration_token ?? "test-registration-token" },
       rpInitiatedLogout: { enabled: true, logoutSource },
     },
@@ -58,7 +63,8 @@ function configuration() {
       await grant.save();
       return grant;
     },
-    interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
+    // The dev pages bring their own interaction URL.
+    ...(devPages ? {} : { interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` } }),
     async renderError(ctx, out) {
       ctx.type = "json";
       ctx.body = out;
@@ -97,7 +103,7 @@ const server = http.createServer();
 server.listen(0, "127.0.0.1", () => {
   const issuer = `http://127.0.0.1:${server.address().port}`;
   const provider = new Provider(issuer, configuration());
-  provider.use(interactions(provider));
+  if (!devPages) provider.use(interactions(provider));
   server.on("request", provider.callback());
   process.stdout.write(JSON.stringify({ issuer }) + "\n");
 });

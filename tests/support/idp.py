@@ -12,7 +12,7 @@ import shutil
 import socket
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import httpx
 import pytest
 
+from tests.conftest import test_settings
 from tests.support.server import LiveServer
 from workspace.settings import Settings
 
@@ -48,14 +49,20 @@ class Client:
 class IdentityProvider:
     """oidc-provider in a node process of its own, on a free loopback port, with the given accounts."""
 
-    def __init__(self, accounts: dict[str, dict[str, Any]], role_claim: str = "dealroom_role") -> None:
+    def __init__(
+        self, accounts: dict[str, dict[str, Any]], role_claim: str = "dealroom_role", *, dev_pages: bool = False
+    ) -> None:
+        """`dev_pages`: the provider's own HTML login and consent pages (for a browser), instead of the small
+        JSON interface `to_callback` walks."""
         self.accounts = accounts
         self.role_claim = role_claim
+        self.dev_pages = dev_pages
         self.issuer = ""
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 20) -> IdentityProvider:
-        config = {"accounts": self.accounts, "role_claim": self.role_claim, "registration_token": REGISTRATION_TOKEN}
+        config = {"accounts": self.accounts, "role_claim": self.role_claim, "registration_token": REGISTRATION_TOKEN,
+                  "dev_interactions": self.dev_pages}  # fmt: skip
         self._process = subprocess.Popen(
             ["node", str(IDP_DIR / "idp.mjs"), json.dumps(config)],
             stdin=subprocess.PIPE,  # the provider exits when this closes, should the test process die
@@ -106,6 +113,18 @@ class BoundServer(LiveServer):
     async def _main(self) -> None:
         self.loop = asyncio.get_running_loop()
         await self._server.serve(sockets=[self._socket])
+
+
+def sso_server(database_url: str, idp: IdentityProvider, **overrides: object) -> BoundServer:
+    """A started Dealroom server with single sign-on at `idp`: its own client there, registered for its own URL."""
+
+    def settings_for(base_url: str) -> Settings:
+        client = idp.register(base_url)
+        settings = test_settings(database_url, oidc_issuer=idp.issuer, oidc_client_id=client.client_id,
+                                 oidc_client_secret=client.client_secret, **overrides)  # fmt: skip
+        return replace(settings, public_url=base_url)
+
+    return BoundServer(settings_for).start()
 
 
 def location(response: httpx.Response) -> str:

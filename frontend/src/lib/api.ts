@@ -256,16 +256,23 @@ export interface Person {
 
 export type PersonChange = { active: boolean } | { manager: string | null };
 
+/** `GET /api/sso/settings` (admins): whether an identity provider is set up and whether staff must use it. */
+export interface SsoSettings {
+  configured: boolean;
+  issuer: string | null;
+  /** The admins' choice; in force only while `configured`. */
+  required_for_internal: boolean;
+  updated_at: string | null;
+  /** The admin who last changed it (a user id). */
+  updated_by: number | null;
+}
+
 export const api = {
   me: () => request<Me>("GET", "/api/me"),
   signIn: (email: string, password: string) => request<{ user: Me }>("POST", "/api/session", { email, password }),
-  /** Ends the session; after single sign-on the browser goes on to sign out at the identity provider. */
-  signOut: async () => {
-    const { logout_url } = await request<{ logout_url: string | null }>("POST", "/api/sso/logout");
-    if (!logout_url) return;
-    location.assign(logout_url);
-    await new Promise<never>(() => {}); // the page is leaving: the caller's own "go to /signin" must not run
-  },
+  /** Ends the session here; after single sign-on, answers where the browser signs out at the identity
+   * provider (else null). */
+  signOut: async () => (await request<{ logout_url: string | null }>("POST", "/api/sso/logout")).logout_url,
   /** `GET /api/sso`: whether the sign-in page offers single sign-on (and whether staff must use it). */
   sso: () => request<{ configured: boolean; required_for_internal: boolean; login_url: string | null }>("GET", "/api/sso"),
   invitation: (token: string) => request<InvitationInfo>("GET", `/api/invitations/${encodeURIComponent(token)}`),
@@ -303,6 +310,8 @@ export const api = {
   revokeDelegation: (id: number) => request<void>("DELETE", `/api/approvals/delegations/${encodeURIComponent(String(id))}`),
   people: () => request<{ users: Person[] }>("GET", "/api/users"),
   changePerson: (id: number, change: PersonChange) => request<Person>("PATCH", `/api/users/${encodeURIComponent(String(id))}`, change),
+  ssoSettings: () => request<SsoSettings>("GET", "/api/sso/settings"),
+  requireSso: (required: boolean) => request<SsoSettings>("PUT", "/api/sso/settings", { required_for_internal: required }),
 };
 
 /** Everyone but customers works for the company: they have an approvals inbox. */

@@ -3,12 +3,14 @@
  * (saved on change), and Deactivate for someone who left: after a confirm step the server signs them
  * out everywhere and hands their pending approvals to their manager (or an admin). Reactivate brings
  * an account back. Phones: a card per person; desktop: one row per person under column headings.
+ * Under the people, whether staff must sign in with single sign-on (sso-settings.ts).
  */
 import "./people.css";
 import { ApiError, api, isAdmin, type Me, type Person, type PersonChange } from "../lib/api";
 import { h, icon, mount, uid } from "../lib/dom";
 import { navigate, signInUrl } from "../lib/router";
 import { busy, pageNotice } from "./forms";
+import { ssoSettingsSection } from "./sso-settings";
 import { userRoleLabel } from "./labels";
 import { appBar } from "./rooms";
 
@@ -82,6 +84,7 @@ export function peoplePage(root: HTMLElement, me: Me): () => void {
   const say = notice.say;
   const loadingEl = h("div", { class: "page-loading people-loading", role: "status" }, h("span", { class: "spinner", "aria-hidden": "true" }), "Loading people…");
   const table = h("div", { class: "people-table", hidden: true }, columns, list);
+  const sso = ssoSettingsSection({ meId: me.id, people: () => people, onSignedOut: () => navigate(signInUrl(), { replace: true }) });
 
   function refused(e: unknown, fallback: string): string | null {
     if (e instanceof ApiError && e.status === 401) {
@@ -231,6 +234,7 @@ export function peoplePage(root: HTMLElement, me: Me): () => void {
       loadingEl.remove();
       people = Array.isArray(users) ? users : [];
       render();
+      sso.peopleChanged();
     } catch (e) {
       if (!alive) return;
       if (e instanceof ApiError && e.status === 403) return mount(root, appBar(me, "people"), adminsOnly());
@@ -250,19 +254,21 @@ export function peoplePage(root: HTMLElement, me: Me): () => void {
         {},
         h("a", { href: "/", class: "page-back" }, icon("back", 16), "Rooms"),
         h("h1", { class: "page-title", id: "people-title" }, "People"),
-        h("p", { class: "page-lead" }, "Your company’s people: who reports to whom, and who has left."),
+        h("p", { class: "page-lead" }, "Your company’s people: who reports to whom, who has left, and how staff sign in."),
       ),
     ),
     notice.el,
     loadingEl,
     status,
     table,
+    sso.el,
   );
   mount(root, appBar(me, "people"), main);
   void load();
   return () => {
     alive = false;
     notice.dispose();
+    sso.dispose();
   };
 }
 

@@ -21,14 +21,17 @@ export function appBar(me: Me, current: "rooms" | "inbox" | "library" | "people"
   const signOut = h("button", { type: "button", class: "btn btn-ghost", "data-testid": "sign-out" }, "Sign out");
   signOut.addEventListener("click", async () => {
     signOut.disabled = true;
+    let providerLogout: string | null = null;
     try {
-      await api.signOut();
+      providerLogout = await api.signOut();
     } catch {
       // Signed out or not, the session on this page is over: the sign-in page is the right place.
     }
-    // A shared browser keeps nothing of the rooms for the next person (copies kept for offline edits).
+    // A shared browser keeps nothing of the rooms for the next person (copies kept for offline edits),
+    // also when it goes on to the identity provider.
     await forgetAll();
-    navigate("/signin", { replace: true });
+    if (providerLogout) location.assign(providerLogout);
+    else navigate("/signin", { replace: true });
   });
   const inbox = isInternalUser(me)
     ? h(

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { api } from "../lib/api";
+import * as localStore from "../room/local-store";
+import { appBar } from "./rooms";
 import { json, settle } from "../test-support";
 import { SSO_ERRORS, signInPage, ssoErrorMessage, ssoLoginUrl } from "./signin";
 
@@ -83,21 +85,42 @@ describe("single sign-on on the sign-in page", () => {
 });
 
 describe("signing out", () => {
+  const me = { id: 1, email: "rep@example.test", name: "Riley Rep", role: "rep" };
+
+  function signOutButton(answer: unknown, order: string[]): HTMLButtonElement {
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (url: string) => {
+        if (url === "/api/sso/logout") {
+          order.push("session ended");
+          return json(200, answer);
+        }
+        return json(200, { items: [] });
+      }),
+    );
+    vi.spyOn(localStore, "forgetAll").mockImplementation(async () => {
+      order.push("device copies forgotten");
+    });
+    vi.spyOn(window.location, "assign").mockImplementation((url: string | URL) => void order.push(`left for ${String(url)}`));
+    const bar = appBar(me);
+    document.body.append(bar);
+    return bar.querySelector<HTMLButtonElement>("[data-testid=sign-out]")!;
+  }
+
   it("stays in the app after a password session", async () => {
-    const fetch = vi.fn(async () => json(200, { logout_url: null }));
-    vi.stubGlobal("fetch", fetch);
-    await api.signOut();
-    expect(fetch).toHaveBeenCalledWith("/api/sso/logout", expect.objectContaining({ method: "POST" }));
+    vi.stubGlobal("fetch", vi.fn(async () => json(200, { logout_url: null })));
+    expect(await api.signOut()).toBeNull();
+    const order: string[] = [];
+    signOutButton({ logout_url: null }, order).click();
+    await settle();
+    expect(order).toEqual(["session ended", "device copies forgotten"]);
+    expect(location.pathname).toBe("/signin");
   });
 
-  it("goes on to the identity provider after single sign-on, and does not come back to /signin first", async () => {
-    vi.stubGlobal("fetch", vi.fn(async () => json(200, { logout_url: "https://id.example.test/session/end?x=1" })));
-    const assign = vi.fn();
-    vi.stubGlobal("location", { ...location, assign });
-    let settled = false;
-    void api.signOut().then(() => (settled = true));
+  it("goes on to the identity provider after single sign-on, having forgotten this device's copies first", async () => {
+    const order: string[] = [];
+    signOutButton({ logout_url: "https://id.example.test/session/end?x=1" }, order).click();
     await settle();
-    expect(assign).toHaveBeenCalledWith("https://id.example.test/session/end?x=1");
-    expect(settled).toBe(false);
+    expect(order).toEqual(["session ended", "device copies forgotten", "left for https://id.example.test/session/end?x=1"]);
   });
 });

@@ -14,6 +14,7 @@ import { createCollabEditor, toolbar } from "./editor";
 import { pendingLabel } from "./pending";
 import { ResetBudget, refusalMessage } from "./refusal";
 import { RepPanel } from "./rep-panel";
+import { SeatWaitText } from "./seat-wait";
 import { stateAttr, SyncSession, type ConnState } from "./session";
 
 export interface InternalOptions {
@@ -34,7 +35,7 @@ export interface InternalHosts {
   approval?: HTMLElement | null;
 }
 
-const LABELS: Record<ConnState, string> = { live: "Live", connecting: "Connecting…", reconnecting: "Reconnecting…", offline: "Offline" };
+const LABELS: Record<ConnState, string> = { live: "Live", connecting: "Connecting…", reconnecting: "Reconnecting…", offline: "Offline", waiting: "Waiting for a place" };
 
 export function mountInternal(hosts: InternalHosts, opts: InternalOptions): { destroy(): void } {
   const host = hosts.notes;
@@ -51,6 +52,8 @@ export function mountInternal(hosts: InternalHosts, opts: InternalOptions): { de
 
   const budget = new ResetBudget();
   let editor: Editor | null = null;
+  // No place in the internal doc for now (4503/4529): said above the notes until the session has one.
+  const seatText = new SeatWaitText();
 
   const session = new SyncSession(opts.roomId, "internal", opts.user, {
     onState(s) {
@@ -61,15 +64,28 @@ export function mountInternal(hosts: InternalHosts, opts: InternalOptions): { de
       pending.textContent = pendingLabel(n);
       pending.hidden = n === 0;
     },
-    onClose(action, reason, _code, aboutLocalEdits) {
-      if (action === "signin") return navigate(signInUrl(), { replace: true });
-      if (action === "not-found" || !budget.allow(aboutLocalEdits)) {
-        message.textContent = reason || "The internal notes are not available.";
-        message.hidden = false;
+    onWait(wait) {
+      if (!wait) {
+        seatText.stop();
+        if (seatText.el.isConnected) message.hidden = true;
         return;
       }
-      message.textContent = refusalMessage(action, reason);
+      seatText.show(wait);
+      if (!seatText.el.isConnected) message.replaceChildren(seatText.el);
+      message.dataset.tone = "waiting";
+      message.setAttribute("role", "status");
       message.hidden = false;
+    },
+    onClose(action, reason, _code, aboutLocalEdits) {
+      if (action === "signin") return navigate(signInUrl(), { replace: true });
+      const refused = (text: string) => {
+        message.textContent = text;
+        message.dataset.tone = "error";
+        message.setAttribute("role", "alert");
+        message.hidden = false;
+      };
+      if (action === "not-found" || !budget.allow(aboutLocalEdits)) return refused(reason || "The internal notes are not available.");
+      refused(refusalMessage(action, reason));
       unbind();
       session.reset();
       bind();
@@ -98,6 +114,7 @@ export function mountInternal(hosts: InternalHosts, opts: InternalOptions): { de
       rep?.destroy();
       approval?.destroy();
       session.destroy();
+      seatText.stop();
     },
   };
 }

@@ -20,6 +20,7 @@ import { PricingTable } from "./pricing-table";
 import { ProductCatalog } from "./products";
 import { ResetBudget, refusalMessage, type CloseAction } from "./refusal";
 import { RoomAccessPanel } from "./room-access";
+import { SeatWaitText } from "./seat-wait";
 import { stateAttr, SyncSession, type ConnState } from "./session";
 import { Tabs } from "./tabs";
 import { showWaiting, waitingBadge } from "./waiting";
@@ -29,6 +30,7 @@ const STATE_TEXT: Record<ConnState, string> = {
   connecting: "Connecting…",
   reconnecting: "Reconnecting…",
   offline: "Offline",
+  waiting: "Waiting for a place",
 };
 
 export function roomPage(root: HTMLElement, me: Me, roomId: string): () => void {
@@ -75,7 +77,7 @@ function notFound(root: HTMLElement): void {
   );
 }
 
-/** A notice bar: refusals stay until dismissed, information fades after a few seconds. */
+/** A notice bar: refusals and waits stay until dismissed (or over), information fades after a few seconds. */
 class Notice {
   readonly el: HTMLElement;
   private readonly text: HTMLElement;
@@ -86,11 +88,11 @@ class Notice {
     close.addEventListener("click", () => this.hide());
     this.el = h("div", { class: "notice", "data-testid": "notice", role: "status", "aria-live": "polite", hidden: true }, this.text, close);
   }
-  show(message: string, tone: "info" | "error" = "info", action?: { label: string; run(): void }): void {
+  show(message: string | Node, tone: "info" | "error" | "waiting" = "info", action?: { label: string; run(): void }): void {
     clearTimeout(this.timer);
     this.text.replaceChildren(message);
     if (action) {
-      const b = h("button", { type: "button", class: "btn btn-small btn-secondary notice-action" }, action.label);
+      const b = h("button", { type: "button", class: "btn btn-small btn-secondary notice-action", "data-testid": "notice-action" }, action.label);
       b.addEventListener("click", () => {
         this.hide();
         action.run();
@@ -129,6 +131,8 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
   const internal = isInternal(room.role);
   const budget = new ResetBudget();
   const notice = new Notice();
+  // No place in the room for now (4503 full, 4529 too many of the person's tabs): why, and when it tries again.
+  const seatText = new SeatWaitText();
   // Clause blocks, variables, "Insert clause" and the export (clauses/room.ts).
   const clauses = new RoomClauses({ roomId: room.id, role: room.role, notify: (m, tone) => notice.show(m, tone) });
   const products = new ProductCatalog(() => api.products(room.id));
@@ -243,6 +247,16 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     },
     onPending: (count) => showWaiting(pending, count),
     onClose: (action, reason, _code, aboutLocalEdits) => void onClose(action, reason, aboutLocalEdits),
+    onWait(wait) {
+      if (!wait) {
+        seatText.stop();
+        if (seatText.el.isConnected) notice.hide();
+        return;
+      }
+      seatText.show(wait);
+      // Shown again after each refusal, also when dismissed meanwhile; "Try now" asks at once.
+      if (notice.el.hidden || !seatText.el.isConnected) notice.show(seatText.el, "waiting", { label: "Try now", run: () => session.retry() });
+    },
   });
 
   function bind(): void {
@@ -357,6 +371,7 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     destroyed = true;
     unbind();
     session.destroy();
+    seatText.stop();
     internalPane?.destroy();
     approvalBadge?.destroy();
     clauses.destroy();

@@ -31,7 +31,10 @@ export type CloseAction =
   /** The room does not exist or is no longer the caller's. */
   | "not-found"
   /** Nothing was refused, but y-websocket stops on 44xx: connect again. */
-  | "reconnect";
+  | "reconnect"
+  /** No place for this socket right now (4503 room full, 4529 too many of one person's connections): keep
+   * the doc and its local edits, say why, and try again after a growing pause (SEAT_RETRY). */
+  | "wait";
 
 const RESET_CODES: ReadonlySet<number> = new Set([CLOSE.BAD_MESSAGE, CLOSE.FORBIDDEN, CLOSE.MESSAGE_TOO_LARGE, CLOSE.RATE_LIMITED]);
 
@@ -41,11 +44,54 @@ export function closeAction(code: number | null | undefined): CloseAction {
   if (code === CLOSE.UNAUTHENTICATED) return "signin";
   if (code === CLOSE.NOT_FOUND) return "not-found";
   if (code === CLOSE.HANDSHAKE_TIMEOUT) return "reconnect";
+  if (code === CLOSE.ROOM_FULL || code === CLOSE.TOO_MANY_CONNECTIONS) return "wait";
   if (RESET_CODES.has(code)) return "reset";
   // Any other deliberate 44xx refusal: y-websocket will not reconnect, and the doc may hold what
   // was refused, so starting from a fresh copy is the safe choice.
   if (code >= 4400 && code < 4500) return "reset";
   return "retry";
+}
+
+/** Whether y-websocket should reconnect by itself after the server closed with `code` (its own default, except
+ * that a refused seat waits for the app's slower retry rather than y-websocket's, which comes every 2.5 s). */
+export function reconnectsByItself(code: number): boolean {
+  return !(code >= 4400 && code < 4500) && closeAction(code) !== "wait";
+}
+
+/**
+ * Pauses before asking again for a place in a full room: the first after 5 s, then twice as long each time up
+ * to a minute. Each is spread by ±20 % so that the customers a full room refused do not all come back in the
+ * same second. A place frees itself when someone closes a tab; this is not the time to hammer the server.
+ */
+export const SEAT_RETRY = { firstMs: 5_000, maxMs: 60_000, spread: 0.2 } as const;
+
+/** The pause before attempt `attempt` (1 for the first retry); `random` in [0, 1). */
+export function seatRetryDelay(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(SEAT_RETRY.firstMs * 2 ** Math.max(0, attempt - 1), SEAT_RETRY.maxMs);
+  return Math.round(base * (1 - SEAT_RETRY.spread + 2 * SEAT_RETRY.spread * random()));
+}
+
+/** Why this socket has no place, in words: a headline for the close code, then the server's own reason. */
+export function seatRefusalReason(code: number, reason: string): string {
+  const why = reason.trim().replace(/\.*$/, "");
+  if (code === CLOSE.TOO_MANY_CONNECTIONS) {
+    return `This room is open in too many of your tabs or devices: ${why || "close one to open another"}.`;
+  }
+  return `This room is full: ${why || "every place is taken"}.`;
+}
+
+/** "in 30 s", "in 1 min 5 s": how long until the next attempt, rounded up to whole seconds. */
+export function retryIn(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  if (seconds < 60) return `in ${seconds} s`;
+  const rest = seconds % 60;
+  return `in ${Math.floor(seconds / 60)} min${rest ? ` ${rest} s` : ""}`;
+}
+
+/** The whole notice: why, and when the room tries again ("now" once it does). */
+export function seatWaitMessage(code: number, reason: string, msLeft: number | null): string {
+  const when = msLeft === null ? "Trying again now…" : `Trying again ${retryIn(msLeft)}.`;
+  return `${seatRefusalReason(code, reason)} ${when}`;
 }
 
 /**

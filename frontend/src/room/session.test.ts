@@ -11,7 +11,7 @@ import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
 import { storeName } from "./local-store";
 import type { CloseAction } from "./refusal";
-import { SyncSession } from "./session";
+import { SyncSession, type SeatWait } from "./session";
 import { MemoryBackend } from "./store.fixture";
 
 class FakeSocket {
@@ -94,6 +94,12 @@ async function settle(ms = 0): Promise<void> {
     await vi.advanceTimersByTimeAsync(ms);
     for (let j = 0; j < 20; j++) await Promise.resolve();
   }
+}
+
+/** Exactly `ms` of the fake clock (settle() runs it five times over). */
+async function after(ms: number): Promise<void> {
+  await vi.advanceTimersByTimeAsync(ms);
+  for (let j = 0; j < 20; j++) await Promise.resolve();
 }
 
 function lastSocket(): FakeSocket {
@@ -206,6 +212,86 @@ describe("sync session", () => {
     internal.doc.getXmlFragment("notes").insert(0, [new Y.XmlText("floor is 81k")]);
     await settle();
     expect([...backend.disk.keys()]).toEqual([storeName(7, "room-1", "internal")]);
+  });
+
+  /** The server takes the socket, then closes it: no place for it (workspace/sync/endpoint.py). */
+  function refuseSeat(code: number, reason: string): void {
+    const ws = lastSocket();
+    ws.readyState = 1;
+    ws.onopen?.({});
+    ws.readyState = 3;
+    ws.onclose?.({ code, reason });
+  }
+
+  it("waits for a place after 4529: says why, keeps the doc and its edits, and asks again after a growing pause", async () => {
+    vi.spyOn(Math, "random").mockReturnValue(0.5); // the pauses without their spread: 5 s, then 10 s
+    const backend = new MemoryBackend();
+    const serverDoc = new Y.Doc();
+    const waits: (SeatWait | null)[] = [];
+    const closes: CloseAction[] = [];
+    const session = open(backend, { onWait: (w: SeatWait | null) => waits.push(w), onClose: (a: CloseAction) => closes.push(a) });
+    await settle();
+    const doc = session.doc;
+    const reason = "you already have 8 connections to this room, the most one person may have; close one to open another";
+    const start = Date.now();
+    refuseSeat(4529, reason);
+    expect(session.state).toBe("waiting");
+    expect(waits.at(-1)).toEqual({ code: 4529, reason, retryAt: start + 5_000 });
+    expect(closes).toEqual([]); // nothing for the page to decide: no reset
+    // Typed while waiting: kept, here and on the device.
+    doc.getMap("deal").set("billing", "annual");
+    await settle();
+    expect(backend.disk.has(storeName(7, "room-1", "shared"))).toBe(true);
+
+    const sockets = FakeSocket.sockets.length;
+    await after(900); // y-websocket on its own would have tried twice by now, and every 2.5 s after
+    expect(FakeSocket.sockets.length).toBe(sockets);
+    await after(4_200);
+    expect(FakeSocket.sockets.length).toBe(sockets + 1);
+    expect(waits.at(-1)).toMatchObject({ code: 4529, retryAt: null }); // "Trying again now…"
+    expect(session.state).toBe("connecting");
+
+    refuseSeat(4529, reason);
+    const second = waits.at(-1)!;
+    expect(second.retryAt! - Date.now()).toBe(10_000);
+    await after(9_000);
+    expect(FakeSocket.sockets.length).toBe(sockets + 1);
+    await after(1_200);
+    expect(FakeSocket.sockets.length).toBe(sockets + 2);
+
+    const server = new Server(serverDoc, lastSocket());
+    server.accept();
+    server.pump();
+    await settle();
+    expect(session.state).toBe("live");
+    expect(waits.at(-1)).toBeNull();
+    expect(session.doc).toBe(doc); // the same doc: nothing was dropped
+    expect(serverDoc.getMap("deal").get("billing")).toBe("annual");
+    vi.mocked(Math.random).mockRestore();
+  });
+
+  it("does not ask while the page is hidden, and asks when it is shown again; Try now asks at once", async () => {
+    const session = open(new MemoryBackend());
+    await settle();
+    refuseSeat(4503, "this room's last 10 places are kept for the deal team; it already has 40 connections");
+    const sockets = FakeSocket.sockets.length;
+    const visibility = vi.spyOn(document, "visibilityState", "get").mockReturnValue("hidden");
+    document.dispatchEvent(new Event("visibilitychange"));
+    await after(120_000);
+    expect(FakeSocket.sockets.length).toBe(sockets);
+    expect(session.state).toBe("waiting");
+    visibility.mockReturnValue("visible");
+    document.dispatchEvent(new Event("visibilitychange"));
+    await settle();
+    expect(FakeSocket.sockets.length).toBe(sockets + 1);
+
+    refuseSeat(4503, "this room already has 50 connections");
+    session.retry(); // the notice's "Try now"
+    await settle();
+    expect(FakeSocket.sockets.length).toBe(sockets + 2);
+    await after(30_000); // the timer it replaced does not ask a second time
+    expect(FakeSocket.sockets.length).toBe(sockets + 2);
+    visibility.mockRestore();
   });
 
   it("connects again after a handshake timeout (4408), keeping the doc", async () => {

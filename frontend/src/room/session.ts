@@ -10,6 +10,10 @@
  * After a refusal the page calls `reset()`: the doc and provider are dropped and new ones made, so
  * the refused change is not resent forever, and the page binds its views to the new doc. The local
  * copy is deleted at the refusal already, so the refused change cannot come back from it either.
+ *
+ * A socket the server had no place for (4503 room full, 4529 too many of the person's connections) refused
+ * nothing the doc holds: the session keeps the doc and its edits, tells the page why (`onWait`) and asks
+ * again after a growing pause (refusal.ts, `seatRetryDelay`), not while the page is hidden.
  */
 import * as authProtocol from "y-protocols/auth";
 import type * as decoding from "lib0/decoding";
@@ -18,13 +22,22 @@ import * as Y from "yjs";
 import { ServerAcks } from "./acks";
 import { browserBackend, forgetOthers, LocalEdits, storeName, type StoreBackend } from "./local-store";
 import { PendingEdits } from "./pending";
-import { closeAction, type CloseAction } from "./refusal";
+import { closeAction, reconnectsByItself, seatRetryDelay, type CloseAction } from "./refusal";
 
-export type ConnState = "live" | "connecting" | "reconnecting" | "offline";
+export type ConnState = "live" | "connecting" | "reconnecting" | "offline" | "waiting";
 
-/** The DOM contract's three states: reconnecting is a kind of connecting. */
-export function stateAttr(state: ConnState): "live" | "connecting" | "offline" {
+/** The DOM contract's states: reconnecting is a kind of connecting; "waiting" is for a place in a full room. */
+export function stateAttr(state: ConnState): "live" | "connecting" | "offline" | "waiting" {
   return state === "reconnecting" ? "connecting" : state;
+}
+
+/** The server had no place for the socket: why, and when the session asks again. */
+export interface SeatWait {
+  code: number;
+  /** The server's close reason. */
+  reason: string;
+  /** When the next attempt is due (epoch ms; a hidden page makes it when shown again); null while it runs. */
+  retryAt: number | null;
 }
 
 /** After this many failed attempts in a row the room reads as offline (y-websocket keeps trying). */
@@ -35,6 +48,8 @@ export interface SessionHooks {
   onPending?(count: number): void;
   /** The server closed the socket with a code that needs the page's decision. */
   onClose?(action: CloseAction, reason: string, code: number, aboutLocalEdits: boolean): void;
+  /** No place in the room for now (the session retries by itself); null once it has one again. */
+  onWait?(wait: SeatWait | null): void;
 }
 
 export interface LocalUser {
@@ -69,6 +84,9 @@ export class SyncSession {
   /** Loading the local copy: the socket waits, so that what was kept goes out in the first sync. */
   private restoring = false;
   private deniedReason = "";
+  /** Waiting for a place in the room: why, how many refusals in a row, and the timer of the next attempt. */
+  private seat: { code: number; reason: string; attempts: number; retryAt: number | null } | null = null;
+  private seatTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly roomId: string,
@@ -79,6 +97,7 @@ export class SyncSession {
   ) {
     window.addEventListener("online", this.onOnline);
     window.addEventListener("offline", this.onOffline);
+    document.addEventListener("visibilitychange", this.onVisibility);
     if (user.id !== undefined && backend && !othersForgotten) {
       othersForgotten = true;
       void forgetOthers(user.id, backend);
@@ -96,7 +115,12 @@ export class SyncSession {
     this.deniedReason = "";
     const doc = new Y.Doc();
     // Cross-tab BroadcastChannel sync is off: a refused change must not come back from another tab.
-    const provider = new WebsocketProvider(this.url, this.docName, doc, { connect: false, disableBc: true });
+    const provider = new WebsocketProvider(this.url, this.docName, doc, {
+      connect: false,
+      disableBc: true,
+      // A refused seat is retried by this session, slower than y-websocket would.
+      shouldReconnect: (event) => reconnectsByItself(event.code),
+    });
     // The server says why it refuses in the auth message before it closes the socket.
     provider.messageHandlers[2] = (_encoder, decoder: decoding.Decoder) => {
       authProtocol.readAuthMessage(decoder, doc, (_doc, reason) => {
@@ -123,6 +147,7 @@ export class SyncSession {
       if (synced) {
         this.everSynced = true;
         this.everLive = true;
+        this.endSeatWait();
         // Our step 2 (what was edited offline) went out before this answer came in: ask again.
         if (pending.unconfirmed > 0) acks.probe(pending.mark);
       }
@@ -132,6 +157,7 @@ export class SyncSession {
       if (!event) return this.update();
       const action = closeAction(event.code);
       if (action === "retry") return this.update();
+      if (action === "wait") return this.waitForSeat(event.code, event.reason);
       if (action === "reconnect") {
         // y-websocket stops after a 44xx close once this handler returns: connect after that.
         queueMicrotask(() => {
@@ -198,7 +224,57 @@ export class SyncSession {
     event.returnValue = ""; // browsers that predate preventDefault() here
   };
 
+  /** No place for now: keep the doc, say why, and ask again after a pause that grows with each refusal. */
+  private waitForSeat(code: number, reason: string): void {
+    const attempts = (this.seat?.attempts ?? 0) + 1;
+    this.seat = { code, reason, attempts, retryAt: null };
+    this.scheduleSeatRetry(Date.now() + seatRetryDelay(attempts));
+  }
+
+  private scheduleSeatRetry(at: number): void {
+    const seat = this.seat;
+    if (!seat) return;
+    clearTimeout(this.seatTimer);
+    this.seatTimer = undefined;
+    // A hidden page does not ask; it asks when it is shown again (at once if its time has passed).
+    seat.retryAt = at;
+    if (document.visibilityState !== "hidden") {
+      this.seatTimer = setTimeout(() => this.retrySeat(), Math.max(0, at - Date.now()));
+    }
+    this.update();
+    this.hooks.onWait?.({ code: seat.code, reason: seat.reason, retryAt: seat.retryAt });
+  }
+
+  private retrySeat(): void {
+    clearTimeout(this.seatTimer);
+    this.seatTimer = undefined;
+    const seat = this.seat;
+    if (!seat || this.stopped) return;
+    seat.retryAt = null;
+    this.hooks.onWait?.({ code: seat.code, reason: seat.reason, retryAt: null });
+    if (navigator.onLine !== false) this.provider.connect();
+    this.update();
+  }
+
+  private endSeatWait(): void {
+    clearTimeout(this.seatTimer);
+    this.seatTimer = undefined;
+    if (!this.seat) return;
+    this.seat = null;
+    this.hooks.onWait?.(null);
+  }
+
+  private readonly onVisibility = (): void => {
+    const seat = this.seat;
+    if (!seat || seat.retryAt === null) return;
+    if (document.visibilityState === "hidden") {
+      clearTimeout(this.seatTimer);
+      this.seatTimer = undefined;
+    } else this.scheduleSeatRetry(seat.retryAt);
+  };
+
   private close(): void {
+    this.endSeatWait();
     clearTimeout(this.probeTimer);
     this.probeTimer = undefined;
     this.warnOnLeave(false);
@@ -219,6 +295,7 @@ export class SyncSession {
   destroy(): void {
     window.removeEventListener("online", this.onOnline);
     window.removeEventListener("offline", this.onOffline);
+    document.removeEventListener("visibilitychange", this.onVisibility);
     this.close();
   }
 
@@ -231,12 +308,14 @@ export class SyncSession {
 
   retry(): void {
     this.stopped = false;
+    if (this.seat) return this.retrySeat();
     this.provider.connect();
     this.update();
   }
 
   private readonly onOnline = () => {
-    if (!this.stopped && !this.restoring) this.provider.connect();
+    // Waiting for a place: the pause holds, back online or not (an attempt that fell in the offline time runs now).
+    if (!this.stopped && !this.restoring && !this.seat?.retryAt) this.provider.connect();
     this.update();
   };
 
@@ -252,6 +331,7 @@ export class SyncSession {
     let state: ConnState;
     if (p.synced && p.wsconnected) state = "live";
     else if (this.stopped || navigator.onLine === false) state = "offline";
+    else if (this.seat) state = this.seat.retryAt ? "waiting" : this.everLive ? "reconnecting" : "connecting";
     else if (this.restoring) state = this.everLive ? "reconnecting" : "connecting";
     else if (!p.shouldConnect) state = "offline";
     else if (p.wsUnsuccessfulReconnects >= OFFLINE_AFTER_FAILURES) state = "offline";

@@ -13,7 +13,6 @@ import re
 import socket
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -23,9 +22,8 @@ from joserfc import jwt
 from joserfc.jwk import KeySet, OctKey, RSAKey
 from sqlalchemy import func, select, update
 
-from tests import conftest
 from tests.support.accounts import PASSWORD, add_user, sign_in
-from tests.support.idp import BoundServer, IdentityProvider, location, query, require_idp, to_callback
+from tests.support.idp import BoundServer, IdentityProvider, location, query, require_idp, sso_server, to_callback
 from tests.support.server import LiveServer
 from workspace.audit.models import AuditEvent
 from workspace.auth.models import BrowserSession, User
@@ -69,14 +67,7 @@ def idp() -> Iterator[IdentityProvider]:
 @pytest.fixture
 def sso(database_url: str, idp: IdentityProvider) -> Iterator[BoundServer]:
     """A Dealroom server with single sign-on at `idp` (its own client, registered for its own URL)."""
-
-    def settings_for(base_url: str):  # type: ignore[no-untyped-def]
-        client = idp.register(base_url)
-        settings = conftest.test_settings(database_url, oidc_issuer=idp.issuer, oidc_client_id=client.client_id,
-                                          oidc_client_secret=client.client_secret)  # fmt: skip
-        return replace(settings, public_url=base_url)
-
-    server = BoundServer(settings_for).start()
+    server = sso_server(database_url, idp)
     yield server
     server.stop()
 
