@@ -88,6 +88,10 @@ class Settings:
     # over while one customer can no longer grow a room without bound. Past it, a client update that makes
     # the document bigger is refused with 4413 (each root has its own, smaller limit: sync/schema.py).
     room_max_bytes: int = 16 * 1024 * 1024
+    # Every item of a client update is read by the guard (about 50 us each): one message of tiny items could
+    # otherwise hold the event loop for seconds. A pasted 50-clause contract is about 1,000 items, a phone's
+    # day offline a few hundred; more in one update is refused with 4413 before anything is read.
+    max_items_per_update: int = 5_000
     # Compaction merges a document's log into its snapshot once it holds this many updates:
     # keeps cold loads to one snapshot read plus a short tail.
     compact_after_updates: int = 500

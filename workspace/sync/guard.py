@@ -90,11 +90,16 @@ class Guard:
     """Checks client updates for one document of one room."""
 
     def __init__(
-        self, name: DocName, source: Callable[[], list[bytes]], max_bytes: int = Settings.room_max_bytes
+        self,
+        name: DocName,
+        source: Callable[[], list[bytes]],
+        max_bytes: int = Settings.room_max_bytes,
+        max_items: int = Settings.max_items_per_update,
     ) -> None:
         self.name = name
         self._source = source
         self._max_bytes = max_bytes
+        self._max_items = max_items
         self._seen = _Observation()
         self._subscriptions: list[Subscription] = []
         # Built on the first write and dropped when writes stop (see `release`): an idle room
@@ -210,6 +215,15 @@ class Guard:
         pins_before = self._clause_pins(twin) if customer else None
         pins_after: Counter[tuple[str, str]] | None = None
         self._seen = _Observation()
+        # Read first, with the item limit: an update of a million tiny items is refused before the twin
+        # (or anything else) spends time on it.
+        try:
+            structs = decode_update(update, self._max_items)
+        except InvalidInput as exc:  # the reader says what is wrong with the bytes; say what they were
+            detail = str(exc)
+            raise InvalidInput(
+                detail if detail.startswith("malformed update") else f"malformed update: {detail}"
+            ) from exc
         try:
             twin.apply_update(update)
         except Exception as exc:  # pycrdt raises plain exceptions for undecodable updates
@@ -221,7 +235,7 @@ class Guard:
             for change in self._seen.changes:
                 self._check_change(change, context, locked_before)
             # What the observers cannot see: every item, where Yjs puts it, whether it shows or not.
-            placed = layout.place(decode_update(update))
+            placed = layout.place(structs)
             for item in placed:
                 self._check_item_root(item, context)
             for item in placed:

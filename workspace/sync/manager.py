@@ -130,7 +130,10 @@ class RoomManager:
         stored = await self.store.load(room_id, name.value)
         self.metrics.room_loads.inc()
         doc = doc_from_updates(name, stored.all_updates)
-        room = RoomDoc(room_id, name, doc, self.store, list(stored.update_ids), self.settings.room_max_bytes)
+        room = RoomDoc(
+            room_id, name, doc, self.store, list(stored.update_ids), self.settings.room_max_bytes,
+            self.settings.max_items_per_update,
+        )  # fmt: skip
         await room.guard.prepare(stored.all_updates)
         room.after_commit = self._after_commit
         room.header = deal_header(room)

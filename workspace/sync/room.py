@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pycrdt import Doc, Map
 
 from workspace.errors import DealroomError
+from workspace.settings import Settings
 from workspace.sync import closecodes, protocol
 from workspace.sync.awareness import AwarenessRegistry
 from workspace.sync.documents import DocName
@@ -59,7 +60,14 @@ def deal_header(room: RoomDoc) -> DealHeader | None:
 
 class RoomDoc:
     def __init__(
-        self, room_id: str, name: DocName, doc: Doc, store: UpdateStore, log_ids: list[int], max_bytes: int
+        self,
+        room_id: str,
+        name: DocName,
+        doc: Doc,
+        store: UpdateStore,
+        log_ids: list[int],
+        max_bytes: int,
+        max_items: int = Settings.max_items_per_update,
     ) -> None:
         self.room_id = room_id
         self.name = name
@@ -72,7 +80,7 @@ class RoomDoc:
         self.awareness = AwarenessRegistry()
         self._in_flight: dict[int, bytes] = {}
         self._ids = itertools.count()
-        self.guard = Guard(name, self._accepted_updates, max_bytes)
+        self.guard = Guard(name, self._accepted_updates, max_bytes, max_items)
         self.compaction = asyncio.Lock()
         # Told after each commit; the flag says whether a client (not the server) made the change.
         self.after_commit: Callable[[RoomDoc, bool], None] = lambda room, by_client: None

@@ -15,7 +15,7 @@ import struct
 from dataclasses import dataclass
 from enum import IntEnum
 
-from workspace.errors import InvalidInput
+from workspace.errors import InvalidInput, TooLarge
 from workspace.sync.wire import Reader
 
 ID = tuple[int, int]
@@ -82,15 +82,19 @@ class Struct:
         return self.clock + self.length
 
 
-def decode_update(update: bytes) -> list[Struct]:
+def decode_update(update: bytes, max_items: int | None = None) -> list[Struct]:
     """The structs of a v1 update, client by client in the update's order. Raise InvalidInput when it is
-    not well-formed (the delete set after the structs is left to whoever reads it)."""
+    not well-formed (the delete set after the structs is left to whoever reads it), and TooLarge as soon as
+    it declares more than `max_items` structs and values (each client's count comes before its structs,
+    so an update of a million items is refused before one is read)."""
     reader = Reader(update)
     uint = reader.var_uint  # bound once: this loop runs for every struct of every update
     structs: list[Struct] = []
     append = structs.append
+    budget = _Budget(max_items)
     for _ in range(uint()):
         count = uint()
+        budget.spend(count)
         client = uint()
         clock = uint()
         for _ in range(count):
@@ -112,14 +116,32 @@ def decode_update(update: bytes) -> list[Struct]:
                     item.parent = reader.var_string() if uint() == 1 else (uint(), uint())
                     if info & 0x20:
                         item.key = reader.var_string()
-                _read_content(reader, item)  # yrs writes empty strings and lists as items of length 0
+                _read_content(reader, item, budget)  # yrs writes empty strings and lists as items of length 0
             item.size = reader.pos - start
             append(item)
             clock += item.length
     return structs
 
 
-def _read_content(reader: Reader, item: Struct) -> None:
+class _Budget:
+    """How many more items (structs and the values of lists) an update may declare; None: no limit."""
+
+    __slots__ = ("limit", "spent")
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self.spent = 0
+
+    def spend(self, items: int) -> None:
+        self.spent += items
+        if self.limit is not None and self.spent > self.limit:
+            raise TooLarge(
+                f"an update of more than {self.limit:,} items (this one declares {self.spent:,} so far); "
+                f"send it in parts"
+            )
+
+
+def _read_content(reader: Reader, item: Struct, budget: _Budget) -> None:
     kind = item.content
     if kind is Content.STRING:
         text = reader.var_string()
@@ -127,6 +149,7 @@ def _read_content(reader: Reader, item: Struct) -> None:
         item.length = len(text.encode("utf-16-le")) // 2  # Yjs counts a string in UTF-16 code units
     elif kind is Content.ANY:
         item.length = reader.var_uint()
+        budget.spend(item.length)  # a list of a million values is one struct
         item.values = tuple(read_any(reader) for _ in range(item.length))
     elif kind is Content.DELETED:
         item.length = reader.var_uint()
