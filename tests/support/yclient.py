@@ -106,9 +106,9 @@ class YClient:
                 if sub == protocol.SyncType.STEP2:
                     self.synced.set()
         elif kind == protocol.MessageType.AWARENESS:
-            inner = Reader(reader.var_bytes())
+            inner = Lib0Reader(reader.var_bytes())  # presence is read as a browser reads it
             for _ in range(inner.var_uint()):
-                client_id, _clock, state = inner.var_uint(), inner.var_uint(), json.loads(inner.var_string())
+                client_id, _clock, state = inner.var_uint(), inner.var_uint(), json.loads(inner.var_bytes())
                 if state is None:
                     self.awareness.pop(client_id, None)
                 else:
@@ -116,6 +116,38 @@ class YClient:
         elif kind == protocol.MessageType.AUTH:
             reader.var_uint()
             self.denied.append(reader.var_string())
+
+
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
+class Lib0Reader:
+    """Numbers and byte strings read as lib0 (y-protocols' decoder in a browser) reads them: a number may run to
+    any length as long as it stays within 2**53 - 1 before its last byte (the server's own reader is stricter)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pos = 0
+
+    def var_uint(self) -> int:
+        number, multiplier = 0, 1
+        while self.pos < len(self.data):
+            byte = self.data[self.pos]
+            self.pos += 1
+            number += (byte & 0x7F) * multiplier
+            multiplier *= 128
+            if byte < 0x80:
+                return number
+            if number > MAX_SAFE_INTEGER:
+                raise ValueError("lib0: integer out of range")
+        raise ValueError("lib0: unexpected end of array")
+
+    def var_bytes(self) -> bytes:
+        length = self.var_uint()
+        if self.pos + length > len(self.data):
+            raise ValueError("lib0: unexpected end of array")
+        self.pos += length
+        return self.data[self.pos - length : self.pos]
 
 
 async def wait_until(

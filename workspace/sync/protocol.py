@@ -7,6 +7,7 @@ message = varUint(type) payload; 0 sync (0 step 1, 1 step 2, 2 update), 1 awaren
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -108,7 +109,9 @@ def _parse_awareness(payload: bytes) -> tuple[AwarenessEntry, ...]:
         if len(raw) > MAX_AWARENESS_STATE_BYTES:
             raise InvalidInput(f"awareness state of {len(raw)} bytes exceeds {MAX_AWARENESS_STATE_BYTES}")
         try:
-            state = json.loads(raw)
+            state = json.loads(raw, parse_float=_finite, parse_constant=_no_constant)
+        except _NotJsonNumber as exc:
+            raise InvalidInput(f"malformed awareness state: {exc}") from exc
         except (ValueError, RecursionError) as exc:
             raise InvalidInput("malformed awareness state: not JSON, or nested too deeply") from exc
         check_json(state, MAX_AWARENESS_DEPTH)
@@ -117,6 +120,23 @@ def _parse_awareness(payload: bytes) -> tuple[AwarenessEntry, ...]:
         entries.append(AwarenessEntry(client_id, clock, state))
     reader.expect_end("awareness update")
     return tuple(entries)
+
+
+class _NotJsonNumber(ValueError):
+    """NaN, Infinity, or a number past a float's range. Python's json reads them (as nan and inf) and writes them
+    back as NaN and Infinity, which no browser's JSON.parse reads: relayed, one such state would make every
+    other client fail to read the presence message it came in (a newcomer gets everyone's presence in one)."""
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise _NotJsonNumber("a number past what JSON carries")
+    return number
+
+
+def _no_constant(name: str) -> float:
+    raise _NotJsonNumber(f"{name} is not JSON")
 
 
 def _frame(kind: int, *parts: bytes) -> bytes:

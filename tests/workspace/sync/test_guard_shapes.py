@@ -11,7 +11,6 @@ the sender's role may write and what each root may hold.
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -21,14 +20,15 @@ from hypothesis import strategies as st
 from pycrdt import Array, Doc, Map, Text, XmlElement, XmlFragment, XmlText, write_var_uint
 
 from clauses.samples_library import sample_library
+from tests.support.hostile_updates import Hostile, hostile_change
+from tests.support.room_checks import holds_only_its_schema, nothing_hidden, view, within_the_role
 from workspace.clause_library.blocks import clause_element
 from workspace.errors import DealroomError, InvalidInput, PermissionDenied, TooLarge
 from workspace.rooms.models import RoomRole
-from workspace.sync.documents import DocName, doc_from_updates, new_doc, to_json
+from workspace.sync.documents import DocName, doc_from_updates, new_doc
 from workspace.sync.guard import Guard, WriteContext
 from workspace.sync.structs import Content, TypeRef, decode_update
 from workspace.sync.wire import read_state_vector
-from workspace.terms import fragment_to_json
 
 CUSTOMER, REP, LEGAL, VIEWER = RoomRole.CUSTOMER, RoomRole.REP, RoomRole.LEGAL, RoomRole.VIEWER
 Change = Callable[[Doc], object]
@@ -82,11 +82,6 @@ def update_of(change: Change, declare: dict[str, type] | None = None, base: byte
 
 def context(role: RoomRole = REP, **rights: Any) -> WriteContext:
     return WriteContext(role=role, **rights)
-
-
-def view(doc: Doc) -> dict[str, Any]:
-    """The room as readers get it, the terms as a tree (their XML string orders attributes at random)."""
-    return {**to_json(doc, DocName.SHARED), "terms": fragment_to_json(doc.get("terms", type=XmlFragment))}
 
 
 def refused(room: Room, update: bytes, role: RoomRole = REP, **rights: Any) -> DealroomError:
@@ -385,197 +380,22 @@ def test_a_room_past_its_quota_takes_no_growth_but_may_shrink() -> None:
 
 # --- the property: hostile updates of every shape ----------------------------------------------------------
 
-KINDS: list[type] = [Map, Array, Text, XmlFragment]
-RIGHT: dict[str, type] = {"terms": XmlFragment, "deal": Map, "lines": Array, "computed": Map, "comments": Map}
-ROOTS = ["terms", "deal", "lines", "comments", "computed", "prices"]
-TAGS = ["paragraph"] * 4 + ["heading", "clause", "variable", "bulletList", "listItem", "codeBlock", "hardBreak",
-                            "blockquote", "iframe", "img", "script", "a"]  # fmt: skip
-MARK_NAMES = ["bold", "italic", "code", "link", "highlight", "font--12345678", "onclick"]
-KEYS = ["title", "startDate", "currency", "qty", "discountPct", "note", "sku", "locked", "level", "name", "clauseId",
-        "version", "onclick", "href", "c", "", "k" * 300]  # fmt: skip
-HUGE = st.sampled_from([0, 5, 1_500, 12_000, 1_100_000]).map(lambda n: "x" * n)
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-(2**53), 2**53), st.floats(allow_nan=True),
-                    st.text(max_size=12), HUGE, st.binary(max_size=8))  # fmt: skip
-VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(KEYS[:8]),
-                                                                                           inner, max_size=3),
-                      max_leaves=8)  # fmt: skip
-
 
 @st.composite
-def shared_value(draw: st.DrawFn, depth: int = 0) -> Any:
-    """A value a client may put in a map or list: plain data, or a nested shared type (with content)."""
-    choice = draw(st.sampled_from(["plain"] * 4 + ["map", "array", "text", "xml", "doc"] if depth < 3 else ["plain"]))
-    if choice == "map":
-        return Map({draw(st.sampled_from(KEYS)): draw(shared_value(depth + 1)) for _ in range(draw(st.integers(0, 2)))})
-    if choice == "array":
-        return Array([draw(shared_value(depth + 1)) for _ in range(draw(st.integers(0, 2)))])
-    if choice == "text":
-        return Text(draw(st.text(max_size=8)) + draw(HUGE))
-    if choice == "xml":
-        return XmlFragment([draw(xml_node(depth + 1))])
-    if choice == "doc":
-        return Doc()
-    return draw(VALUES)
-
-
-@st.composite
-def xml_node(draw: st.DrawFn, depth: int = 0) -> XmlElement | XmlText:
-    if depth > 3 or draw(st.booleans()):
-        return XmlText(draw(st.text(max_size=8)) + draw(HUGE))
-    attributes = {draw(st.sampled_from(KEYS)): draw(SCALARS) for _ in range(draw(st.sampled_from([0, 0, 0, 1, 2])))}
-    children = [draw(xml_node(depth + 1)) for _ in range(draw(st.integers(0, 2)))]
-    return XmlElement(draw(st.sampled_from(TAGS)), attributes, children)  # type: ignore[arg-type]
-
-
-@st.composite
-def operation(draw: st.DrawFn, declared: dict[str, type]) -> Change:
-    """One change to a root as this client declares it (right or wrong), or to something nested in it."""
-    root = draw(st.sampled_from(sorted(declared)))
-    kind = declared[root]
-    if kind is Map:
-        key, value = draw(st.sampled_from(KEYS)), draw(shared_value())
-        return lambda d: d.get(root, type=Map).__setitem__(key, value)
-    if kind is Array:
-        value = draw(shared_value())
-        key, nested, into_line = draw(st.sampled_from(KEYS)), draw(VALUES), draw(st.booleans())
-
-        def in_array(d: Doc) -> None:
-            array = d.get(root, type=Array)
-            if root == "lines" and len(array) and isinstance(array[0], Map) and into_line:
-                array[0][key] = nested
-            else:
-                array.append(value)
-
-        return in_array
-    if kind is Text:
-        text, start, mark, value = draw(st.text(max_size=8)), draw(st.integers(0, 3)), draw(
-            st.sampled_from(MARK_NAMES)), draw(st.sampled_from([{}, True, None, {"href": "x"}, 7]))  # fmt: skip
-
-        def in_text(d: Doc) -> None:
-            shared = d.get(root, type=Text)
-            shared.insert(min(start, len(shared)), text or "t")
-            shared.format(0, 1, {mark: value})
-
-        return in_text
-    node = draw(xml_node())
-    where = draw(st.sampled_from(["root", "paragraph", "text", "attribute"]))
-    mark, mark_value = draw(st.sampled_from(MARK_NAMES)), draw(st.sampled_from([{}, True, None, {"href": "x"}]))
-    key, attribute = draw(st.sampled_from(KEYS)), draw(SCALARS)
-
-    def in_fragment(d: Doc) -> None:
-        fragment = d.get(root, type=XmlFragment)
-        elements = [c for c in fragment.children if isinstance(c, XmlElement)]
-        if where == "root" or not elements:
-            fragment.children.append(node)
-        elif where == "paragraph":
-            elements[-1].children.append(node)
-        elif where == "attribute":
-            elements[-1].attributes[key] = attribute  # type: ignore[assignment]
-        else:
-            texts = [c for c in elements[-1].children if isinstance(c, XmlText) and len(c)]
-            if texts:
-                texts[0].format(0, 1, {mark: mark_value})
-
-    return in_fragment
-
-
-@st.composite
-def hostile(draw: st.DrawFn) -> tuple[bytes, WriteContext]:
-    # The right type most of the time, so that enough updates get past the shape to test what lies beyond it.
-    roots = draw(st.sets(st.sampled_from(ROOTS[:4] * 3 + ROOTS[4:]), min_size=1, max_size=3))
-    declared = {root: draw(st.sampled_from([RIGHT.get(root, Map)] * 4 + KINDS)) for root in roots}
-    changes = [draw(operation(declared)) for _ in range(draw(st.integers(1, 3)))]
+def hostile(draw: st.DrawFn) -> tuple[Hostile, WriteContext]:
+    change = draw(hostile_change())
     role = draw(st.sampled_from([CUSTOMER, CUSTOMER, REP, REP, *RoomRole]))
     rights = WriteContext(role, draw(st.booleans()), frozenset(draw(st.sets(st.sampled_from(["title", "startDate"])))))
-
-    def change(doc: Doc) -> None:
-        for one in changes:
-            one(doc)
-
-    return update_of(change, declared), rights
-
-
-# What each role may write at all, read off the room's visible state (independent of the guard's code).
-MAY_WRITE = {
-    RoomRole.REP: {"terms", "deal", "lines", "comments"},
-    RoomRole.LEGAL: {"terms", "comments"},
-    RoomRole.APPROVER: {"comments"},
-    RoomRole.CUSTOMER: {"terms", "comments"},
-    RoomRole.VIEWER: set(),
-}
-EDITOR_NODES = {"paragraph", "heading", "bulletList", "orderedList", "listItem", "blockquote", "codeBlock",
-                "horizontalRule", "hardBreak", "clause", "variable"}  # fmt: skip
-EDITOR_MARKS = {"bold", "italic", "strike", "underline", "code"}
-
-
-def _within_the_role(before: dict[str, Any], after: dict[str, Any], rights: WriteContext) -> None:
-    for root in after:
-        if before[root] == after[root] or root in MAY_WRITE[rights.role]:
-            continue
-        assert rights.role is CUSTOMER, f"a {rights.role.value} changed {root}"
-        if root == "deal":
-            changed = {k for k in set(before[root]) | set(after[root]) if before[root].get(k) != after[root].get(k)}
-            assert changed <= rights.customer_deal_fields, changed
-        else:
-            assert root == "lines" and rights.customer_may_edit_pricing, root
-            assert [line["id"] for line in before[root]] == [line["id"] for line in after[root]]
-            for old, new in zip(before[root], after[root], strict=True):
-                assert {k for k in old | new if old.get(k) != new.get(k)} <= {"qty", "discountPct", "note"}
-
-
-def _plain(value: object, depth: int = 0) -> None:
-    assert depth <= 5, "nested deeper than a root allows"
-    if isinstance(value, dict | list):
-        for part in value.values() if isinstance(value, dict) else value:
-            _plain(part, depth + 1)
-    else:
-        assert (
-            value is None or isinstance(value, bool | int | str) or (isinstance(value, float) and math.isfinite(value))
-        )
-        assert not isinstance(value, str) or len(value) <= 20_000
-
-
-def _editor_made(element: XmlFragment | XmlElement, depth: int = 0) -> None:
-    assert depth <= 32
-    for child in element.children:
-        if isinstance(child, XmlText):
-            assert depth > 0, "text directly in the fragment"
-            for _, attributes in child.diff():
-                assert set(attributes or {}) <= EDITOR_MARKS, attributes
-        else:
-            assert isinstance(child, XmlElement) and child.tag in EDITOR_NODES, child
-            _editor_made(child, depth + 1)
-
-
-def _holds_only_its_schema(doc: Doc) -> None:
-    _editor_made(doc.get("terms", type=XmlFragment))
-    for root in ("deal", "comments"):
-        _plain(doc.get(root, type=Map).to_py())
-    for line in doc.get("lines", type=Array):
-        assert isinstance(line, Map)
-        _plain(line.to_py())
-
-
-def _nothing_hidden(update: bytes) -> None:
-    """Read the room's roots as the other type: what a client that declares them so would see must not have
-    grown (the attack of issue 11.2, the way a second client would find it)."""
-    for root, other in (("deal", Array), ("comments", Array), ("lines", Map), ("terms", Map)):
-        probes = []
-        for updates in ([base_update()], [base_update(), update]):
-            probe = Doc()
-            probe.get(root, type=other)
-            for one in updates:
-                probe.apply_update(one)
-            probes.append(probe.get(root, type=other).to_py())
-        assert probes[0] == probes[1], root
+    return change, rights
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(hostile())
 def test_generated_hostile_updates_are_refused_or_stay_within_the_role_and_the_schema(
-    case: tuple[bytes, WriteContext],
+    case: tuple[Hostile, WriteContext],
 ) -> None:
-    update, rights = case
+    change, rights = case
+    update = change.build(base_update())
     the_guard = Room().guard
     before = view(the_guard.twin)
     try:
@@ -586,6 +406,6 @@ def test_generated_hostile_updates_are_refused_or_stay_within_the_role_and_the_s
         return
     event("accepted")
     after = doc_from_updates(DocName.SHARED, [base_update(), update])
-    _within_the_role(before, view(after), rights)
-    _holds_only_its_schema(after)
-    _nothing_hidden(update)
+    within_the_role(before, view(after), rights)
+    holds_only_its_schema(after)
+    nothing_hidden([base_update()], update)

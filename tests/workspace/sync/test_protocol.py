@@ -7,7 +7,7 @@ import contextlib
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pycrdt import Doc, Map, create_sync_message, create_update_message
+from pycrdt import Doc, Map, create_sync_message, create_update_message, write_var_uint
 
 from workspace.errors import InvalidInput
 from workspace.sync import protocol
@@ -70,6 +70,24 @@ def test_malformed_messages_are_refused_with_a_precise_reason(data: bytes, reaso
     assert error.value.detail == reason
 
 
+@pytest.mark.parametrize(
+    ("number", "reason"),
+    [
+        ("NaN", "malformed awareness state: NaN is not JSON"),
+        ("-Infinity", "malformed awareness state: -Infinity is not JSON"),
+        ("1e400", "malformed awareness state: a number past what JSON carries"),
+    ],
+)
+def test_a_presence_state_with_a_number_json_has_no_words_for_is_refused(number: str, reason: str) -> None:
+    """Python's json reads these; relayed, they are written back as NaN or Infinity, which a browser cannot parse
+    (found by tests/security/test_ws_fuzz_live.py: every newcomer's presence message failed to parse)."""
+    state = f'{{"cursor":{{"x":{number}}}}}'.encode()
+    entry = write_var_uint(1) + write_var_uint(1) + write_var_uint(1) + write_var_uint(len(state)) + state
+    with pytest.raises(InvalidInput) as error:
+        protocol.parse_message(write_var_uint(1) + write_var_uint(len(entry)) + entry)
+    assert error.value.detail == reason
+
+
 def test_oversized_awareness_state_is_refused() -> None:
     big = protocol.awareness([protocol.AwarenessEntry(1, 1, {"x": "a" * 5000})])
     with pytest.raises(InvalidInput, match="awareness state of 5008 bytes exceeds 4096"):
@@ -90,6 +108,5 @@ def test_arbitrary_bytes_parse_or_raise_invalid_input(data: bytes) -> None:
 
 @given(st.integers(min_value=0, max_value=2**53 - 1))
 def test_varuint_round_trip(number: int) -> None:
-    from pycrdt import write_var_uint
 
     assert Reader(write_var_uint(number)).var_uint() == number
