@@ -21,33 +21,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pycrdt import Doc, Map, XmlFragment
 
-from clauses.samples_library import sample_library
-from workspace.clause_library.blocks import clause_element
-from workspace.demo import _demo_content
+from tests.support.big_room import room_of_50_clauses
 from workspace.rooms.models import RoomRole
 from workspace.sync.documents import DocName
 from workspace.sync.guard import Guard, WriteContext
-
-
-def _room_of_50_clauses() -> bytes:
-    doc = Doc()
-    doc.apply_update(_demo_content())
-    library = sample_library()
-    clauses = list(library)
-    with doc.transaction():
-        terms = doc.get("terms", type=XmlFragment)
-        for number in range(50 - 9):  # the demo room holds 9
-            clause = clauses[number % len(clauses)]
-            assert clause.latest_published is not None
-            terms.children.append(clause_element(clause, clause.latest_published))
-    return doc.get_update()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--edits", type=int, default=200)
     edits = parser.parse_args().edits
-    accepted = [_room_of_50_clauses()]
+    accepted = [room_of_50_clauses()]
     guard = Guard(DocName.SHARED, lambda: list(accepted))
     asyncio.run(guard.prepare(list(accepted)))
     client = Doc()

@@ -4,20 +4,15 @@ whole pasted contract is far below the limit."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 from pycrdt import Array, Doc, Map, XmlElement, XmlFragment, XmlText
 
 from tests.conftest import World
+from tests.support.big_room import room_of_50_clauses
 from tests.workspace.sync.test_guard_shapes import CUSTOMER, Room, refused, update_of
 from tests.workspace.sync.test_permissions import _attempt, witness
 from workspace.errors import TooLarge
 from workspace.sync.structs import decode_update
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
-from guard_check import _room_of_50_clauses  # noqa: E402
 
 
 def _paragraphs(count: int) -> object:
@@ -52,7 +47,7 @@ def test_the_guard_refuses_it_and_the_room_stays_as_it_was() -> None:
 
 
 def test_a_whole_50_clause_contract_pasted_at_once_is_far_below_the_default_limit() -> None:
-    assert len(decode_update(_room_of_50_clauses())) * 4 < 5_000
+    assert len(decode_update(room_of_50_clauses())) * 4 < 5_000
 
 
 async def test_a_customers_flood_of_tiny_items_is_refused_with_4413_and_changes_nothing(world: World) -> None:
