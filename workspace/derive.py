@@ -42,6 +42,7 @@ from workspace.clause_library.deviations import (
     read_standard_terms,
     read_terms,
     room_variables,
+    split_free_text,
 )
 from workspace.clause_library.service import ClauseStore
 from workspace.deal import DealFacts, deal_facts, deal_input, fingerprint
@@ -312,8 +313,7 @@ class Deriver:
         except Exception:
             log.exception("could not check the clauses of room %s", room_id)
             return
-        clauses = [d for d in found if d.kind != FREE_TEXT]
-        outside = next((d for d in found if d.kind == FREE_TEXT), None)
+        clauses, outside = split_free_text(found)
         if not found and _current(shared, "clauses") is None and _current(shared, FREE_TEXT) is None:
             return  # a room that never had a clause block nor free text: nothing to show, nothing to write
         public = [deviation_view(d, library, internal=False) for d in clauses]

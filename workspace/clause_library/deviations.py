@@ -53,6 +53,11 @@ def check_room(
     return [*found, outside] if outside is not None else found
 
 
+def split_free_text(found: list[Deviation]) -> tuple[list[Deviation], Deviation | None]:
+    """The clause blocks' deviations, and the text outside them (None when it is the standard terms)."""
+    return [d for d in found if d.kind != FREE_TEXT], next((d for d in found if d.kind == FREE_TEXT), None)
+
+
 def deviation_view(deviation: Deviation, library: ClauseLibrary, internal: bool) -> dict[str, Any]:
     """One block as the room shows it; `internal` adds the category and the approval it needs."""
     clause = library.get(deviation.clause_id) if deviation.kind != FREE_TEXT else None

@@ -15,13 +15,18 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from clauses.export_docx import export_contract
-from clauses.free_text import FREE_TEXT
 from clauses.variables import VARIABLES
 from workspace.approval_policy.routes import current_version
 from workspace.approval_policy.views import people
 from workspace.audit import chain as audit
 from workspace.auth.models import User
-from workspace.clause_library.deviations import deviation_view, read_standard_terms, read_terms, room_variables
+from workspace.clause_library.deviations import (
+    deviation_view,
+    read_standard_terms,
+    read_terms,
+    room_variables,
+    split_free_text,
+)
 from workspace.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from workspace.exports.contract import room_contract, unset_variables
 from workspace.exports.gate import missing_for, request_for, unrouted_deviations
@@ -55,9 +60,9 @@ async def deviations(http: Request) -> Response:
     library, found = await svc.deriver.deviations_of(terms, values, read_standard_terms(doc))
     unset = await run_in_threadpool(unset_variables, terms, values)
     internal = access.role.is_internal
-    outside = next((d for d in found if d.kind == FREE_TEXT), None)
+    clauses, outside = split_free_text(found)
     return JSONResponse({
-        "clauses": [deviation_view(d, library, internal) for d in found if d.kind != FREE_TEXT],
+        "clauses": [deviation_view(d, library, internal) for d in clauses],
         # The text outside clause blocks, when it differs from the room's standard terms (else null).
         "free_text": deviation_view(outside, library, internal) if outside is not None else None,
         "unset_variables": [_unset_view(name) for name in unset],

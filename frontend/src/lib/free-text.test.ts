@@ -1,25 +1,17 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { categoryLabel } from "./clauses";
+import { freeTextEntry } from "./free-text.fixture";
 import { excerptDiff, normaliseText, readFreeText, readStandardTerms, termKey, unmatched } from "./free-text";
 
-const FREE_TEXT = {
-  kind: "free_text",
-  index: -1,
-  clause_id: "",
-  title: "Text outside the clauses",
-  version: null,
-  latest_version: null,
-  status: "non_standard",
-  fallback_rank: null,
+const FREE_TEXT = freeTextEntry({
   diff: [
     { op: "equal", text: "The Vendor's liability is" },
     { op: "insert", text: "unlimited" },
     { op: "bogus", text: "x" },
   ],
-  reason: "the text outside the library clauses differs from the standard terms",
   unknown_variables: ["deal.start_date", 3],
-};
+});
 
 describe("computed.free_text", () => {
   it("reads the server's deviation", () => {

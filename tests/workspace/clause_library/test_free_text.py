@@ -22,7 +22,7 @@ from tests.workspace.approval_policy.test_requests import (
     _set_discount,
     _submit,
 )
-from tests.workspace.exports.test_export import _add_clauses, _library
+from tests.workspace.exports.test_export import _add_clauses, _library, replace_in
 from workspace.sync.documents import DocName
 
 UNLIMITED = "The Vendor's liability under this Agreement is unlimited."
@@ -41,15 +41,9 @@ def _insert_between_clauses(text: str) -> Any:
 
 def _reword(old: str, new: str) -> Any:
     def change(doc: Doc) -> None:
-        for child in doc.get("terms", type=XmlFragment).children:
-            if getattr(child, "tag", None) == "paragraph":
-                for part in child.children:
-                    if isinstance(part, XmlText) and old in str(part):
-                        at = str(part).index(old)
-                        del part[at : at + len(old)]
-                        part.insert(at, new)
-                        return
-        raise AssertionError(f"{old!r} is not in a paragraph outside the clauses")
+        outside = [c for c in doc.get("terms", type=XmlFragment).children if getattr(c, "tag", None) == "paragraph"]
+        if not replace_in(outside, old, new):
+            raise AssertionError(f"{old!r} is not in a paragraph outside the clauses")
 
     return change
 
@@ -177,12 +171,8 @@ async def test_the_standard_preamble_of_the_demo_room_needs_no_one(priced: Price
 
 def _reword_heading(old: str, new: str) -> Any:
     def change(doc: Doc) -> None:
-        for child in doc.get("terms", type=XmlFragment).children:
-            if getattr(child, "tag", None) == "heading":
-                part = child.children[0]
-                assert isinstance(part, XmlText) and str(part) == old
-                del part[0 : len(old)]
-                part.insert(0, new)
-                return
+        headings = [c for c in doc.get("terms", type=XmlFragment).children if getattr(c, "tag", None) == "heading"]
+        if not replace_in(headings, old, new):
+            raise AssertionError(f"{old!r} is not in a heading outside the clauses")
 
     return change

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -43,19 +44,25 @@ def _add_clauses(*clause_ids: str) -> Any:
     return change
 
 
+def replace_in(paragraphs: Iterable[Any], old: str, new: str) -> bool:
+    """Replace `old` in the first of these paragraphs' texts that holds it, as an editor would."""
+    for paragraph in paragraphs:
+        for part in paragraph.children:
+            if isinstance(part, XmlText) and old in str(part):
+                at = str(part).index(old)
+                del part[at : at + len(old)]
+                part.insert(at, new)
+                return True
+    return False
+
+
 def _edit_word(clause_index: int, old: str, new: str) -> Any:
     """Replace a word in the first paragraph of the n-th clause block that contains it, as an editor would."""
 
     def change(doc: Doc) -> None:
         clauses = [c for c in doc.get("terms", type=XmlFragment).children if getattr(c, "tag", None) == "clause"]
-        for paragraph in list(clauses[clause_index].children)[1:]:
-            for part in paragraph.children:
-                if isinstance(part, XmlText) and old in str(part):
-                    at = str(part).index(old)
-                    del part[at : at + len(old)]
-                    part.insert(at, new)
-                    return
-        raise AssertionError(f"{old!r} not in clause {clause_index}")
+        if not replace_in(list(clauses[clause_index].children)[1:], old, new):
+            raise AssertionError(f"{old!r} not in clause {clause_index}")
 
     return change
 

@@ -2,28 +2,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { settle } from "../../test-support";
 import { announceApprovalDoc } from "../approval-badge";
+import { freeTextEntry } from "../../lib/free-text.fixture";
 import { FreeTextCard } from "./free-text-card";
 
 const HOSTILE = "<img src=x onerror=alert(1)>";
 
-const freeText = (over: Record<string, unknown> = {}) => ({
-  kind: "free_text",
-  index: -1,
-  clause_id: "",
-  title: "Text outside the clauses",
-  version: null,
-  latest_version: null,
-  status: "non_standard",
-  fallback_rank: null,
-  diff: [
-    { op: "equal", text: "The Vendor's liability is" },
-    { op: "delete", text: "capped." },
-    { op: "insert", text: "unlimited." },
-  ],
-  reason: "the text outside the library clauses differs from the standard terms",
-  unknown_variables: [],
-  ...over,
-});
+const freeText = freeTextEntry;
 
 const $ = (root: ParentNode, hook: string) => root.querySelector<HTMLElement>(`[data-testid=${hook}]`);
 
