@@ -51,12 +51,14 @@ def _term(value: object) -> int:
     return int(number) if number.is_finite() and number == number.to_integral_value() else 0
 
 
-def deal_input(doc: Doc) -> DealInput:
-    """The `deal` map's pricing fields and the `lines` array of a shared document."""
+def deal_input(doc: Doc, plain_lines: list[Any] | None = None) -> DealInput:
+    """The `deal` map's pricing fields and the `lines` array of a shared document (or `plain_lines`, the
+    lines as plain values: the accepted ones, say, see `workspace.proposals.accepted`)."""
     deal = doc.get("deal", type=Map)
     lines: list[DealLine] = []
-    for index, raw in enumerate(doc.get("lines", type=Array)):
-        if not isinstance(raw, Map):
+    source: Any = doc.get("lines", type=Array) if plain_lines is None else plain_lines
+    for index, raw in enumerate(source):
+        if not isinstance(raw, Map | dict):
             continue
         line_id = raw.get("id")
         ramp = raw.get("ramp")
@@ -99,16 +101,17 @@ def _canonical(node: Any) -> Any:
     return node
 
 
-def fingerprint(doc: Doc, terms: dict[str, Any] | None = None) -> str:
+def fingerprint(doc: Doc, terms: dict[str, Any] | None = None, lines: list[Any] | None = None) -> str:
     """The version of what approvals and export bind to: the deal fields, the lines and the terms.
     Comments and the server's own sections do not change it, nor does an editor rewriting a node's
     attributes in another order or type ("2" for 2): the terms are read as a tree with attributes as text.
-    `terms` is the doc's terms as ProseMirror JSON when the caller has read them already (not read twice)."""
+    `terms` is the doc's terms as ProseMirror JSON when the caller has read them already (not read twice);
+    `terms` and `lines` are the accepted ones when proposals are pending (`workspace.proposals.accepted`)."""
     if terms is None:
         terms = fragment_to_json(doc.get("terms", type=XmlFragment))
     content = {
         "deal": doc.get("deal", type=Map).to_py(),
-        "lines": doc.get("lines", type=Array).to_py(),
+        "lines": doc.get("lines", type=Array).to_py() if lines is None else lines,
         "terms": _canonical(terms),
     }
     encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str).encode()

@@ -59,6 +59,7 @@ from workspace.pricing import (
     public_view,
 )
 from workspace.pricing.money import format_money, is_currency
+from workspace.proposals.accepted import Pending, accepted_lines, accepted_terms, doc_lines, read_pending
 from workspace.rooms.models import Room
 from workspace.serial import SerialRuns
 from workspace.storage.base import utcnow
@@ -70,17 +71,21 @@ log = logging.getLogger(__name__)
 
 # Long enough to fold a burst of keystrokes into one recomputation, short enough to feel instant.
 DEBOUNCE_SECONDS = 0.005
+# The shared `computed` key of the quote on accepted values, while pending proposals make it differ.
+ACCEPTED_QUOTE = "quote_accepted"
 # Without a price book there is nothing to price: look again after this long, not on every edit.
 NO_BOOK_RETRY_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
 class Priced:
-    """A room's quote in the three shapes the room and the API show."""
+    """A room's quote in the three shapes the room and the API show, on the accepted values; `proposed`, the
+    public quote of the live values, when the customer's pending proposals make them differ."""
 
     public: dict[str, Any]
     internal: dict[str, Any]
     commission: dict[str, Any] | None
+    proposed: dict[str, Any] | None = None
 
 
 def commission_view(plan: IncentivePlan | None, quote: Quote, facts: DealFacts) -> dict[str, Any] | None:
@@ -110,22 +115,31 @@ class RoomDeal:
     terms: dict[str, Any] = field(default_factory=dict)  # ProseMirror JSON of the terms
     variables: dict[str, str] = field(default_factory=dict)  # clause variables' values
     standard_terms: tuple[str, ...] = ()  # the room's standard text outside clause blocks
+    proposed: DealInput | None = None  # the live lines, when pending proposals change what is priced
 
     @classmethod
-    def read(cls, doc: Doc, vendor: Mapping[str, object] | None = None) -> RoomDeal:
+    def read(cls, doc: Doc, vendor: Mapping[str, object] | None = None, pending: Pending | None = None) -> RoomDeal:
+        """The room as accepted: pending proposals (the tracker's, else the document's) taken back."""
         days = doc.get("deal", type=Map).get("paymentTermsDays")
         fields = {"payment_terms_days": days} if isinstance(days, int | float) and not isinstance(days, bool) else {}
-        terms = read_terms(doc)  # walked once: the fingerprint hashes the same JSON
+        pending = read_pending(doc) if pending is None else pending
+        terms = accepted_terms(read_terms(doc), pending)  # walked once: the fingerprint hashes the same JSON
+        live_lines = doc_lines(doc)
+        lines = accepted_lines(live_lines, pending)
+        proposed = deal_input(doc, live_lines) if lines is not live_lines else None
         return cls(
-            deal_input(doc), deal_facts(doc, datetime.now(UTC).date()), fields, fingerprint(doc, terms),
-            terms, room_variables(doc, vendor or {}), read_standard_terms(doc),
+            deal_input(doc, lines), deal_facts(doc, datetime.now(UTC).date()), fields, fingerprint(doc, terms, lines),
+            terms, room_variables(doc, vendor or {}), read_standard_terms(doc), proposed,
         )  # fmt: skip
 
 
 def price_room(room_deal: RoomDeal, book: PriceBook, plan: IncentivePlan | None) -> Priced:
     """Price a room (pure, no I/O; safe in a worker thread: a big deal does not stall the event loop)."""
     quote = price_deal(room_deal.deal, book)
-    return Priced(public_view(quote), internal_view(quote), commission_view(plan, quote, room_deal.facts))
+    proposed = public_view(price_deal(room_deal.proposed, book)) if room_deal.proposed is not None else None
+    public = public_view(quote)
+    return Priced(public, internal_view(quote), commission_view(plan, quote, room_deal.facts),
+                  proposed if proposed != public else None)  # fmt: skip
 
 
 def pinned_book(db: Session, catalog: Catalog, room_id: str) -> tuple[PriceBook, IncentivePlan | None]:
@@ -196,6 +210,8 @@ class Deriver:
         # Bumped by every request change: a read that started before one must not be kept as current.
         self._request_changes: dict[str, int] = {}
         self._no_book_until = (0.0, 0)  # (monotonic deadline, catalog.books_saved then)
+        # The room's pending proposals (`workspace.proposals`), None when the tracker does not hold the room.
+        self.pending: Callable[[str], Pending | None] = lambda room_id: None
 
     def forget(self, room_id: str) -> None:
         """The room moved to another price book version."""
@@ -233,7 +249,7 @@ class Deriver:
             return
         self.runs += 1
         try:
-            room_deal = RoomDeal.read(shared.doc, self.vendor)
+            room_deal = RoomDeal.read(shared.doc, self.vendor, self.pending(room_id))
         except ClauseError:
             log.warning("room %s has terms that cannot be read; not re-priced", room_id)
             return
@@ -249,8 +265,11 @@ class Deriver:
             await self._approvals(room_id, priced, room_deal, approval_inputs(checked)) if clauses_known else None
         )
         try:
-            if _current(shared, "quote") != priced.public:
-                await shared.server_write(_set("quote", priced.public))
+            # Both sides see the quote of what is in the room; the accepted one too while proposals change it.
+            accepted = priced.public if priced.proposed else None
+            shown = {"quote": priced.proposed or priced.public, ACCEPTED_QUOTE: accepted}
+            if any(_current(shared, key) != value for key, value in shown.items()):
+                await shared.server_write(_set_all(shown))
             if "approval" in shared.doc.get("computed", type=Map):
                 # Written by an earlier release, where customers saw approval state; it is internal now.
                 await shared.server_write(_delete("approval"))

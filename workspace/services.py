@@ -20,6 +20,7 @@ from workspace.derive import Deriver
 from workspace.notify.links import StepLinks
 from workspace.notify.mail import Mailer
 from workspace.pricebook.service import Catalog
+from workspace.proposals.tracker import Tracker
 from workspace.rooms.models import Room
 from workspace.settings import Settings, vendor_values
 from workspace.storage.engine import make_engine, make_sessionmaker
@@ -46,6 +47,7 @@ class Services:
     policies: Policies
     deriver: Deriver
     clause_store: ClauseStore
+    proposals: Tracker
     live: set[Connection] = field(default_factory=set)  # open websocket connections
     # Tries of secret links (invitations, mailed approval links); sign-ins have their own guard.
     attempts: Throttle = field(default_factory=Throttle)
@@ -80,6 +82,11 @@ class Services:
         clause_store = ClauseStore()
         deriver = Deriver(rooms, sessions, catalog, policies, clause_store, vendor_values(settings))
         rooms.on_client_change = deriver.changed
+        proposals = Tracker(rooms)
+        rooms.on_load = proposals.loaded
+        rooms.on_commit = proposals.committed
+        proposals.accepted_changed = deriver.changed
+        deriver.pending = proposals.pending
         return cls(
             settings=settings,
             engine=engine,
@@ -96,6 +103,7 @@ class Services:
             policies=policies,
             deriver=deriver,
             clause_store=clause_store,
+            proposals=proposals,
         )
 
     async def start(self) -> None:
@@ -109,6 +117,7 @@ class Services:
 
     async def stop(self) -> None:
         await self.deriver.stop()
+        await self.proposals.stop()
         await self.rooms.stop()
         await self.store.stop()
         self.engine.dispose()

@@ -41,3 +41,9 @@ def _children(children: Any, depth: int) -> list[dict[str, Any]]:
             element_attrs: dict[str, Any] = dict(child.attributes)  # type: ignore[call-overload]
             nodes.append({"type": child.tag, "attrs": element_attrs, "content": _children(child.children, depth + 1)})
     return nodes
+
+
+def node_to_json(node: XmlElement | XmlText) -> dict[str, Any]:
+    """One top-level block of the terms as a ProseMirror node (a text run's first piece, for an XmlText)."""
+    found = _children([node], 0)
+    return found[0] if found else {"type": "text", "text": "", "marks": []}

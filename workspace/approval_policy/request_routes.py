@@ -20,12 +20,12 @@ from workspace.approval_policy.delegations import delegations_in_force
 from workspace.approval_policy.routes import current_version
 from workspace.auth.models import User
 from workspace.clause_library.deviations import deviation_view
-from workspace.deal import fingerprint
 from workspace.derive import Priced, RoomDeal, pinned_book, price_room
 from workspace.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from workspace.notify.approvals import approval_mails
 from workspace.notify.mail import Mail
 from workspace.pricing.views import unpriceable_reason
+from workspace.proposals.accepted import accepted_fingerprint
 from workspace.rooms.access import room_access
 from workspace.rooms.models import Room, RoomRole
 from workspace.storage.base import utcnow
@@ -142,7 +142,7 @@ async def _decide_and_tell(http: Request, request_id: str, step_id: str, user_id
     # The version to approve is the room's as it is now: a request for a version the room has left is stale
     # even if nobody has resubmitted yet (the deal may be worse than what the approver is shown).
     doc = await svc.rooms.current_doc(room_id, DocName.SHARED)
-    now_version = fingerprint(doc)
+    now_version = accepted_fingerprint(doc, svc.proposals.pending(room_id))  # a pending proposal is not approved
     # A room moved to a price book that dropped one of its products has no price to approve.
     unpriceable = None
     if decision is Decision.APPROVE:
@@ -218,7 +218,8 @@ async def _priced_now(http: Request, room_id: str, doc: Doc | None = None) -> Pr
     book, plan = await in_db(http, lambda db: pinned_book(db, svc.catalog, room_id))
     if doc is None:
         doc = await svc.rooms.current_doc(room_id, DocName.SHARED)
-    return await run_in_threadpool(price_room, RoomDeal.read(doc, svc.deriver.vendor), book, plan)
+    room_deal = RoomDeal.read(doc, svc.deriver.vendor, svc.proposals.pending(room_id))
+    return await run_in_threadpool(price_room, room_deal, book, plan)
 
 
 async def _deal_summary(http: Request, room_id: str) -> dict[str, Any]:

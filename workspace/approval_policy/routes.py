@@ -107,7 +107,7 @@ async def current_version(
 
     access, policy, book, plan = await in_db(request, work)
     doc = await svc.rooms.current_doc(room_id, DocName.SHARED)
-    room_deal = RoomDeal.read(doc, svc.deriver.vendor)
+    room_deal = RoomDeal.read(doc, svc.deriver.vendor, svc.proposals.pending(room_id))
     library, deviations = await svc.deriver.deviations(room_deal)
     priced = await run_in_threadpool(price_room, room_deal, book, plan)
     clauses = approval_inputs(deviations)

@@ -32,6 +32,7 @@ from workspace.exports.contract import room_contract, unset_variables
 from workspace.exports.gate import missing_for, request_for, unrouted_deviations
 from workspace.exports.models import ExportRow
 from workspace.pricing.views import unpriceable_reason
+from workspace.proposals.tracker import pending_summary
 from workspace.rooms.access import room_access
 from workspace.rooms.models import Room
 from workspace.storage.base import utcnow
@@ -39,6 +40,13 @@ from workspace.sync.documents import DocName
 from workspace.web import caller, field, in_db, json_body, services
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class ProposalsPending(Conflict):
+    """The customer has proposed changes the rep has not decided: the contract would hold values nobody
+    accepted, or differ from what both sides see in the room. `pending` lists them."""
+
+    code = "proposals_pending"
 
 
 class ApprovalsMissing(Conflict):
@@ -97,6 +105,12 @@ async def export(http: Request) -> Response:
     current = await current_version(http, principal, room_id, allow_no_policy=True)
     if not current.access.role.is_internal:
         raise PermissionDenied("exports are made by the vendor")
+    pending = svc.proposals.pending_in(room_id, await svc.rooms.current_doc(room_id, DocName.SHARED))
+    if pending:
+        raise ProposalsPending(
+            "the customer's proposals must be accepted, countered or declined before the contract is exported",
+            pending=[pending_summary(p) for p in pending],
+        )
     unpriceable = unpriceable_reason(current.priced.public)
     if unpriceable is not None:
         raise Conflict(unpriceable)

@@ -176,10 +176,14 @@ async def room_quote(request: Request) -> Response:
 
     access, book, plan = await in_db(request, work)
     doc = await svc.rooms.current_doc(room_id, DocName.SHARED)
-    priced = await run_in_threadpool(price_room, RoomDeal.read(doc), book, plan)
+    priced = await run_in_threadpool(price_room, RoomDeal.read(doc, pending=svc.proposals.pending(room_id)), book, plan)
+    # While the customer's proposals are pending, "quote" prices the room as both sides see it (proposed) for
+    # the customer, and "accepted" what the rep accepted; internal roles get cost and margin on accepted values.
     if not access.role.is_internal:
+        if priced.proposed is not None:
+            return JSONResponse({"quote": priced.proposed, "accepted": priced.public})
         return JSONResponse({"quote": priced.public})
-    return JSONResponse({"quote": priced.internal, "commission": priced.commission})
+    return JSONResponse({"quote": priced.internal, "commission": priced.commission, "proposed": priced.proposed})
 
 
 async def upgrade_room_pricebook(request: Request) -> Response:

@@ -33,6 +33,7 @@ class RoomAccess:
             role=self.role,
             customer_may_edit_pricing=self.room.customer_may_edit_pricing,
             customer_deal_fields=frozenset(self.room.customer_deal_fields or ()),
+            customer_changes_direct=self.room.customer_changes == "direct",
         )
 
 

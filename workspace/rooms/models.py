@@ -26,6 +26,13 @@ class RoomRole(StrEnum):
         return self in {RoomRole.REP, RoomRole.LEGAL, RoomRole.APPROVER}
 
 
+class CustomerChanges(StrEnum):
+    """How a room takes a customer's change to pricing or a clause (`workspace.proposals`)."""
+
+    PROPOSE = "propose"  # a proposal the rep accepts, counters or declines; approvals and export ignore it till then
+    DIRECT = "direct"  # accepted as the customer makes it
+
+
 class Room(Base):
     __tablename__ = "rooms"
 
@@ -35,6 +42,7 @@ class Room(Base):
     customer_may_edit_pricing: Mapped[bool] = mapped_column(Boolean, default=False)
     # Keys of the shared `deal` map the customer may write (the rep opens them one by one).
     customer_deal_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    customer_changes: Mapped[str] = mapped_column(String(16), default=CustomerChanges.PROPOSE.value)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     # The price book version this room prices against; None until the first quote pins the
@@ -48,6 +56,7 @@ class Room(Base):
             "customer_name": self.customer_name,
             "customer_may_edit_pricing": self.customer_may_edit_pricing,
             "customer_deal_fields": list(self.customer_deal_fields or []),
+            "customer_changes": self.customer_changes,
             "price_book_version": self.price_book_version,
             "created_at": self.created_at.isoformat(),
         }

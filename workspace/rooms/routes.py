@@ -115,7 +115,13 @@ async def patch_room(request: Request) -> Response:
     principal = await caller(request)
     room_id = request.path_params["room_id"]
     data = await json_body(request)
-    unknown = set(data) - {"title", "customer_name", "customer_may_edit_pricing", "customer_deal_fields"}
+    unknown = set(data) - {
+        "title",
+        "customer_name",
+        "customer_may_edit_pricing",
+        "customer_deal_fields",
+        "customer_changes",
+    }
     if unknown:
         raise InvalidInput(f"unknown field {sorted(unknown)[0]!r}")
     deal_fields = data.get("customer_deal_fields")
@@ -128,6 +134,7 @@ async def patch_room(request: Request) -> Response:
         customer_name=field(data, "customer_name", str, required=False),
         customer_may_edit_pricing=field(data, "customer_may_edit_pricing", bool, required=False),
         customer_deal_fields=deal_fields,
+        customer_changes=field(data, "customer_changes", str, max_length=16, required=False),
     )
     access = await in_db(request, lambda db: service.change_room(db, principal, room_id, changes))
     _refresh_live_connections(request, access)
@@ -143,6 +150,7 @@ def _refresh_live_connections(request: Request, access: RoomAccess) -> None:
                 identity.context,
                 customer_may_edit_pricing=access.room.customer_may_edit_pricing,
                 customer_deal_fields=frozenset(access.room.customer_deal_fields or ()),
+                customer_changes_direct=access.room.customer_changes == "direct",
             )
             connection.identity = dataclasses.replace(identity, context=context)
 

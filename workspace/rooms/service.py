@@ -70,6 +70,7 @@ class RoomChanges:
     customer_name: str | None = None
     customer_may_edit_pricing: bool | None = None
     customer_deal_fields: list[str] | None = None
+    customer_changes: str | None = None
 
 
 def change_room(db: Session, principal: Principal, room_id: str, changes: RoomChanges) -> RoomAccess:
@@ -87,6 +88,10 @@ def change_room(db: Session, principal: Principal, room_id: str, changes: RoomCh
         room.customer_name = changes.customer_name
     if changes.customer_may_edit_pricing is not None:
         room.customer_may_edit_pricing = changes.customer_may_edit_pricing
+    if changes.customer_changes is not None:
+        if changes.customer_changes not in ("propose", "direct"):
+            raise InvalidInput("'customer_changes' must be 'propose' or 'direct'")
+        room.customer_changes = changes.customer_changes
     return RoomAccess(room, access.role)
 
 

@@ -63,6 +63,8 @@ class WriteContext:
     customer_may_edit_pricing: bool = False
     customer_deal_fields: frozenset[str] = frozenset()
     prices: PriceLimits | None = None
+    # The room takes the customer's changes as they come instead of as proposals (`workspace.proposals`).
+    customer_changes_direct: bool = False
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from pycrdt import Doc
 from workspace.settings import Settings
 from workspace.sync.documents import DocName, doc_from_updates
 from workspace.sync.metrics import SyncMetrics
-from workspace.sync.room import DealHeader, RoomDoc, deal_header
+from workspace.sync.room import DealHeader, Peer, RoomDoc, deal_header
 from workspace.sync.store import UpdateStore
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,10 @@ class RoomManager:
         # Told when a document is loaded and after each change a client made: the server derives
         # its own sections (prices, approvals) from the room's content then (see workspace.derive).
         self.on_client_change: Callable[[RoomDoc], None] = lambda room: None
+        # Told when a document is loaded, and after every commit with who sent it (None: the server), before
+        # `on_client_change`: what a change means can depend on who made it (see workspace.proposals).
+        self.on_load: Callable[[RoomDoc], None] = lambda room: None
+        self.on_commit: Callable[[RoomDoc, Peer | None], None] = lambda room, sender: None
         # Told when a room's deal title or customer name changes in its shared document, so
         # that the room list (a database table) follows what people typed in the room.
         self._on_header_change = on_header_change or _ignore_header
@@ -138,12 +142,14 @@ class RoomManager:
         room.after_commit = self._after_commit
         room.header = deal_header(room)
         self.maybe_compact(room)
+        self.on_load(room)
         self.on_client_change(room)
         return room
 
-    def _after_commit(self, room: RoomDoc, by_client: bool) -> None:
+    def _after_commit(self, room: RoomDoc, sender: Peer | None) -> None:
         self.maybe_compact(room)
-        if by_client:
+        self.on_commit(room, sender)
+        if sender is not None:
             self.on_client_change(room)
         header = deal_header(room)
         if header is not None and header != room.header:

@@ -82,8 +82,8 @@ class RoomDoc:
         self._ids = itertools.count()
         self.guard = Guard(name, self._accepted_updates, max_bytes, max_items)
         self.compaction = asyncio.Lock()
-        # Told after each commit; the flag says whether a client (not the server) made the change.
-        self.after_commit: Callable[[RoomDoc, bool], None] = lambda room, by_client: None
+        # Told after each commit, with the connection that sent the change (None: the server made it).
+        self.after_commit: Callable[[RoomDoc, Peer | None], None] = lambda room, sender: None
         self.header: DealHeader | None = None
 
     def _accepted_updates(self) -> list[bytes]:
@@ -138,7 +138,7 @@ class RoomDoc:
         self.doc.apply_update(delta)
         self.log_ids.append(row_id)
         self.broadcast(protocol.sync_update(delta), exclude=sender)
-        self.after_commit(self, sender is not None)
+        self.after_commit(self, sender)
 
     def broadcast(self, message: bytes, exclude: Peer | None = None) -> None:
         for peer in list(self.synced):
