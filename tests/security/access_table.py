@@ -38,6 +38,8 @@ ROOM_REP = {**ROOM_INTERNAL, **{c: 403 for c in (C.SALES_MANAGER, C.VP_SALES, C.
 # The same for the other room, whose rep is OTHER_REP.
 OTHER_ROOM_REP = {**ROOM_REP, C.CUSTOMER: 404, C.REP: 404, C.OTHER_CUSTOMER: 403}
 del OTHER_ROOM_REP[C.OTHER_REP]
+# Who may decide on a customer's proposal: the room's rep (an admin acts as one) and legal (on clauses).
+DECIDERS = {**ROOM_INTERNAL, **{c: 403 for c in (C.SALES_MANAGER, C.VP_SALES, C.FINANCE)}}
 ADMIN_ONLY = only(C.ADMIN)
 LIBRARY_WRITERS = only(C.LEGAL, C.ADMIN)
 
@@ -139,6 +141,13 @@ ACCESS: dict[str, tuple[Case, ...]] = {
     "publish_clause_version": (Case(409, LIBRARY_WRITERS, path={"number": "published_version"}),),
     "retire_clause_version": (Case(409, LIBRARY_WRITERS, path={"number": "draft_version"}),),
     "room_deviations": (Case(200, OUTSIDE_ROOM),),
+    # proposals: every member sees them; the rep (and legal, on clauses) decides. The world has none pending,
+    # so an allowed decider learns it is not there (404) and changes nothing.
+    "list_room_proposals": (Case(200, OUTSIDE_ROOM),),
+    **{
+        f"{decision}_proposal": (Case(404, DECIDERS, body={"revision": 0, **extra}),)
+        for decision, extra in (("accept", {}), ("decline", {}), ("counter", {"value": 5}))
+    },
     # export
     "export_contract": (Case(200, ROOM_INTERNAL, body={"format": "docx"}),),
     "list_room_exports": (Case(200, ROOM_INTERNAL),),

@@ -67,7 +67,7 @@ class MatrixWorld:
         self.http = httpx.Client(base_url=self.server.url, timeout=30)
         self.tokens: dict[Caller, str | None] = {Caller.OUTSIDER: None}
         self.user_ids: dict[Caller, int] = {}
-        self.ids: dict[str, str] = {"room_id": DEMO_ROOM_ID, "sku": "PLAT-ENT"}
+        self.ids: dict[str, str] = {"room_id": DEMO_ROOM_ID, "sku": "PLAT-ENT", "proposal_id": "none-pending"}
         self._seed()
 
     def close(self) -> None:
