@@ -27,6 +27,8 @@ export interface RoomSummary {
   customer_name: string;
   customer_may_edit_pricing: boolean;
   customer_deal_fields: string[];
+  /** How the room takes the customer's changes to pricing and clauses: proposals the rep decides, or directly. */
+  customer_changes?: "propose" | "direct";
   created_at: string;
   role: RoomRole;
   /** When the room's documents last changed (ISO date). */
@@ -285,7 +287,9 @@ export const api = {
   room: (id: string) => request<RoomDetail>("GET", `/api/rooms/${encodeURIComponent(id)}`),
   createRoom: (title: string, customer_name: string) =>
     request<RoomSummary>("POST", "/api/rooms", { title, customer_name }),
-  patchRoom: (id: string, changes: Partial<Pick<RoomSummary, "customer_may_edit_pricing" | "customer_deal_fields">>) =>
+  decideProposal: (room: string, proposal: string, decision: "accept" | "decline" | "counter", body: { revision: number; value?: number }) =>
+    request<{ decision: string }>("POST", `/api/rooms/${encodeURIComponent(room)}/proposals/${encodeURIComponent(proposal)}/${decision}`, body),
+  patchRoom: (id: string, changes: Partial<Pick<RoomSummary, "customer_may_edit_pricing" | "customer_deal_fields" | "customer_changes">>) =>
     request<RoomSummary>("PATCH", `/api/rooms/${encodeURIComponent(id)}`, changes),
   invite: (id: string, email: string, name: string) =>
     request<{ url: string; expires_in_days: number }>("POST", `/api/rooms/${encodeURIComponent(id)}/invitations`, {

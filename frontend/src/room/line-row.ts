@@ -6,12 +6,13 @@
  * discount, lock, problems) that opens the row's controls when tapped. Wider screens show the
  * controls and hide the summary (pricing.css).
  */
-import { h, icon, uid } from "../lib/dom";
+import { h, icon, mount, uid } from "../lib/dom";
 import { CLEAR, FieldBinding, invalid, MAX_QTY, parseDiscount, parseQty, type Invalid } from "./inputs";
 import { getLine, moveLine, readLine, removeLine, setLineField, setLocked, type LineData, type Lines } from "./lines";
 import { canEditLineField, canManageLines, lineRights, type Access, type LineField } from "./permissions";
 import { LineSummary } from "./line-summary";
 import type { ProductCatalog } from "./products";
+import { valueText, type Proposal } from "./proposals";
 import type { LineView } from "./quote-view";
 
 export { MAX_QTY };
@@ -42,6 +43,7 @@ export function parseSku(raw: string, products: ProductCatalog | undefined): str
 }
 
 export class LineRow {
+  private proposedFields!: Record<"qty" | "discountPct", HTMLElement>;
   readonly el: HTMLLIElement;
   private data: LineData | null = null;
   private readonly bindings: Record<LineField, FieldBinding<string | number>>;
@@ -105,6 +107,7 @@ export class LineRow {
     const fieldOf = (field: LineField, text: string) => h("div", { class: "field" }, label(field, text), this.inputs[field]);
     const qtyField = fieldOf("qty", "Qty");
     const discountField = fieldOf("discountPct", "Discount %");
+    this.proposedFields = { qty: qtyField, discountPct: discountField };
     const noteField = h("div", { class: "field field-note" }, label("note", "Note"), this.inputs.note);
     const skuField = h("div", { class: "field field-sku" }, h("label", { for: ids.sku, class: "visually-hidden" }, "SKU"), this.inputs.sku, this.product);
 
@@ -260,6 +263,25 @@ export class LineRow {
     if (!d) return;
     const problems = this.problems ? `, ${this.problems} ${this.problems === 1 ? "problem" : "problems"}` : "";
     this.el.setAttribute("aria-label", `Line ${index + 1}: ${d.sku || "no SKU"}${d.locked ? ", locked" : ""}${problems}`);
+  }
+
+  /** Mark the quantity and discount the customer proposed: the accepted value struck through, by whom. */
+  markProposals(proposals: Proposal[]): void {
+    for (const field of ["qty", "discountPct"] as const) {
+      const box = this.proposedFields[field];
+      const p = proposals.find((item) => item.subject.field === field);
+      box.classList.toggle("is-proposed", Boolean(p));
+      let note = box.querySelector<HTMLElement>(".proposed-note");
+      if (!p) {
+        note?.remove();
+        continue;
+      }
+      if (!note) {
+        note = h("small", { class: "proposed-note", "data-testid": "line-proposed" });
+        box.append(note);
+      }
+      mount(note, "Proposed by ", p.by.name, ", was ", h("s", {}, valueText(p, p.from)));
+    }
   }
 
   renderComputed(view: LineView): void {

@@ -18,6 +18,7 @@ import { canWriteTerms, isInternal, type Access } from "./permissions";
 import { PresenceList } from "./presence";
 import { PricingTable } from "./pricing-table";
 import { ProductCatalog } from "./products";
+import { ProposalsView } from "./proposals";
 import { ResetBudget, refusalMessage, type CloseAction } from "./refusal";
 import { RoomAccessPanel } from "./room-access";
 import { SeatWaitText } from "./seat-wait";
@@ -136,6 +137,9 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
   // Clause blocks, variables, "Insert clause" and the export (clauses/room.ts).
   const clauses = new RoomClauses({ roomId: room.id, role: room.role, notify: (m, tone) => notice.show(m, tone) });
   const products = new ProductCatalog(() => api.products(room.id));
+  // The customer's proposals: line changes above the pricing table, clause edits above the terms.
+  const lineProposals = new ProposalsView({ roomId: room.id, role: room.role, kind: "line", notify: (m, tone) => notice.show(m, tone) });
+  const clauseProposals = new ProposalsView({ roomId: room.id, role: room.role, kind: "clause", notify: (m, tone) => notice.show(m, tone) });
   let destroyed = false;
 
   // Header
@@ -169,11 +173,12 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     clauses.freeText.el,
     termsTools,
     clauses.bar,
+    clauseProposals.el,
     termsHost,
     clauses.exportHost,
   );
   const pricingHost = h("div");
-  const pricingPanel = panel("pricing", "Pricing", pricingHost);
+  const pricingPanel = panel("pricing", "Pricing", lineProposals.el, pricingHost);
   const dealHost = h("div");
   const accessHost = h("div");
   const dealPanel = panel("deal", "Deal", dealHost, accessHost);
@@ -268,6 +273,8 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     editor = createCollabEditor({ element: termsHost, fragment, provider: session.provider, user, editable: canWriteTerms(room.role), label: "Contract terms", nodes: clauses.nodes });
     termsTools.replaceChildren(canWriteTerms(room.role) ? toolbar(editor, "Format the terms") : "");
     clauses.bind(editor, parts.computed);
+    lineProposals.bind(parts.computed);
+    clauseProposals.bind(parts.computed);
     pricing = new PricingTable(parts, {
       access: access(),
       notify: (m) => notice.show(m),
@@ -285,6 +292,8 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
 
   function unbind(): void {
     clauses.unbind();
+    lineProposals.unbind();
+    clauseProposals.unbind();
     editor?.destroy();
     pricing?.destroy();
     deal?.destroy();

@@ -11,6 +11,7 @@ import type * as Y from "yjs";
 import { api, type ProductDetail } from "../lib/api";
 import { h, icon, uid } from "../lib/dom";
 import { readQuote } from "./computed";
+import { readProposals } from "./proposals";
 import { addLineForm } from "./add-line";
 import { MAX_QTY } from "./inputs";
 import { LineRow, type RowHost } from "./line-row";
@@ -189,11 +190,13 @@ export class PricingTable implements RowHost {
     const quote = readQuote(this.parts.computed);
     const currency = quoteCurrency(quote, this.parts.deal.get("currency"));
     const rows: LineData[] = [];
+    const proposals = readProposals(this.parts.computed).filter((p) => p.kind === "line");
     for (const row of this.rows.values()) {
       const data = row.values;
       if (!data) continue;
       rows.push(data);
       row.renderComputed(lineView(quote, data, currency));
+      row.markProposals(proposals.filter((p) => p.subject.line_id === data.id));
     }
     this.totals.render(totalsView(quote, rows, currency));
     this.filter();

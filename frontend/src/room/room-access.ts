@@ -6,13 +6,14 @@ import { DEAL_FIELDS } from "./deal-fields";
 import { DEAL_KEYS } from "./permissions";
 
 export interface AccessHooks {
-  onChange(next: Pick<RoomDetail, "customer_may_edit_pricing" | "customer_deal_fields">): void;
+  onChange(next: Pick<RoomDetail, "customer_may_edit_pricing" | "customer_deal_fields" | "customer_changes">): void;
   notify(message: string, tone?: "info" | "error"): void;
 }
 
 export class RoomAccessPanel {
   readonly el: HTMLElement;
   private readonly pricingToggle: HTMLInputElement;
+  private readonly directToggle: HTMLInputElement;
   private readonly fieldBoxes = new Map<string, HTMLInputElement>();
   private readonly members: HTMLElement;
 
@@ -23,6 +24,9 @@ export class RoomAccessPanel {
     const toggleId = uid("cust-pricing");
     this.pricingToggle = h("input", { id: toggleId, type: "checkbox", class: "switch", role: "switch", "data-testid": "customer-may-edit-pricing" });
     this.pricingToggle.addEventListener("change", () => void this.save({ customer_may_edit_pricing: this.pricingToggle.checked }));
+    const directId = uid("cust-direct");
+    this.directToggle = h("input", { id: directId, type: "checkbox", class: "switch", role: "switch", "data-testid": "customer-changes-direct" });
+    this.directToggle.addEventListener("change", () => void this.save({ customer_changes: this.directToggle.checked ? "direct" : "propose" }));
     const boxes = DEAL_KEYS.map((key) => {
       const id = uid("cf");
       const box = h("input", { id, type: "checkbox", value: key, "data-testid": `customer-field-${key}` });
@@ -36,6 +40,7 @@ export class RoomAccessPanel {
       { class: "access" },
       h("h3", { class: "subhead" }, "Customer access"),
       h("div", { class: "switch-row" }, h("label", { for: toggleId, class: "switch-label" }, h("span", {}, "Customer may edit pricing"), h("span", { class: "hint" }, "Quantities, discounts and notes on unlocked lines.")), this.pricingToggle),
+      h("div", { class: "switch-row" }, h("label", { for: directId, class: "switch-label" }, h("span", {}, "Apply customer changes directly"), h("span", { class: "hint" }, "Off: the customer's changes to pricing and clauses are proposals you accept, counter or decline.")), this.directToggle),
       h("fieldset", { class: "checks" }, h("legend", { class: "label" }, "Deal fields the customer may edit"), h("div", { class: "check-grid" }, boxes)),
       this.inviteForm(),
       h("h3", { class: "subhead" }, "Members"),
@@ -47,11 +52,12 @@ export class RoomAccessPanel {
   update(room: RoomDetail): void {
     this.room = room;
     this.pricingToggle.checked = room.customer_may_edit_pricing;
+    this.directToggle.checked = room.customer_changes === "direct";
     for (const [key, box] of this.fieldBoxes) box.checked = room.customer_deal_fields.includes(key);
     mount(this.members, room.members.map((m) => h("li", { class: "member" }, h("span", {}, m.name), h("span", { class: `badge badge-${m.role}` }, roleLabel(m.role)))));
   }
 
-  private async save(changes: Partial<Pick<RoomDetail, "customer_may_edit_pricing" | "customer_deal_fields">>): Promise<void> {
+  private async save(changes: Partial<Pick<RoomDetail, "customer_may_edit_pricing" | "customer_deal_fields" | "customer_changes">>): Promise<void> {
     try {
       const next = await api.patchRoom(this.room.id, changes);
       this.room = { ...this.room, ...next, members: this.room.members };
