@@ -40,10 +40,12 @@ def accepted_lines(lines: list[Any], pending: Pending) -> list[Any]:
             for field in ("qty", "discountPct"):
                 key = (line.get("id"), field)
                 if key in taken:
-                    if taken[key] is None:
+                    value = taken[key]
+                    if value is None:
                         line.pop(field, None)
                     else:
-                        line[field] = taken[key]
+                        # A Y document reads every number back as a float: hash 100 as the document holds it.
+                        line[field] = float(value) if isinstance(value, int) and not isinstance(value, bool) else value
         result.append(line)
     return result
 

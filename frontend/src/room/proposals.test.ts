@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as Y from "yjs";
-import { ProposalsView, mayDecide, readProposals, type Proposal } from "./proposals";
+import { ProposalsView, mayDecide, readProposals, shortDiff, type Proposal } from "./proposals";
 
 afterEach(() => document.body.replaceChildren());
 
@@ -63,6 +63,15 @@ describe("the customer's proposals", () => {
     expect(view.el.querySelector("ins")?.textContent).toBe("twenty-four");
     expect(view.el.querySelector("[data-testid=proposal-counter]")).toBeNull();
     expect(view.el.querySelector("[data-testid=proposal-decline]")).not.toBeNull();
+  });
+
+  it("cut a clause's long unchanged text to a few words around the change", () => {
+    const long = Array.from({ length: 30 }, (_, i) => `w${i}`).join(" ");
+    const cut = shortDiff([{ op: "equal", text: long }, { op: "delete", text: "12" }, { op: "insert", text: "24" }, { op: "equal", text: long }]);
+    expect(cut[0].text).toBe("… w24 w25 w26 w27 w28 w29");
+    expect(cut[3].text).toBe("w0 w1 w2 w3 w4 w5 …");
+    expect(cut[1]).toEqual({ op: "delete", text: "12" });
+    expect(shortDiff([{ op: "equal", text: "a b c" }, { op: "insert", text: "d" }])[0].text).toBe("a b c");
   });
 
   it("stay hidden without proposals", () => {

@@ -42,6 +42,23 @@ export function valueText(proposal: Proposal, value: unknown): string {
   return proposal.subject.field === "discountPct" ? `${String(value)} %` : String(value);
 }
 
+/** Words kept on each side of a change: a clause's unchanged text is long, the change is what matters. */
+export const CONTEXT_WORDS = 6;
+
+/** The word diff with long unchanged runs cut to a few words around each change ("…" where cut). */
+export function shortDiff(diff: NonNullable<Proposal["diff"]>): NonNullable<Proposal["diff"]> {
+  return diff.map((part, i) => {
+    if (part.op !== "equal") return part;
+    const words = part.text.split(/\s+/).filter(Boolean);
+    const before = i > 0 ? CONTEXT_WORDS : 0; // words after the change before this run
+    const after = i < diff.length - 1 ? CONTEXT_WORDS : 0; // words before the next change
+    if (words.length <= before + after + 1) return part;
+    const head = words.slice(0, before).join(" ");
+    const tail = words.slice(words.length - after).join(" ");
+    return { op: "equal", text: [head, "…", tail].filter(Boolean).join(" ") };
+  });
+}
+
 export interface ProposalsOptions {
   roomId: string;
   role: RoomRole;
@@ -117,7 +134,7 @@ export class ProposalsView {
     const value =
       p.kind === "line"
         ? h("p", { class: "proposal-values" }, h("s", { class: "proposal-from", "data-testid": "proposal-from" }, valueText(p, p.from)), h("span", { "aria-hidden": "true" }, " → "), h("strong", { class: "proposal-to", "data-testid": "proposal-to" }, valueText(p, p.to)))
-        : h("p", { class: "diff proposal-diff" }, (p.diff ?? []).map((d) => (d.op === "insert" ? h("ins", {}, d.text) : d.op === "delete" ? h("del", {}, d.text) : d.text)).flatMap((part) => [part, " "]));
+        : h("p", { class: "diff proposal-diff", "data-testid": "proposal-diff" }, shortDiff(p.diff ?? []).map((d) => (d.op === "insert" ? h("ins", {}, d.text) : d.op === "delete" ? h("del", {}, d.text) : d.text)).flatMap((part) => [part, " "]));
     const actions = mayDecide(this.opts.role, p.kind) ? this.actions(p) : h("p", { class: "proposal-waiting", "data-testid": "proposal-waiting" }, "Proposed, waiting for the rep");
     return h(
       "li",
