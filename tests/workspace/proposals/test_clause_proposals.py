@@ -43,6 +43,7 @@ async def test_accepting_a_clause_edit_keeps_it_and_a_counter_is_an_edit(priced:
         await ready_room(priced, rep, buyer)
         await buyer.edit(replace_words("twelve", "eighteen"))
         await rep.wait_for(lambda: len(proposals(rep)) == 1, what="the clause proposal")
+        await buyer.wait_for(lambda: len(proposals(buyer)) == 1, what="the proposal at the customer")
         shown = proposals(rep)[0]
         url = f"/api/rooms/{priced.room_id}/proposals/{shown['id']}"
         counter = priced.rep.http.post(f"{url}/counter", json={"revision": shown["revision"], "value": 3})
@@ -55,5 +56,5 @@ async def test_accepting_a_clause_edit_keeps_it_and_a_counter_is_an_edit(priced:
         await buyer.edit(replace_words("eighteen", "thirty-six"))
         await rep.wait_for(lambda: "thirty-six" in str(proposals(rep)), what="a second proposal")
         await rep.edit(replace_words("thirty-six", "twenty"))
-        await buyer.wait_for(lambda: proposals(buyer) == [], what="the rep's edit settles it")
-        assert "twenty" in clause_text(buyer)
+        await rep.wait_for(lambda: proposals(rep) == [], what="the rep's edit settles it")
+        await buyer.wait_for(lambda: "twenty" in clause_text(buyer) and proposals(buyer) == [], what="settled for both")

@@ -93,6 +93,7 @@ async def test_decline_writes_the_accepted_value_back_to_every_screen(priced: Pr
         accepted_total = net_total(computed(buyer, "quote"))
         await buyer.edit(set_line("qty", 400))
         await rep.wait_for(lambda: len(proposals(rep)) == 1, what="the proposal")
+        await buyer.wait_for(lambda: len(proposals(buyer)) == 1, what="the proposal at the customer")
         declined = _post(priced, "rep", proposals(rep)[0], "decline")
         assert declined.status_code == 200, declined.text
         assert declined.json()["decision"] == "declined"
@@ -108,6 +109,7 @@ async def test_a_counter_is_written_and_accepted_at_once(priced: PricedWorld) ->
         await ready_room(priced, rep, buyer)
         await buyer.edit(set_line("discountPct", 25))
         await rep.wait_for(lambda: len(proposals(rep)) == 1, what="the proposal")
+        await buyer.wait_for(lambda: len(proposals(buyer)) == 1, what="the proposal at the customer")
         countered = _post(priced, "rep", proposals(rep)[0], "counter", value=15)
         assert countered.status_code == 200, countered.text
         await buyer.wait_for(lambda: buyer.doc.get("lines", type=Array)[0]["discountPct"] == 15, what="the counter")
@@ -134,4 +136,5 @@ async def test_the_reps_own_change_is_accepted_at_once_and_counters_a_pending_pr
         await buyer.edit(set_line("qty", 200))
         await rep.wait_for(lambda: [p["from"] for p in proposals(rep)] == [120], what="a proposal from 120")
         await rep.edit(set_line("qty", 180))
-        await buyer.wait_for(lambda: proposals(buyer) == [], what="the rep's edit settles it")
+        await rep.wait_for(lambda: proposals(rep) == [], what="the rep's edit settles it")
+        await buyer.wait_for(lambda: _qty(buyer) == 180 and proposals(buyer) == [], what="settled for both")
