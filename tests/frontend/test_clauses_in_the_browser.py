@@ -104,6 +104,12 @@ def test_library_to_room_to_export(browser: Browser, contexts: list[BrowserConte
     expect(legal_phone.locator("[data-testid=library-clause]")).to_have_count(1)
     screenshot(legal_phone, "clauses-library-phone")
 
+    # This story is about the customer's edit needing legal: the room takes customer changes directly (as
+    # before issue 12; in a room that proposes, the export would first wait for the rep's decision).
+    rep_api = _api(demo, "rep@demo.test")
+    rep_api.patch(f"/api/rooms/{DEMO_ROOM_ID}", json={"customer_changes": "direct"}).raise_for_status()
+    rep_api.close()
+
     # The rep puts it into the terms, pinned to the version legal published.
     rep = sign_in(open_context(browser, contexts), demo, "rep@demo.test", ROOM)
     buyer = sign_in(open_context(browser, contexts, phone=True), demo, "buyer@acme.test", ROOM)
