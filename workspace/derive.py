@@ -65,6 +65,7 @@ from workspace.storage.base import utcnow
 from workspace.sync.documents import DocName
 from workspace.sync.manager import RoomManager
 from workspace.sync.room import RoomDoc
+from workspace.threads.disputes import open_disputes
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +115,10 @@ class RoomDeal:
     @classmethod
     def read(cls, doc: Doc, vendor: Mapping[str, object] | None = None) -> RoomDeal:
         days = doc.get("deal", type=Map).get("paymentTermsDays")
-        fields = {"payment_terms_days": days} if isinstance(days, int | float) and not isinstance(days, bool) else {}
+        fields: dict[str, Any] = (
+            {"payment_terms_days": days} if isinstance(days, int | float) and not isinstance(days, bool) else {}
+        )
+        fields["open_disputes"] = open_disputes(doc)  # the approval fact: external disputes not yet resolved
         terms = read_terms(doc)  # walked once: the fingerprint hashes the same JSON
         return cls(
             deal_input(doc), deal_facts(doc, datetime.now(UTC).date()), fields, fingerprint(doc, terms),
