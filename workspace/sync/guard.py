@@ -45,7 +45,9 @@ WRITABLE: dict[RoomRole, dict[DocName, frozenset[str]]] = {
 }
 
 # At most 123 bytes: it is also the close frame's reason.
-THREADS_BY_API = "threads are written through POST /api/rooms/{id}/threads, not the document: the server sets who wrote what"
+THREADS_BY_API = (
+    "threads are written through POST /api/rooms/{id}/threads, not the document: the server sets who wrote what"
+)
 
 # What a customer may change on an unlocked line when the room allows customer pricing.
 CUSTOMER_LINE_FIELDS = frozenset({"qty", "discountPct", "note"})
