@@ -120,8 +120,8 @@ class Digest:
                     .group_by(DigestItem.user_id, DigestItem.room_id)
                 )
             }  # fmt: skip
-            emails = dict(db.execute(select(User.id, User.email).where(User.id.in_(users))).tuples().all())
-            titles = dict(db.execute(select(Room.id, Room.title).where(Room.id.in_(rooms))).tuples().all())
+            emails = dict(db.execute(select(User.id, User.email).where(User.id.in_(users))).all())
+            titles = dict(db.execute(select(Room.id, Room.title).where(Room.id.in_(rooms))).all())
         batches: list[_Batch] = []
         next_due: datetime | None = None
         for (user_id, room_id), items in groups.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import time
 from typing import Any
 
 from pycrdt import Array, Doc, Map, XmlElement, XmlFragment, XmlText
@@ -72,5 +73,10 @@ def threads_url(world: World, *rest: str) -> str:
 
 
 def snapshot(world: World) -> dict[str, Any]:
-    """Both documents as the rep reads them."""
+    """Both documents as the rep reads them, once the server has derived what it derives from them."""
+    deriver = world.server.services.deriver
+    deadline = time.monotonic() + 10
+    while not deriver.idle(world.room_id):
+        assert time.monotonic() < deadline, "the room's derivation did not finish"
+        time.sleep(0.005)  # poll the server's deriver until the deadline
     return world.rep.http.get(f"/api/rooms/{world.room_id}/snapshot").json()  # type: ignore[no-any-return]
