@@ -179,3 +179,11 @@ def test_a_mailed_link_opens_the_room_at_the_thread(browser, contexts, demo: Liv
     buyer = sign_in(open_context(browser, contexts, phone=True), demo, "buyer@acme.test", f"{ROOM}?thread={made}")
     expect(_sheet(buyer)).to_be_visible()
     expect(_sheet(buyer).locator("[data-testid=thread-message]")).to_contain_text("Can we sign this week?")
+
+    # A clause block has its one-tap Discuss too.
+    rep.locator("[data-testid=clause-discuss]").first.click()
+    expect(_sheet(rep).locator("[data-testid=thread-about]")).to_have_text("Clause subscription")
+    _sheet(rep).locator("[data-testid=thread-text]").fill("Is the subscription clause final?")
+    _sheet(rep).locator("[data-testid=thread-submit]").click()
+    expect(_sheet(rep).locator("[data-testid=thread-message]")).to_contain_text("Is the subscription clause final?")
+    expect(_sheet(buyer).locator("[data-testid=thread-message]")).to_contain_text("Can we sign this week?")

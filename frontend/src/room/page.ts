@@ -137,7 +137,13 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
   // No place in the room for now (4503 full, 4529 too many of the person's tabs): why, and when it tries again.
   const seatText = new SeatWaitText();
   // Clause blocks, variables, "Insert clause" and the export (clauses/room.ts).
-  const clauses = new RoomClauses({ roomId: room.id, role: room.role, notify: (m, tone) => notice.show(m, tone) });
+  const clauses = new RoomClauses({
+    roomId: room.id,
+    role: room.role,
+    notify: (m, tone) => notice.show(m, tone),
+    // A clause block's "Discuss" opens a thread about it (the sheet is made below, before anyone can tap).
+    discuss: room.role === "viewer" ? undefined : (clauseId) => sheet.compose({ type: "clause", clauseId }, "question"),
+  });
   const products = new ProductCatalog(() => api.products(room.id));
   let destroyed = false;
 
