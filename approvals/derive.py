@@ -5,7 +5,7 @@ deal fields, and the clause deviations. Plain dicts in, `DealFacts` out; the wor
                "lines": [{"discount_pct": "32", "below_floor": false, "priced": true}, ...],
                "totals": {"net_total": "120000.00", "first_year": "40000.00",
                           "total_discount_pct": "28.50", "margin_pct": "61.20"}}
-    deal    = {"payment_terms_days": 60}
+    deal    = {"payment_terms_days": 60, "open_disputes": 1}
     clauses = [{"clause_id": "lol", "category": "liability", "status": "non_standard", "approval": "legal",
                 "digest": "9f2c..."}]          # a `clauses.deviation.Deviation` as a dict
 
@@ -62,6 +62,7 @@ def derive_facts(
         elif raw is not None:
             errors.append(f"quote.{key}: expected a text")
     _number((deal or {}).get("payment_terms_days"), "deal.payment_terms_days", "payment_terms_days", facts, errors)
+    _number((deal or {}).get("open_disputes"), "deal.open_disputes", "open_disputes", facts, errors)
     _clauses(clauses, facts, errors)
     if errors:
         raise FactsInvalid(errors)

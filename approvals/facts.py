@@ -120,6 +120,9 @@ CATALOGUE: Mapping[str, FactSpec] = {
         FactSpec("non_standard_clause_texts", _C, _LOW, "non-standard clause texts", item_label=_clause_wording),
         # Who the clause library says a deviation needs ("legal", "finance"), for rules that route by it.
         FactSpec("clause_approvals", _C, _LOW, "clause approvals", binds=_TEXTS, item_label=approver_label),
+        # External disputes not yet resolved (open or answered): "open_disputes > 0" blocks or routes a deal
+        # the customer still objects to. More is worse: an approval given with one open covers none, not two.
+        FactSpec("open_disputes", _N, _LOW, "open disputes"),
     )
 }
 

@@ -36,16 +36,17 @@ def main() -> None:
     asyncio.run(guard.prepare(list(accepted)))
     client = Doc()
     client.apply_update(accepted[0])
-    customer = WriteContext(role=RoomRole.CUSTOMER)
+    # The rep opened the start date to the customer; threads (`comments`) are written by the server only.
+    customer = WriteContext(role=RoomRole.CUSTOMER, customer_deal_fields=frozenset({"startDate"}))
 
     def keystroke(number: int) -> None:
         preamble = list(client.get("terms", type=XmlFragment).children)[1]
         preamble.children[0].insert(0, "x")
 
-    def comment(number: int) -> None:
-        client.get("comments", type=Map)[f"c{number % 50}"] = f"note {number}"
+    def deal_field(number: int) -> None:
+        client.get("deal", type=Map)["startDate"] = f"2027-01-{number % 28 + 1:02d}"
 
-    edits_of: dict[str, Callable[[int], None]] = {"a keystroke in the terms": keystroke, "a comment": comment}
+    edits_of: dict[str, Callable[[int], None]] = {"a keystroke in the terms": keystroke, "a deal field": deal_field}
     for name, edit in edits_of.items():
         samples = []
         for number in range(edits):

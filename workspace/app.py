@@ -36,6 +36,7 @@ from workspace.services import Services
 from workspace.settings import Settings, load_settings
 from workspace.sync import closecodes
 from workspace.sync import endpoint as sync_endpoint
+from workspace.threads import routes as thread_routes
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *clause_routes.routes,
         *export_routes.routes,
         *proposal_routes.routes,
+        *thread_routes.routes,
         *sync_endpoint.routes,
         *openapi.routes,
         *frontend.routes(),

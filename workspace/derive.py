@@ -66,6 +66,7 @@ from workspace.storage.base import utcnow
 from workspace.sync.documents import DocName
 from workspace.sync.manager import RoomManager
 from workspace.sync.room import RoomDoc
+from workspace.threads.disputes import open_disputes
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +122,10 @@ class RoomDeal:
     def read(cls, doc: Doc, vendor: Mapping[str, object] | None = None, pending: Pending | None = None) -> RoomDeal:
         """The room as accepted: pending proposals (the tracker's, else the document's) taken back."""
         days = doc.get("deal", type=Map).get("paymentTermsDays")
-        fields = {"payment_terms_days": days} if isinstance(days, int | float) and not isinstance(days, bool) else {}
+        fields: dict[str, Any] = (
+            {"payment_terms_days": days} if isinstance(days, int | float) and not isinstance(days, bool) else {}
+        )
+        fields["open_disputes"] = open_disputes(doc)  # the approval fact: external disputes not yet resolved
         pending = read_pending(doc) if pending is None else pending
         terms = accepted_terms(read_terms(doc), pending)  # walked once: the fingerprint hashes the same JSON
         live_lines = doc_lines(doc)

@@ -17,6 +17,7 @@ from workspace.auth.signin_guard import SignInGuard
 from workspace.auth.throttle import Throttle
 from workspace.clause_library.service import ClauseStore
 from workspace.derive import Deriver
+from workspace.notify.digest import Digest
 from workspace.notify.links import StepLinks
 from workspace.notify.mail import Mailer
 from workspace.pricebook.service import Catalog
@@ -29,6 +30,7 @@ from workspace.sync.manager import RoomManager
 from workspace.sync.metrics import SyncMetrics
 from workspace.sync.room import DealHeader
 from workspace.sync.store import UpdateStore
+from workspace.threads.service import Threads
 
 
 @dataclass
@@ -48,6 +50,8 @@ class Services:
     deriver: Deriver
     clause_store: ClauseStore
     proposals: Tracker
+    digest: Digest
+    threads: Threads
     live: set[Connection] = field(default_factory=set)  # open websocket connections
     # Tries of secret links (invitations, mailed approval links); sign-ins have their own guard.
     attempts: Throttle = field(default_factory=Throttle)
@@ -87,6 +91,11 @@ class Services:
         rooms.on_commit = proposals.committed
         proposals.accepted_changed = deriver.changed
         deriver.pending = proposals.pending
+        mailer = Mailer(settings.smtp_url)
+        digest = Digest(sessions, mailer, settings.digest_minutes)
+        # An external dispute opening or closing changes the approval fact `open_disputes`: derive again.
+        threads = Threads(rooms, sessions, settings.public_url, on_disputes_changed=deriver.changed,
+                          wake_digest=digest.wake)  # fmt: skip
         return cls(
             settings=settings,
             engine=engine,
@@ -98,17 +107,20 @@ class Services:
             store=store,
             rooms=rooms,
             catalog=catalog,
-            mailer=Mailer(settings.smtp_url),
+            mailer=mailer,
             links=StepLinks(cookie_key),
             policies=policies,
             deriver=deriver,
             clause_store=clause_store,
             proposals=proposals,
+            digest=digest,
+            threads=threads,
         )
 
     async def start(self) -> None:
         await self.store.start()
         await self.rooms.start()
+        await self.digest.start()
 
     def close_connections(self, matches: Callable[[Connection], bool], code: int, reason: str) -> None:
         for connection in list(self.live):
@@ -116,6 +128,7 @@ class Services:
                 connection.close(code, reason)
 
     async def stop(self) -> None:
+        await self.digest.stop()
         await self.deriver.stop()
         await self.proposals.stop()
         await self.rooms.stop()

@@ -102,6 +102,12 @@ class Settings:
     metrics_token: str | None = field(default=None, repr=False)
     metrics_public: bool = False
 
+    # --- mail ---------------------------------------------------------------------------------
+    # A person gets at most one mail per room this often; what comes up meanwhile (mentions) is batched
+    # into the next one. A quarter hour keeps a busy negotiation from flooding an inbox without making
+    # anyone wait long for the first word.
+    digest_minutes: float = 15.0
+
     # --- sessions and invitations ------------------------------------------------------------
     session_days: int = 14
     invitation_days: int = 7

@@ -41,6 +41,8 @@ del OTHER_ROOM_REP[C.OTHER_REP]
 # Who may decide on a customer's proposal: the room's rep (an admin acts as one) and legal (on clauses).
 DECIDERS = {**ROOM_INTERNAL, **{c: 403 for c in (C.SALES_MANAGER, C.VP_SALES, C.FINANCE)}}
 ADMIN_ONLY = only(C.ADMIN)
+# A thread the room's customer opened: they and the room's rep (or an admin) may resolve or reopen it.
+THREAD_OPENER_OR_REP = {**OUTSIDE_ROOM, **{c: 403 for c in (C.SALES_MANAGER, C.VP_SALES, C.FINANCE, C.LEGAL)}}
 LIBRARY_WRITERS = only(C.LEGAL, C.ADMIN)
 
 Ids = Mapping[str, str]
@@ -156,6 +158,14 @@ ACCESS: dict[str, tuple[Case, ...]] = {
         # The room's export asked for through another room: not found for everyone who may see that room.
         Case(404, {C.OTHER_CUSTOMER: 403}, path={"room_id": "other_room_id"}),
     ),
+    # threads: everyone in the room reads and writes them (an empty body answers 400 once past the access check);
+    # the customer opened both threads, so they and the rep (an admin acts as the rep) resolve and reopen them.
+    # The resolved one cannot be resolved again, the open one not reopened: allowed callers get 409.
+    "list_threads": (Case(200, OUTSIDE_ROOM),),
+    "open_thread": (Case(400, OUTSIDE_ROOM, body={}),),
+    "reply_to_thread": (Case(400, OUTSIDE_ROOM, body={}, path={"thread_id": "open_thread_id"}),),
+    "resolve_thread": (Case(409, THREAD_OPENER_OR_REP, path={"thread_id": "resolved_thread_id"}),),
+    "reopen_thread": (Case(409, THREAD_OPENER_OR_REP, path={"thread_id": "open_thread_id"}),),
 }
 
 

@@ -140,6 +140,7 @@ class MatrixWorld:
         self._invitations()
         self._delegation()
         self._clause()
+        self._threads()
         self.settle()
 
     @staticmethod
@@ -202,6 +203,15 @@ class MatrixWorld:
         body = {"to": "vp@demo.test", "starts_at": start.isoformat(), "ends_at": ends.isoformat()}
         created = self.ok(Caller.SALES_MANAGER, "POST", "/api/approvals/delegations", json=body).json()
         self.ids["delegation_id"] = str(created["id"])
+
+    def _threads(self) -> None:
+        """Two questions the customer asked about the room: one still open, one resolved."""
+        threads = f"/api/rooms/{DEMO_ROOM_ID}/threads"
+        body = {"kind": "question", "anchor": {"type": "room"}, "text": "When do we start?"}
+        self.ids["open_thread_id"] = self.ok(Caller.CUSTOMER, "POST", threads, json=body).json()["id"]
+        resolved = self.ok(Caller.CUSTOMER, "POST", threads, json=body).json()["id"]
+        self.ok(Caller.CUSTOMER, "POST", f"{threads}/{resolved}/resolve")
+        self.ids["resolved_thread_id"] = resolved
 
     def _clause(self) -> None:
         body = {"key": "matrix", "title": "Matrix clause", "category": "general", "text": "The parties agree."}

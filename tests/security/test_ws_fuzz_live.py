@@ -297,7 +297,7 @@ DOCS = ["shared", "shared", "internal", "shared?room={wall}", "shared#{wall}", "
 @example(room="{home}", doc="shared?room={wall}", outsider=True)
 async def test_no_socket_path_reaches_another_room(fuzz: Fuzz, room: str, doc: str, outsider: bool) -> None:
     """The customer aims at a room they are not in (and the outsider at the customer's): whatever the path, the
-    socket is refused or opens a room of their own, and a comment sent on it lands nowhere else."""
+    socket is refused or opens a room of their own, and a paragraph sent on it lands nowhere else."""
     if outsider:
         person, wall, home = fuzz.outsider, fuzz.home, fuzz.outsider_home
     else:
@@ -322,7 +322,8 @@ async def test_no_socket_path_reaches_another_room(fuzz: Fuzz, room: str, doc: s
             title = client.doc.get("deal", type=Map).get("title")
             assert title == f"Room {home}", f"{path!r} opened {title!r}, not a room of this person's"
             event("opened the person's own room")
-            await client.edit(lambda d: d.get("comments", type=Map).__setitem__("via", path))
+            await client.edit(lambda d: d.get("terms", type=XmlFragment).children.append(
+                XmlElement("paragraph", {}, [XmlText(f"via {path}")])))  # fmt: skip
             await processed(client)  # stored, and derived from, before the next example looks
             await fuzz.settle(home)
     finally:

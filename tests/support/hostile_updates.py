@@ -230,12 +230,12 @@ class Hostile:
 KINDS = ["Map", "Array", "Text", "XmlFragment"]
 RIGHT: dict[DocName, dict[str, str]] = {
     DocName.SHARED: {"terms": "XmlFragment", "deal": "Map", "lines": "Array", "computed": "Map", "comments": "Map"},
-    DocName.INTERNAL: {"notes": "XmlFragment", "computed": "Map"},
+    DocName.INTERNAL: {"notes": "XmlFragment", "computed": "Map", "comments": "Map"},
 }
 # The roots a client writes to, often the writable ones; `computed` (server only) and unknown roots less often.
 ROOTS: dict[DocName, list[str]] = {
     DocName.SHARED: ["terms", "deal", "lines", "comments"] * 3 + ["computed", "prices"],
-    DocName.INTERNAL: ["notes"] * 4 + ["computed", "terms", "prices"],
+    DocName.INTERNAL: ["notes"] * 4 + ["computed", "comments", "terms", "prices"],
 }
 TAGS = ["paragraph"] * 4 + ["heading", "clause", "variable", "bulletList", "listItem", "codeBlock", "hardBreak",
                             "blockquote", "iframe", "img", "script", "a"]  # fmt: skip

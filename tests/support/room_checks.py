@@ -20,13 +20,14 @@ from workspace.sync.documents import DocName, doc_from_updates, to_json
 from workspace.sync.guard import WriteContext
 from workspace.terms import fragment_to_json
 
-# What each role may write at all, read off DESIGN.md's table (independent of the guard's code).
+# What each role may write at all, read off DESIGN.md's table (independent of the guard's code). Threads
+# (`comments`, in both documents) are written by the server only, through the threads API (issue 12).
 MAY_WRITE: dict[DocName, dict[RoomRole, set[str]]] = {
     DocName.SHARED: {
-        RoomRole.REP: {"terms", "deal", "lines", "comments"},
-        RoomRole.LEGAL: {"terms", "comments"},
-        RoomRole.APPROVER: {"comments"},
-        RoomRole.CUSTOMER: {"terms", "comments"},
+        RoomRole.REP: {"terms", "deal", "lines"},
+        RoomRole.LEGAL: {"terms"},
+        RoomRole.APPROVER: set(),
+        RoomRole.CUSTOMER: {"terms"},
         RoomRole.VIEWER: set(),
     },
     DocName.INTERNAL: {
@@ -108,7 +109,7 @@ def holds_only_its_schema(doc: Doc, name: DocName = DocName.SHARED) -> None:
 # Each root read as a type it is not: what a client that declares it so would see.
 MISREAD: dict[DocName, list[tuple[str, type]]] = {
     DocName.SHARED: [("deal", Array), ("comments", Array), ("lines", Map), ("terms", Map)],
-    DocName.INTERNAL: [("notes", Map), ("computed", Array)],
+    DocName.INTERNAL: [("notes", Map), ("computed", Array), ("comments", Array)],
 }
 
 

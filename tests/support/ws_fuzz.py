@@ -340,14 +340,13 @@ class Fuzz:
             for message in fresh.received:
                 if message[0] == protocol.MessageType.AWARENESS:
                     strict_awareness(message)  # presence a newcomer is sent must be readable by a browser
-            if target.name is DocName.SHARED:
-                await fresh.edit(lambda d: d.get("comments", type=Map).__setitem__(mark, "still here"))
-            else:
-                await fresh.edit(lambda d: d.get("notes", type=XmlFragment).children.append(
-                    XmlElement("paragraph", {}, [XmlText(mark)])))  # fmt: skip
-        root, kind = ("comments", Map) if target.name is DocName.SHARED else ("notes", XmlFragment)
+            root = "terms" if target.name is DocName.SHARED else "notes"
+            await fresh.edit(lambda d: d.get(root, type=XmlFragment).children.append(
+                XmlElement("paragraph", {}, [XmlText(mark)])))  # fmt: skip
         witness = target.witness.doc
-        await target.witness.wait_for(lambda: mark in str(witness.get(root, type=kind)), 10, "a fresh client's edit")
+        await target.witness.wait_for(
+            lambda: mark in str(witness.get(root, type=XmlFragment)), 10, "a fresh client's edit"
+        )
 
 
 def _summary(rows: list[tuple[str, int, bytes]]) -> list[tuple[str, int, int]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pycrdt import Doc
 from sqlalchemy.orm import Session
 
 import approvals
@@ -19,9 +20,31 @@ from clauses.deviation import Deviation
 from clauses.free_text import FREE_TEXT, FREE_TEXT_TITLE
 from clauses.library import ClauseLibrary
 from workspace.approval_policy.requests import room_requests
+from workspace.errors import Conflict
+from workspace.threads.disputes import unsettled_disputes
 
 _CLOSED = (RequestState.RECALLED, RequestState.SUPERSEDED)
 _CLAUSE_FACTS = frozenset({"non_standard_clauses", "non_standard_clause_texts", "clause_approvals"})
+
+
+class DisputesOpen(Conflict):
+    """The customer (or anyone in the room) still disputes a term or a price; `disputes` lists each."""
+
+    code = "disputes_open"
+
+
+def check_disputes(shared: Doc) -> None:
+    """A contract does not leave the room while an external dispute is open or answered: 409 `disputes_open`
+    listing each (kind, what it is about, who opened it, when), whatever the approvals say."""
+    found = unsettled_disputes(shared)
+    if found:
+        count = len(found)
+        raise DisputesOpen(
+            f"{count} dispute{'s are' if count != 1 else ' is'} not resolved; resolve {'them' if count != 1 else 'it'} "
+            "before exporting the contract",
+            disputes=[{key: dispute[key] for key in ("id", "kind", "state", "about", "opened_by", "opened_at", "text")}
+                      for dispute in found],
+        )  # fmt: skip
 
 
 def request_for(db: Session, room_id: str, fingerprint: str) -> Request | None:

@@ -29,7 +29,7 @@ from workspace.clause_library.deviations import (
 )
 from workspace.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from workspace.exports.contract import room_contract, unset_variables
-from workspace.exports.gate import missing_for, request_for, unrouted_deviations
+from workspace.exports.gate import check_disputes, missing_for, request_for, unrouted_deviations
 from workspace.exports.models import ExportRow
 from workspace.pricing.views import unpriceable_reason
 from workspace.proposals.tracker import pending_summary
@@ -114,6 +114,7 @@ async def export(http: Request) -> Response:
     unpriceable = unpriceable_reason(current.priced.public)
     if unpriceable is not None:
         raise Conflict(unpriceable)
+    check_disputes(await svc.rooms.current_doc(room_id, DocName.SHARED))
     now = utcnow()
 
     def gate(db: Session) -> tuple[Any, ...]:

@@ -6,6 +6,7 @@ from workspace.auth.models import ApiToken, BrowserSession, User
 from workspace.auth.sso_models import SsoLogin, SsoPolicy, SsoSession
 from workspace.clause_library.models import ClauseRow
 from workspace.exports.models import ExportRow
+from workspace.notify.models import DigestItem
 from workspace.pricebook.models import IncentivePlanVersion, PriceBookVersion
 from workspace.rooms.models import Invitation, Membership, Room
 from workspace.storage.base import Base
@@ -20,6 +21,7 @@ __all__ = [
     "BrowserSession",
     "ClauseRow",
     "DelegationRow",
+    "DigestItem",
     "DocSnapshot",
     "DocUpdate",
     "ExportRow",

@@ -23,6 +23,9 @@ ROOT_TYPES: dict[DocName, dict[str, type]] = {
     DocName.INTERNAL: {
         "notes": XmlFragment,
         "computed": Map,
+        # Internal threads (questions, disputes, notes among the vendor's people): written by the server
+        # through the threads API, like the shared `comments`; a customer cannot even open this document.
+        "comments": Map,
     },
 }
 

@@ -34,17 +34,20 @@ from workspace.sync.wire import Reader, read_state_vector
 log = logging.getLogger(__name__)
 
 # Roots each role may write freely. Everything else is refused, except the customer's
-# conditional rights on `deal` and `lines` checked below. `computed` is written by the server only.
+# conditional rights on `deal` and `lines` checked below. `computed` is written by the server only, and so
+# are the threads in `comments` (both documents): the server sets their authors, states and anchors.
 WRITABLE: dict[RoomRole, dict[DocName, frozenset[str]]] = {
-    RoomRole.REP: {
-        DocName.SHARED: frozenset({"terms", "deal", "lines", "comments"}),
-        DocName.INTERNAL: frozenset({"notes"}),
-    },
-    RoomRole.LEGAL: {DocName.SHARED: frozenset({"terms", "comments"}), DocName.INTERNAL: frozenset({"notes"})},
-    RoomRole.APPROVER: {DocName.SHARED: frozenset({"comments"}), DocName.INTERNAL: frozenset({"notes"})},
-    RoomRole.CUSTOMER: {DocName.SHARED: frozenset({"terms", "comments"})},
+    RoomRole.REP: {DocName.SHARED: frozenset({"terms", "deal", "lines"}), DocName.INTERNAL: frozenset({"notes"})},
+    RoomRole.LEGAL: {DocName.SHARED: frozenset({"terms"}), DocName.INTERNAL: frozenset({"notes"})},
+    RoomRole.APPROVER: {DocName.INTERNAL: frozenset({"notes"})},
+    RoomRole.CUSTOMER: {DocName.SHARED: frozenset({"terms"})},
     RoomRole.VIEWER: {},
 }
+
+# At most 123 bytes: it is also the close frame's reason.
+THREADS_BY_API = (
+    "threads are written through POST /api/rooms/{id}/threads, not the document: the server sets who wrote what"
+)
 
 # What a customer may change on an unlocked line when the room allows customer pricing.
 CUSTOMER_LINE_FIELDS = frozenset({"qty", "discountPct", "note"})
@@ -289,6 +292,8 @@ class Guard:
                 raise PermissionDenied(f"customers may not change {item.key} on a line")
         if role is RoomRole.VIEWER:
             raise PermissionDenied("read-only members cannot edit this room")
+        if root == "comments":
+            raise PermissionDenied(THREADS_BY_API)
         raise PermissionDenied(f"a {role.value} may not write {root!r} in the {self.name} document")
 
     def _line_locks(self, twin: Doc) -> dict[object, bool]:
@@ -334,6 +339,8 @@ class Guard:
                 return
         if role is RoomRole.VIEWER:
             raise PermissionDenied("read-only members cannot edit this room")
+        if change.root == "comments":
+            raise PermissionDenied(THREADS_BY_API)
         raise PermissionDenied(f"a {role.value} may not write {change.root!r} in the {self.name} document")
 
     def _check_values(self, change: Change, context: WriteContext) -> None:

@@ -35,8 +35,8 @@ MAX_DEAL_TEXT = 1000
 MAX_LINE_TEXT = 10 * MAX_NOTE_LENGTH
 """Past the note's own limit (which the line checks say in words) a value is a payload, not a remark."""
 
-MAX_COMMENT_TEXT = 10_000
-"""One comment is a few paragraphs; a contract goes in the terms."""
+MAX_THREADS_BYTES = 4 * MIB
+"""The threads of one document (`workspace.threads.limits` keeps each thread and message far smaller)."""
 
 
 @dataclass(frozen=True)
@@ -50,17 +50,21 @@ class RootSchema:
 
 
 _TERMS = RootSchema("the editor's nodes and marks (terms_schema)", 4 * MIB, terms_schema.MAX_DEPTH)
+# Threads are written by the server only (the threads API, `workspace.threads`): the guard refuses every
+# client item there with a reason naming the API, before any of these rules would be asked.
+_THREADS = RootSchema("threads, written by the server only (POST /api/rooms/{id}/threads)", MAX_THREADS_BYTES, 3)
 SCHEMAS: dict[DocName, dict[str, RootSchema]] = {
     DocName.SHARED: {
         "terms": _TERMS,
         "deal": RootSchema("plain values: text of at most 1,000 characters, numbers, true or false", 64 * KIB, 0),
         "lines": RootSchema("one map of plain values per line", 1 * MIB, 1),
-        "comments": RootSchema("text, numbers, lists and maps, each text at most 10,000 characters", 1 * MIB, 4),
+        "comments": _THREADS,
         "computed": RootSchema("written by the server only", 4 * MIB, 8),
     },
     DocName.INTERNAL: {
         "notes": _TERMS,
         "computed": RootSchema("written by the server only", 4 * MIB, 8),
+        "comments": _THREADS,
     },
 }
 
@@ -180,21 +184,6 @@ def _lines(item: Placed, parent: Node) -> None:
         _scalar(struct.values[-1], MAX_LINE_TEXT, "a line's value")
 
 
-def _comments(item: Placed, parent: Node) -> None:
-    struct = item.struct
-    room = SCHEMAS[DocName.SHARED]["comments"].max_depth - parent.depth
-    if struct.content is Content.ANY:
-        for value in struct.values:
-            _json_value(value, room)
-    elif struct.content is Content.TYPE:
-        if struct.type_ref not in (TypeRef.MAP, TypeRef.ARRAY, TypeRef.TEXT):
-            raise InvalidInput(f"comments hold text, numbers, lists and maps, not {_what(item)}")
-    elif struct.content is Content.STRING:
-        _text(struct.values[0], MAX_COMMENT_TEXT, "a comment")
-    else:
-        raise InvalidInput(f"comments hold plain text, numbers, lists and maps, not {_what(item)}")
-
-
 def _terms(item: Placed, parent: Node) -> None:
     struct = item.struct
     where = f"'{parent.root}'"
@@ -222,7 +211,6 @@ def _server_only(item: Placed, parent: Node) -> None:
 _RULES: dict[str, Callable[[Placed, Node], None]] = {
     "deal": _deal,
     "lines": _lines,
-    "comments": _comments,
     "terms": _terms,
     "notes": _terms,
 }
@@ -251,19 +239,6 @@ def _scalar(value: object, limit: int, what: str) -> None:
 def _text(value: object, limit: int, what: str) -> None:
     if isinstance(value, str) and len(value) > limit:
         raise TooLarge(f"{what} holds at most {limit:,} characters, not {len(value):,}")
-
-
-def _json_value(value: object, room: int) -> None:
-    """A comment's value: text, numbers, true/false, null, and lists and maps of them, nested within `room`."""
-    if isinstance(value, list | dict):
-        if room < 1:
-            raise InvalidInput("comments nest at most 4 levels deep")
-        for part in value.values() if isinstance(value, dict) else value:
-            _json_value(part, room - 1)
-        return
-    if isinstance(value, bytes):
-        raise InvalidInput("comments hold text, numbers, lists and maps, not binary data")
-    _scalar(value, MAX_COMMENT_TEXT, "a comment")
 
 
 def _value_kind(value: object) -> str:

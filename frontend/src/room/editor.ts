@@ -54,6 +54,8 @@ export interface CollabEditorOptions {
   label: string;
   /** The terms' own nodes, `clause` and `variable`, with views (clauses/views.ts); default: plain ones. */
   nodes?: AnyExtension[];
+  /** More behaviour (the terms' thread highlights, thread-marks.ts). */
+  extensions?: AnyExtension[];
 }
 
 export function createCollabEditor(opts: CollabEditorOptions): Editor {
@@ -64,6 +66,7 @@ export function createCollabEditor(opts: CollabEditorOptions): Editor {
       StarterKit.configure({ undoRedo: false, link: NO_NEW_LINKS }),
       ...(opts.nodes ?? [Clause, Variable]),
       ClickPlacesCaret,
+      ...(opts.extensions ?? []),
       Collaboration.configure({ fragment: opts.fragment }),
       CollaborationCaret.configure({
         provider: opts.provider,

@@ -16,6 +16,7 @@ import { ResetBudget, refusalMessage } from "./refusal";
 import { RepPanel } from "./rep-panel";
 import { SeatWaitText } from "./seat-wait";
 import { stateAttr, SyncSession, type ConnState } from "./session";
+import { announceInternalThreads } from "./threads";
 
 export interface InternalOptions {
   roomId: string;
@@ -98,6 +99,8 @@ export function mountInternal(hosts: InternalHosts, opts: InternalOptions): { de
     tools.replaceChildren(toolbar(editor, "Format the notes"));
     rep?.bind(session.doc.getMap<unknown>("computed"));
     approval?.bind(session.doc.getMap<unknown>("computed"));
+    // Internal threads: the page shows them with the shared ones (they never reach a customer's browser).
+    announceInternalThreads(hosts.notes, session.doc.getMap<unknown>("comments"));
   }
 
   function unbind(): void {
@@ -105,6 +108,7 @@ export function mountInternal(hosts: InternalHosts, opts: InternalOptions): { de
     editor = null;
     rep?.unbind();
     approval?.unbind();
+    announceInternalThreads(hosts.notes, null);
   }
 
   bind();

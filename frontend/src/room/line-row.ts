@@ -29,6 +29,8 @@ export interface RowHost {
   /** The price book's products: a SKU that is not one of them is refused next to the field. */
   readonly products?: ProductCatalog;
   openFacts(sku: string, opener: HTMLElement): void;
+  /** Opens a thread about this line (questions, disputes: thread-sheet.ts); absent: no "Discuss". */
+  discuss?(lineId: string): void;
   delayMs?: number;
 }
 
@@ -90,6 +92,13 @@ export class LineRow {
     this.down = manage ? h("button", { type: "button", class: "icon-btn", "data-testid": "line-down", "aria-label": "Move line down" }, icon("down")) : null;
     const remove = manage ? h("button", { type: "button", class: "icon-btn icon-btn-danger", "data-testid": "line-remove", "aria-label": "Remove line" }, icon("trash")) : null;
     this.facts = h("button", { type: "button", class: "icon-btn facts-btn", "data-testid": "line-facts", "aria-haspopup": "dialog", title: "About this product" }, icon("info"), h("span", { class: "visually-hidden" }, "About this product"));
+    // "Discuss": one tap to a thread about this line, next to the phone's summary and in the desktop's head.
+    const discuss = (where: string) => {
+      if (!host.discuss) return null;
+      const b = h("button", { type: "button", class: `btn btn-small btn-secondary discuss-btn discuss-${where}`, "data-testid": "line-discuss", "aria-label": "Discuss this line" }, "Discuss");
+      b.addEventListener("click", () => host.discuss?.(id));
+      return b;
+    };
     this.name = h("span", { class: "line-name", "data-testid": "line-name" });
     this.unpriced = h("span", { class: "unpriced-badge", "data-testid": "line-unpriced", hidden: true }, icon("alert", 14), "Not priced");
     const netLabel = uid("net");
@@ -114,11 +123,11 @@ export class LineRow {
     this.el = h(
       "li",
       { class: "line", "data-testid": "line-row", "data-line-id": id },
-      this.summary.el,
+      h("div", { class: "line-top" }, this.summary.el, discuss("phone")),
       h(
         "div",
         { class: "line-body", id: bodyId },
-        h("div", { class: "line-head" }, this.position, skuField, this.lockBadge, this.facts, this.lock),
+        h("div", { class: "line-head" }, this.position, skuField, this.lockBadge, this.facts, discuss("desktop"), this.lock),
         h(
           "div",
           { class: "line-grid" },

@@ -24,6 +24,9 @@ import { RoomAccessPanel } from "./room-access";
 import { SeatWaitText } from "./seat-wait";
 import { stateAttr, SyncSession, type ConnState } from "./session";
 import { Tabs } from "./tabs";
+import { selectionAnchor, setThreadMarks, ThreadMarks } from "./thread-marks";
+import { SelectionActions, ThreadSheet } from "./thread-sheet";
+import { INTERNAL_THREADS_EVENT, mergeThreads, openCount, readThreads, threadFromSearch, type Thread } from "./threads";
 import { showWaiting, waitingBadge } from "./waiting";
 
 const STATE_TEXT: Record<ConnState, string> = {
@@ -135,12 +138,69 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
   // No place in the room for now (4503 full, 4529 too many of the person's tabs): why, and when it tries again.
   const seatText = new SeatWaitText();
   // Clause blocks, variables, "Insert clause" and the export (clauses/room.ts).
-  const clauses = new RoomClauses({ roomId: room.id, role: room.role, notify: (m, tone) => notice.show(m, tone) });
+  const clauses = new RoomClauses({
+    roomId: room.id,
+    role: room.role,
+    notify: (m, tone) => notice.show(m, tone),
+    // A clause block's "Discuss" opens a thread about it (the sheet is made below, before anyone can tap).
+    discuss: room.role === "viewer" ? undefined : (clauseId) => sheet.compose({ type: "clause", clauseId }, "question"),
+  });
   const products = new ProductCatalog(() => api.products(room.id));
   // The customer's proposals: line changes above the pricing table, clause edits above the terms.
   const lineProposals = new ProposalsView({ roomId: room.id, role: room.role, kind: "line", notify: (m, tone) => notice.show(m, tone) });
   const clauseProposals = new ProposalsView({ roomId: room.id, role: room.role, kind: "clause", notify: (m, tone) => notice.show(m, tone) });
   let destroyed = false;
+
+  // Threads (questions, disputes, notes): read live from the shared doc's `comments` and, for internal
+  // roles, the internal doc's (announced by the internal chunk); written through the API.
+  let sharedThreads: Y.Map<unknown> | null = null;
+  let internalThreads: Y.Map<unknown> | null = null;
+  let threads: Thread[] = [];
+  const lineName = (id: string): string | undefined => {
+    for (const line of sharedLines?.toArray() ?? []) {
+      if (line instanceof Object && "get" in line && (line as Y.Map<unknown>).get("id") === id) {
+        const sku = String((line as Y.Map<unknown>).get("sku") ?? "");
+        return products.find(sku)?.name ?? (sku || undefined);
+      }
+    }
+    return undefined;
+  };
+  let sharedLines: Y.Array<unknown> | null = null;
+  const sheet = new ThreadSheet({
+    roomId: room.id,
+    me,
+    role: room.role,
+    members: room.members,
+    lineName,
+    notify: (m, tone) => notice.show(m, tone),
+    onActive: (id) => {
+      if (editor) setThreadMarks(editor, threads, id);
+    },
+  });
+  const selectionActions = new SelectionActions((kind) => {
+    const anchor = editor ? selectionAnchor(editor) : null;
+    selectionActions.show(false);
+    if (!anchor) return notice.show("Select some words of the terms first.");
+    sheet.compose(anchor, kind);
+  });
+  const threadsCount = h("span", { class: "threads-count", "data-testid": "threads-count", hidden: true });
+  const threadsButton = h("button", { type: "button", class: "btn btn-small btn-secondary threads-btn", "data-testid": "threads-button", "aria-label": "Threads" }, "Threads", threadsCount);
+  threadsButton.addEventListener("click", () => (sheet.isOpen ? sheet.close() : sheet.showList()));
+  const onThreads = () => {
+    threads = mergeThreads(readThreads(sharedThreads), readThreads(internalThreads));
+    const count = openCount(threads);
+    threadsCount.textContent = String(count);
+    threadsCount.hidden = count === 0;
+    threadsButton.setAttribute("aria-label", `Threads: ${count} open`);
+    sheet.update(threads);
+    if (editor) setThreadMarks(editor, threads, sheet.activeId);
+  };
+  const onInternalThreads = (ev: Event) => {
+    internalThreads?.unobserveDeep(onThreads);
+    internalThreads = (ev as CustomEvent<Y.Map<unknown> | null>).detail;
+    internalThreads?.observeDeep(onThreads);
+    onThreads();
+  };
 
   // Header
   const title = h("h1", { class: "room-title", "data-testid": "room-title" }, room.title);
@@ -159,7 +219,7 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
       { class: "room-header-inner" },
       h("a", { href: "/", class: "back-link", "aria-label": "All rooms" }, icon("back", 20), h("span", { class: "back-text" }, "Rooms")),
       h("div", { class: "room-heading" }, title, h("p", { class: "room-meta" }, customer, h("span", { class: `badge badge-${room.role}` }, roleLabel(room.role)), approvalBadge?.el ?? null)),
-      h("div", { class: "room-status" }, presence.el, h("div", { class: "conn-wrap" }, conn, pending)),
+      h("div", { class: "room-status" }, threadsButton, presence.el, h("div", { class: "conn-wrap" }, conn, pending)),
     ),
   );
 
@@ -219,7 +279,8 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     h("div", { class: "col col-main" }, termsPanel, notesPanel),
     h("div", { class: "col col-side" }, pricingPanel, approvalPanel, repPanel, dealPanel),
   );
-  mount(root, header, tabs.el, h("div", { class: "room-notice-wrap" }, notice.el), layout);
+  mount(root, header, tabs.el, h("div", { class: "room-notice-wrap" }, notice.el), layout, selectionActions.el, sheet.el);
+  layout.addEventListener(INTERNAL_THREADS_EVENT, onInternalThreads);
   approvalBadge?.follow(layout);
   if (internal) clauses.follow(layout);
 
@@ -270,7 +331,23 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     const dealMap = doc.getMap<unknown>("deal");
     const parts = { lines: doc.getArray("lines") as Lines, computed: doc.getMap<unknown>("computed"), deal: dealMap };
     termsHost.replaceChildren();
-    editor = createCollabEditor({ element: termsHost, fragment, provider: session.provider, user, editable: canWriteTerms(room.role), label: "Contract terms", nodes: clauses.nodes });
+    editor = createCollabEditor({
+      element: termsHost,
+      fragment,
+      provider: session.provider,
+      user,
+      editable: canWriteTerms(room.role),
+      label: "Contract terms",
+      nodes: clauses.nodes,
+      extensions: [ThreadMarks.configure({ onOpen: (id) => sheet.showThread(id) })],
+    });
+    const bound = editor;
+    // A selection of words in the terms offers "Ask / Dispute / Note" (not to read-only members).
+    bound.on("selectionUpdate", () => selectionActions.show(room.role !== "viewer" && !bound.state.selection.empty && !sheet.isOpen));
+    bound.on("blur", () => setTimeout(() => selectionActions.show(room.role !== "viewer" && !bound.isDestroyed && !bound.state.selection.empty && !sheet.isOpen), 150));
+    sharedThreads = doc.getMap<unknown>("comments");
+    sharedThreads.observeDeep(onThreads);
+    sharedLines = doc.getArray<unknown>("lines");
     termsTools.replaceChildren(canWriteTerms(room.role) ? toolbar(editor, "Format the terms") : "");
     clauses.bind(editor, parts.computed);
     lineProposals.bind(parts.computed);
@@ -280,6 +357,7 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
       notify: (m) => notice.show(m),
       products,
       loadFacts: (sku) => api.product(sku, room.id),
+      discuss: room.role === "viewer" ? undefined : (lineId) => sheet.compose({ type: "line", lineId }, "question"),
     });
     pricingHost.replaceChildren(pricing.el);
     deal = new DealFields(dealMap, { access: access() });
@@ -288,9 +366,13 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     dealMap.observe(onDealTitle);
     onDealTitle();
     presence.bind(session.provider.awareness);
+    onThreads();
   }
 
   function unbind(): void {
+    sharedThreads?.unobserveDeep(onThreads);
+    sharedThreads = null;
+    sharedLines = null;
     clauses.unbind();
     lineProposals.unbind();
     clauseProposals.unbind();
@@ -340,6 +422,9 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
   }
 
   bind();
+  // A mailed deep link (`?thread=ID`) opens the room at the thread; it shows as soon as the room has it.
+  const linked = threadFromSearch(location.search);
+  if (linked) sheet.showThread(linked);
   if (room.role === "rep") {
     accessPanel = new RoomAccessPanel(room, {
       onChange: (next) => {
@@ -382,6 +467,9 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     session.destroy();
     seatText.stop();
     internalPane?.destroy();
+    layout.removeEventListener(INTERNAL_THREADS_EVENT, onInternalThreads);
+    internalThreads?.unobserveDeep(onThreads);
+    sheet.close();
     approvalBadge?.destroy();
     clauses.destroy();
     tabs.destroy();

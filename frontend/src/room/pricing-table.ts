@@ -42,6 +42,8 @@ export interface PricingOptions {
   products?: ProductCatalog;
   /** Fetches one product's facts (tests replace it). */
   loadFacts?: (sku: string) => Promise<ProductDetail>;
+  /** Opens a thread about a line ("Discuss" on each row). */
+  discuss?: (lineId: string) => void;
 }
 
 export class PricingTable implements RowHost {
@@ -144,6 +146,10 @@ export class PricingTable implements RowHost {
     import("./product-facts")
       .then(({ openProductFacts }) => openProductFacts({ sku, facts, opener, nameOf: (s) => products?.find(s)?.name }))
       .catch(() => this.opts.notify("The product facts could not be opened. Check your connection and try again."));
+  }
+
+  get discuss(): ((lineId: string) => void) | undefined {
+    return this.opts.discuss;
   }
 
   row(id: string): LineRow | undefined {

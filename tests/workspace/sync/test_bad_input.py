@@ -17,12 +17,12 @@ from workspace.sync import protocol
 
 async def _assert_other_room_fine(world: World) -> None:
     async with YClient(world.ws(world.other_room_id), world.rep.bearer) as other:
-        await other.edit(lambda d: d.get("comments", type=Map).__setitem__("k", "still fine"))
+        await other.edit(lambda d: d.get("deal", type=Map).__setitem__("k", "still fine"))
         assert httpx.get(f"{world.server.url}/healthz").status_code == 200
 
         def stored() -> bool:
             snapshot = world.rep.http.get(f"/api/rooms/{world.other_room_id}/snapshot").json()
-            return bool(snapshot["shared"]["comments"] == {"k": "still fine"})
+            return bool(snapshot["shared"]["deal"].get("k") == "still fine")
 
         await wait_until(stored, 10, "the other room's edit to be stored")
 

@@ -7,9 +7,9 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from pycrdt import Map
 
 from tests.support.accounts import seed_room
+from tests.support.marks import add_mark, marks
 from tests.support.process import ServerProcess
 from tests.support.yclient import YClient
 from workspace.settings import Settings
@@ -19,11 +19,10 @@ pytestmark = pytest.mark.database
 
 
 async def _edit_until_closed(client: YClient, name: str) -> None:
-    comments = client.doc.get("comments", type=Map)
     i = 0
     while not client.closed.is_set():
         try:
-            await client.edit(lambda doc, i=i: comments.__setitem__(f"{name}-{i}", i))
+            await client.edit(lambda doc, i=i: add_mark(doc, f"{name}-{i}"))
         except Exception:  # the socket died under us: that is the point of this test
             return
         i += 1
@@ -31,7 +30,7 @@ async def _edit_until_closed(client: YClient, name: str) -> None:
 
 
 def _seen_from_others(client: YClient, name: str) -> set[str]:
-    return {key for key in client.doc.get("comments", type=Map) if not key.startswith(f"{name}-")}
+    return {key for key in marks(client.doc) if not key.startswith(f"{name}-")}
 
 
 async def test_sigkill_while_editing_loses_nothing_anyone_saw(database_url: str, tmp_path: Path) -> None:
@@ -47,19 +46,19 @@ async def test_sigkill_while_editing_loses_nothing_anyone_saw(database_url: str,
         for client in [*clients, observer]:
             await client.connect()
         editors = [asyncio.create_task(_edit_until_closed(c, n)) for c, n in zip(clients, names, strict=True)]
-        await observer.wait_for(lambda: len(observer.doc.get("comments", type=Map)) >= 300, timeout=30)
+        await observer.wait_for(lambda: len(marks(observer.doc)) >= 300, timeout=30)
         server.kill()
         await asyncio.gather(*editors)
         for client in [*clients, observer]:
             await client.wait_closed()
-        seen = set(observer.doc.get("comments", type=Map))
+        seen = marks(observer.doc)
         for client, name in zip(clients, names, strict=True):
             seen |= _seen_from_others(client, name)
         assert len(seen) >= 300
 
         server.start()
         async with YClient(server.ws_url(room_id), {"Authorization": f"Bearer {rep_token}"}) as after:
-            stored = set(after.doc.get("comments", type=Map))
+            stored = marks(after.doc)
         lost = seen - stored
         assert lost == set(), f"{len(lost)} updates that clients had received were lost, e.g. {sorted(lost)[:5]}"
     finally:

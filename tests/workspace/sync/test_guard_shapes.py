@@ -2,7 +2,7 @@
 
 A client may declare any root as any type and send whatever pycrdt, or a message made by hand, lets it: an
 item in the `deal` map without a key, entries with keys in the `lines` list, text straight into the terms,
-a link, an iframe, 900 KB of comments. Each is refused with the reason and the close code a person can
+a link, an iframe, a forged thread. Each is refused with the reason and the close code a person can
 act on, the guard's copy of the room stays as it was, and an honest edit right after is taken. A property
 test then throws generated updates of every shape at the guard: each is refused, or stays within what
 the sender's role may write and what each root may hold.
@@ -21,12 +21,13 @@ from pycrdt import Array, Doc, Map, Text, XmlElement, XmlFragment, XmlText, writ
 
 from clauses.samples_library import sample_library
 from tests.support.hostile_updates import Hostile, hostile_change
+from tests.support.marks import add_mark
 from tests.support.room_checks import holds_only_its_schema, nothing_hidden, view, within_the_role
 from workspace.clause_library.blocks import clause_element
 from workspace.errors import DealroomError, InvalidInput, PermissionDenied, TooLarge
 from workspace.rooms.models import RoomRole
 from workspace.sync.documents import DocName, doc_from_updates, new_doc
-from workspace.sync.guard import Guard, WriteContext
+from workspace.sync.guard import THREADS_BY_API, Guard, WriteContext
 from workspace.sync.structs import Content, TypeRef, decode_update
 from workspace.sync.wire import read_state_vector
 
@@ -94,10 +95,7 @@ def refused(room: Room, update: bytes, role: RoomRole = REP, **rights: Any) -> D
 
 
 def honest_edit_still_taken(room: Room) -> None:
-    def comment(doc: Doc) -> None:
-        doc.get("comments", type=Map)["after"] = "an honest comment"
-
-    assert room.check(update_of(comment, base=room.now), CUSTOMER) is not None
+    assert room.check(update_of(lambda doc: add_mark(doc, "an honest edit"), base=room.now), CUSTOMER) is not None
 
 
 def paragraph(doc: Doc, index: int = 2) -> XmlElement:
@@ -128,9 +126,7 @@ TYPE_CONFUSED: list[tuple[str, RoomRole, dict[str, type], Change, str]] = [
      "'terms' is an XML fragment, and this update puts a value in it"),
     ("terms taken for a map", CUSTOMER, {"terms": Map}, lambda d: d.get("terms", type=Map).__setitem__("k", "v"),
      "'terms' is an XML fragment, and this update puts an entry in it under the key 'k'"),
-    ("comments taken for a list", CUSTOMER, {"comments": Array}, lambda d: d.get("comments", type=Array).append(1),
-     "'comments' is a map, and this update puts an item in it without a key"),
-    ("a sub-document in the comments", REP, {}, lambda d: d.get("comments", type=Map).__setitem__("d", Doc()),
+    ("a sub-document in the deal", REP, {}, lambda d: d.get("deal", type=Map).__setitem__("d", Doc()),
      "sub-documents are not part of a room"),
 ]  # fmt: skip
 
@@ -320,19 +316,8 @@ ROOT_SCHEMAS: list[tuple[str, RoomRole, Change, type[DealroomError], str]] = [
      "a line must be a map of id, sku, qty, discountPct, locked and note"),
     ("a list in a line", REP, lambda d: d.get("lines", type=Array)[0].__setitem__("sub", Array([1])), InvalidInput,
      "a line holds plain values (text, numbers, true or false), not a list"),
-    ("XML in the comments", CUSTOMER,
-     lambda d: d.get("comments", type=Map).__setitem__("c", XmlFragment([XmlElement("p")])), InvalidInput,
-     "comments hold text, numbers, lists and maps, not an XML fragment"),
-    ("formatted comment text", CUSTOMER,
-     lambda d: (d.get("comments", type=Map).__setitem__("c", Text("hi")), d.get("comments", type=Map)["c"].format(
-         0, 1, {"bold": True})), InvalidInput, "comments hold plain text, numbers, lists and maps, not a text format"),
-    ("comments five maps deep", CUSTOMER,
-     lambda d: d.get("comments", type=Map).__setitem__("c", {"a": {"b": {"c": {"d": {"e": 1}}}}}), InvalidInput,
-     "comments nest at most 4 levels deep"),
-    ("a comment of 900 KB", CUSTOMER, lambda d: d.get("comments", type=Map).__setitem__("c", "x" * 900_000),
-     TooLarge, "a comment holds at most 10,000 characters, not 900,000"),
-    ("a key of 500 characters", CUSTOMER, lambda d: d.get("comments", type=Map).__setitem__("k" * 500, "x"),
-     InvalidInput, "a key of 500 characters in 'comments'; keys are names and ids"),
+    ("a key of 500 characters", REP, lambda d: d.get("deal", type=Map).__setitem__("k" * 500, "x"),
+     InvalidInput, "a key of 500 characters in 'deal'; keys are names and ids"),
 ]  # fmt: skip
 
 
@@ -347,34 +332,66 @@ def test_each_root_holds_what_its_schema_says(
     honest_edit_still_taken(room)
 
 
-def _comment(number: int) -> Change:
-    return lambda d: d.get("comments", type=Map).__setitem__(f"c{number}", "x" * 9_000)
+# Every client write into a document's threads is refused, whatever its shape: threads are the server's.
+THREADS_WRITES: list[tuple[str, RoomRole, dict[str, type], Change]] = [
+    ("a customer's comment", CUSTOMER, {}, lambda d: d.get("comments", type=Map).__setitem__("c", "hi")),
+    ("a rep's thread with a forged author", REP, {},
+     lambda d: d.get("comments", type=Map).__setitem__("t1", Map({"createdBy": {"id": 1}, "state": "resolved"}))),
+    ("comments taken for a list", CUSTOMER, {"comments": Array}, lambda d: d.get("comments", type=Array).append(1)),
+    ("a sub-document in the comments", REP, {}, lambda d: d.get("comments", type=Map).__setitem__("d", Doc())),
+    ("a comment of 900 KB", LEGAL, {}, lambda d: d.get("comments", type=Map).__setitem__("c", "x" * 900_000)),
+]  # fmt: skip
 
 
-def test_comments_past_their_megabyte_are_refused_and_the_room_keeps_what_it_had() -> None:
+@pytest.mark.parametrize(("role", "declare", "change"), [case[1:] for case in THREADS_WRITES],
+                         ids=[case[0] for case in THREADS_WRITES])  # fmt: skip
+def test_a_client_write_into_the_threads_is_refused_naming_the_api(
+    role: RoomRole, declare: dict[str, type], change: Change
+) -> None:
+    room = Room()
+    error = refused(room, update_of(change, declare), role)
+    assert (type(error), error.close_code, error.detail) == (PermissionDenied, 4403, THREADS_BY_API)
+    assert "POST /api/rooms/{id}/threads" in error.detail
+    honest_edit_still_taken(room)
+
+
+def _deal_field(number: int) -> Change:
+    return lambda d: d.get("deal", type=Map).__setitem__(f"extra-{number}", "x" * 900)
+
+
+def test_a_root_past_its_limit_is_refused_and_the_room_keeps_what_it_had() -> None:
     room = Room()
     with pytest.raises(TooLarge) as caught:
         for number in range(200):
-            room.check(update_of(_comment(number), base=room.now), CUSTOMER)
+            room.check(update_of(_deal_field(number), base=room.now), REP)
     taken = len(room.updates) - 1
-    assert 100 < taken < 120, taken
-    assert caught.value.detail.startswith("'comments' would hold 1.0")
-    assert caught.value.detail.endswith(" MB; it holds at most 1 MB")
-    assert len(room.guard.twin.get("comments", type=Map)) == taken
+    assert 60 < taken < 80, taken
+    assert caught.value.detail.startswith("'deal' would hold 64.")
+    assert caught.value.detail.endswith(" KB; it holds at most 64 KB")
+    assert len([key for key in room.guard.twin.get("deal", type=Map) if key.startswith("extra-")]) == taken
+
+
+def _mark(number: int) -> Change:
+    return lambda d: add_mark(d, f"{number}:" + "x" * 9_000)
 
 
 def test_a_room_past_its_quota_takes_no_growth_but_may_shrink() -> None:
     room = Room(max_bytes=60_000)
     with pytest.raises(TooLarge) as caught:
         for number in range(20):
-            room.check(update_of(_comment(number), base=room.now), CUSTOMER)
+            room.check(update_of(_mark(number), base=room.now), CUSTOMER)
     assert caught.value.close_code == 4413 and len(room.updates) in range(5, 8)
     assert caught.value.detail.startswith("this room's shared document would grow to ")
     assert caught.value.detail.endswith(", past the room's quota of 58.59 KB")
     held = room.now
     smaller = Room(max_bytes=len(held) // 2, base=held)  # a quota lowered under what the room holds
-    assert smaller.check(update_of(lambda d: d.get("comments", type=Map).pop("c0"), base=held), CUSTOMER) is not None
-    grow = update_of(lambda d: d.get("comments", type=Map).__setitem__("more", "x" * 9_000), base=smaller.now)
+
+    def drop_last(d: Doc) -> None:
+        terms = d.get("terms", type=XmlFragment)
+        del terms.children[len(terms.children) - 1]
+
+    assert smaller.check(update_of(drop_last, base=held), CUSTOMER) is not None
+    grow = update_of(_mark(99), base=smaller.now)
     assert isinstance(refused(smaller, grow, CUSTOMER), TooLarge)
 
 

@@ -7,6 +7,7 @@ import asyncio
 from pycrdt import Array, Map, Text, XmlElement, XmlFragment, XmlText
 
 from tests.conftest import World
+from tests.support.marks import add_mark
 from tests.support.yclient import YClient
 
 
@@ -85,11 +86,13 @@ async def test_query_awareness_answers_with_everyone_present(world: World) -> No
         await buyer.wait_for(lambda: rep.doc.client_id in buyer.awareness, what="query answer")
 
 
-async def test_text_in_comments_round_trips(world: World) -> None:
+async def test_text_in_comments_is_refused_threads_go_through_the_api(world: World) -> None:
+    # Threads are the server's: it sets their authors and states (POST /api/rooms/{id}/threads).
     async with YClient(world.ws(), world.rep.bearer) as rep, YClient(world.ws(), world.customer.bearer) as buyer:
         await buyer.edit(lambda doc: doc.get("comments", type=Map).__setitem__("t1", Text("Can we do net 45?")))
-        await rep.wait_for(lambda: "t1" in rep.doc.get("comments", type=Map))
-        assert str(rep.doc.get("comments", type=Map)["t1"]) == "Can we do net 45?"
+        await buyer.wait_closed()
+        assert buyer.close_code == 4403 and "POST /api/rooms/{id}/threads" in buyer.denied[0]
+        assert "t1" not in rep.doc.get("comments", type=Map)
 
 
 async def test_keepalive_arrives_when_the_room_is_quiet(make_server) -> None:  # type: ignore[no-untyped-def]
@@ -130,8 +133,8 @@ async def test_the_room_list_tells_who_is_here_and_when_the_deal_last_changed(wo
         YClient(world.ws(), world.rep.bearer),  # a second tab of the same person
         YClient(world.ws(), world.customer.bearer) as buyer,
     ):
-        await rep.edit(lambda doc: doc.get("comments", type=Map).__setitem__("c", "hello"))
-        await buyer.wait_for(lambda: "c" in buyer.doc.get("comments", type=Map))  # committed before it arrives
+        await rep.edit(lambda doc: doc.get("deal", type=Map).__setitem__("c", "hello"))
+        await buyer.wait_for(lambda: "c" in buyer.doc.get("deal", type=Map))  # committed before it arrives
         rooms = {room["id"]: room for room in world.rep.http.get("/api/rooms").json()["rooms"]}
     assert rooms[world.room_id]["people_here"] == 2
     assert rooms[world.other_room_id]["people_here"] == 0
@@ -142,25 +145,25 @@ async def test_an_edit_sent_just_before_leaving_is_kept_while_the_room_is_busy(w
     """The client sends an edit and closes at once while the room broadcasts to it: sending to the
     leaving client fails, and the edit it sent before its close must still be stored and shown."""
     async with YClient(world.ws(), world.customer.bearer) as buyer:
-        busy = buyer.doc.get("comments", type=Map)
+        busy = buyer.doc.get("deal", type=Map)
+        await buyer.edit(lambda doc: add_mark(doc, "typing: "))
+        typed = buyer.doc.get("terms", type=XmlFragment).children[0].children[0]
         stop = asyncio.Event()
 
         async def chatter() -> None:
-            i = 0
             while not stop.is_set():
-                await buyer.edit(lambda doc, i=i: busy.__setitem__(f"buyer-{i % 5}", i))
-                i += 1
+                await buyer.edit(lambda doc: typed.insert(len(typed), "x"))  # the customer types in the terms
                 await asyncio.sleep(0.001)
 
         noise = asyncio.create_task(chatter())
         try:
             for i in range(20):
                 async with YClient(world.ws(), world.rep.bearer) as rep:
-                    await rep.edit(lambda doc, i=i: doc.get("comments", type=Map).__setitem__(f"rep-{i}", i))
+                    await rep.edit(lambda doc, i=i: doc.get("deal", type=Map).__setitem__(f"rep-{i}", i))
         finally:
             stop.set()
             await noise
         wanted = {f"rep-{i}" for i in range(20)}
         await buyer.wait_for(lambda: wanted <= set(busy), what="every edit sent before leaving")
     snapshot = world.rep.http.get(f"/api/rooms/{world.room_id}/snapshot").json()
-    assert wanted <= set(snapshot["shared"]["comments"])
+    assert wanted <= set(snapshot["shared"]["deal"])

@@ -66,8 +66,8 @@ def _customer(world: World, email: str) -> Api:
 
 
 async def _sees(client: YClient, key: str) -> None:
-    comments = client.doc.get("comments", type=Map)
-    await client.wait_for(lambda: key in comments, what=f"comment {key!r}")
+    deal = client.doc.get("deal", type=Map)
+    await client.wait_for(lambda: key in deal, what=f"the rep's edit {key!r}")
 
 
 async def _present(client: YClient, client_id: int) -> None:
@@ -96,7 +96,7 @@ async def test_fifty_sockets_on_one_customer_token_get_one_persons_share(world: 
         # The rep joins the room the customer tried to fill, and the customer's eight are live.
         rep = await _join(world, world.rep)
         assert rep.synced.is_set() and not rep.closed.is_set()
-        await rep.edit(lambda doc: doc.get("comments", type=Map).__setitem__("hello", "from the rep"))
+        await rep.edit(lambda doc: doc.get("deal", type=Map).__setitem__("hello", "from the rep"))
         for client in live:
             await _sees(client, "hello")
         await rep.close()
@@ -136,7 +136,7 @@ async def test_the_rep_legal_and_an_approver_join_a_room_customers_have_filled(w
         clients += team
         assert all(c.synced.is_set() and not c.closed.is_set() for c in team)
         rep = team[0]
-        await rep.edit(lambda doc: doc.get("comments", type=Map).__setitem__("welcome", "all of you"))
+        await rep.edit(lambda doc: doc.get("deal", type=Map).__setitem__("welcome", "all of you"))
         await _sees(clients[0], "welcome")
     finally:
         await _close(clients)
@@ -206,7 +206,7 @@ async def test_refused_connections_change_nothing(make_server) -> None:  # type:
     buyers = await _join_many(world, world.customer, 2)
     try:
         await rep.set_awareness({"user": {"name": "Rita"}})
-        await rep.edit(lambda doc: doc.get("comments", type=Map).__setitem__("before", "kept"))
+        await rep.edit(lambda doc: doc.get("deal", type=Map).__setitem__("before", "kept"))
         for buyer in buyers:
             await _sees(buyer, "before")
             await _present(buyer, rep.doc.client_id)
@@ -220,8 +220,8 @@ async def test_refused_connections_change_nothing(make_server) -> None:  # type:
             await client.connect(handshake=False)
             with contextlib.suppress(websockets.ConnectionClosed):
                 await client.send_raw(protocol.sync_step1(client.doc.get_state()))
-                await client.edit(lambda doc: doc.get("comments", type=Map).__setitem__("refused", "written"))
-                await client.edit(lambda doc: doc.get("comments", type=Map).__setitem__("before", "overwritten"))
+                await client.edit(lambda doc: doc.get("deal", type=Map).__setitem__("refused", "written"))
+                await client.edit(lambda doc: doc.get("deal", type=Map).__setitem__("before", "overwritten"))
                 await client.set_awareness({"user": {"name": "Ghost"}})
             await client.wait_closed()
             attempts.append(client)
@@ -238,10 +238,10 @@ async def test_refused_connections_change_nothing(make_server) -> None:  # type:
         assert {id(b): dict(b.awareness) for b in buyers} == presence
         assert _metric(world, "dealroom_ws_connections") == 3
         # ...and the room goes on working for those in it.
-        await rep.edit(lambda doc: doc.get("comments", type=Map).__setitem__("after", "seen"))
+        await rep.edit(lambda doc: doc.get("deal", type=Map).__setitem__("after", "seen"))
         for buyer in buyers:
             await _sees(buyer, "after")
-            assert "refused" not in buyer.doc.get("comments", type=Map)
+            assert "refused" not in buyer.doc.get("deal", type=Map)
             assert not buyer.closed.is_set()
     finally:
         await _close([rep, *buyers])

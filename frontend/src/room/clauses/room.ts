@@ -16,6 +16,8 @@ export interface RoomClausesOptions {
   roomId: string;
   role: RoomRole;
   notify(message: string, tone?: "info" | "error"): void;
+  /** Opens a thread about a clause block. */
+  discuss?(clauseId: string): void;
 }
 
 type Tools = typeof import("./tools");
@@ -40,6 +42,7 @@ export class RoomClauses {
       mayRewrite: writer,
       loadClause: internal ? (id) => clauseApi.get(id) : undefined,
       notify: opts.notify,
+      discuss: opts.discuss,
     });
     this.freeText = new FreeTextCard({ internal });
     this.bar = h("div", { class: "clause-tools" });

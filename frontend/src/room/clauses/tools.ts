@@ -236,6 +236,33 @@ export function mountExport(host: HTMLElement, opts: ExportOptions): { destroy()
     missing.hidden = false;
   }
 
+  /** 409 `disputes_open`: each dispute not yet resolved (what it is about, who opened it, where it stands). */
+  function showDisputes(data: unknown, detail: string): void {
+    const raw = data && typeof data === "object" ? (data as { disputes?: unknown }).disputes : null;
+    const items = (Array.isArray(raw) ? raw : []).filter((d): d is Record<string, unknown> => !!d && typeof d === "object");
+    const who = (d: Record<string, unknown>) => {
+      const by = d.opened_by as { name?: unknown } | null | undefined;
+      return by && typeof by.name === "string" ? by.name : "someone";
+    };
+    missing.replaceChildren(
+      h("p", { class: "export-missing-lead" }, icon("alert", 16), sentence(detail) || "Not yet: disputes are open."),
+      h(
+        "ul",
+        {},
+        items.map((d) =>
+          h(
+            "li",
+            { "data-testid": "export-dispute", "data-thread-id": String(d.id ?? "") },
+            h("strong", {}, `Dispute about ${String(d.about ?? "the deal")}`),
+            ` — opened by ${who(d)}, ${String(d.state ?? "open")}`,
+            typeof d.text === "string" && d.text ? h("span", { class: "export-dispute-why" }, `“${d.text}”`) : null,
+          ),
+        ),
+      ),
+    );
+    missing.hidden = false;
+  }
+
   button.addEventListener("click", async () => {
     button.disabled = true;
     button.setAttribute("aria-busy", "true");
@@ -252,6 +279,10 @@ export function mountExport(host: HTMLElement, opts: ExportOptions): { destroy()
       }
     } catch (e) {
       if (!alive) return;
+      if (e instanceof ApiError && e.code === "disputes_open") {
+        showDisputes(e.data, e.detail);
+        return;
+      }
       error.textContent = e instanceof ApiError ? e.detail : "The contract could not be exported.";
       error.hidden = false;
     } finally {

@@ -47,6 +47,8 @@ export interface BoardOptions {
   /** The library clause (internal only). */
   loadClause?(id: string): Promise<Clause>;
   notify(message: string, tone?: "info" | "error"): void;
+  /** Opens a thread about a clause block ("Discuss" on its bar; thread-sheet.ts); absent: no button. */
+  discuss?(clauseId: string): void;
 }
 
 type ChipStatus = ClauseStatus | "pending";
@@ -247,7 +249,14 @@ class ClauseView implements NodeView {
     );
     this.chip.addEventListener("click", () => this.toggle());
     this.extra = h("span", { class: "clause-bar-extra" });
-    this.bar = h("div", { class: "clause-bar", contenteditable: "false" }, this.chip, this.extra);
+    const discuss = board.opts.discuss
+      ? h("button", { type: "button", class: "btn btn-small btn-secondary discuss-btn", "data-testid": "clause-discuss", "aria-label": "Discuss this clause" }, "Discuss")
+      : null;
+    discuss?.addEventListener("click", () => {
+      const id = this.node.attrs.clauseId;
+      if (typeof id === "string" && id) board.opts.discuss?.(id);
+    });
+    this.bar = h("div", { class: "clause-bar", contenteditable: "false" }, this.chip, this.extra, discuss);
     this.contentDOM = h("div", { class: "clause-body" });
     this.panel = h("div", { class: "clause-panel", id: this.panelId, "data-testid": "clause-panel", contenteditable: "false", hidden: true, role: "region" });
     this.dom = h("section", { class: "clause" }, this.bar, this.contentDOM, this.panel);
