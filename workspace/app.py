@@ -29,6 +29,7 @@ from workspace.clause_library import routes as clause_routes
 from workspace.errors import DealroomError
 from workspace.exports import routes as export_routes
 from workspace.pricebook import routes as pricebook_routes
+from workspace.record import routes as record_routes
 from workspace.rooms import routes as room_routes
 from workspace.security_headers import SecurityHeaders
 from workspace.services import Services
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *approval_delegations.routes,
         *clause_routes.routes,
         *export_routes.routes,
+        *record_routes.routes,
         *sync_endpoint.routes,
         *openapi.routes,
         *frontend.routes(),

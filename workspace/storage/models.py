@@ -7,6 +7,7 @@ from workspace.auth.sso_models import SsoLogin, SsoPolicy, SsoSession
 from workspace.clause_library.models import ClauseRow
 from workspace.exports.models import ExportRow
 from workspace.pricebook.models import IncentivePlanVersion, PriceBookVersion
+from workspace.record.models import RoomVersion
 from workspace.rooms.models import Invitation, Membership, Room
 from workspace.storage.base import Base
 from workspace.sync.models import DocSnapshot, DocUpdate
@@ -28,6 +29,7 @@ __all__ = [
     "Membership",
     "PriceBookVersion",
     "Room",
+    "RoomVersion",
     "SsoLogin",
     "SsoPolicy",
     "SsoSession",
