@@ -40,9 +40,13 @@ def _text(value: object) -> str:
 
 def read_parts(doc: Doc) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The deal fields and the raw lines of a shared document (read it on the event loop, which owns it)."""
-    deal = doc.get("deal", type=Map).to_py() or {}
-    lines = [line.to_py() for line in doc.get("lines", type=Array) if isinstance(line, Map)]
-    return _number(deal), [_number(line) for line in lines]  # type: ignore[return-value]
+    deal: dict[str, Any] = _number(doc.get("deal", type=Map).to_py() or {})  # type: ignore[assignment]
+    lines: list[dict[str, Any]] = [
+        _number(line.to_py())  # type: ignore[misc]
+        for line in doc.get("lines", type=Array)
+        if isinstance(line, Map)
+    ]
+    return deal, lines
 
 
 def plain_view(

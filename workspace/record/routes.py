@@ -103,7 +103,7 @@ async def compare_versions(http: Request) -> Response:
 
     def rows(db: Session) -> tuple[bool, Any, Any]:
         customer = _customer(room_access(db, principal, room_id))
-        found = []
+        found: list[store.RoomVersion | None] = []
         for number in (first, second):
             if number is None:
                 found.append(None)
