@@ -147,6 +147,14 @@ ACCESS: dict[str, tuple[Case, ...]] = {
         # The room's export asked for through another room: not found for everyone who may see that room.
         Case(404, {C.OTHER_CUSTOMER: 403}, path={"room_id": "other_room_id"}),
     ),
+    # record
+    "list_room_versions": (Case(200, OUTSIDE_ROOM),),
+    "create_room_version": (Case(400, ROOM_INTERNAL, body={}),),  # no label: nothing is saved
+    "compare_room_versions": (Case(200, OUTSIDE_ROOM, query={"from": "version_number", "to": "current"}),),
+    # The room's rep only; an invalid part changes nothing once past the access check.
+    "restore_room_version": (Case(400, ROOM_REP, body={"part": "neither"}, path={"number": "version_number"}),),
+    "since_last_seen": (Case(200, OUTSIDE_ROOM),),
+    "mark_room_seen": (Case(204, OUTSIDE_ROOM),),
 }
 
 
