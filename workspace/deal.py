@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -51,24 +52,19 @@ def _term(value: object) -> int:
     return int(number) if number.is_finite() and number == number.to_integral_value() else 0
 
 
-def deal_input(doc: Doc) -> DealInput:
-    """The `deal` map's pricing fields and the `lines` array of a shared document."""
-    deal = doc.get("deal", type=Map)
-    lines: list[DealLine] = []
-    for index, raw in enumerate(doc.get("lines", type=Array)):
-        if not isinstance(raw, Map):
-            continue
-        line_id = raw.get("id")
-        ramp = raw.get("ramp")
-        lines.append(
-            DealLine(
-                id=line_id if isinstance(line_id, str) and line_id else f"#{index + 1}",
-                sku=str(raw.get("sku") or ""),
-                qty=_decimal(raw.get("qty", 0)),
-                discount_pct=_decimal(raw.get("discountPct", 0)),
-                ramp=tuple(_decimal(qty) for qty in ramp) if isinstance(ramp, list) else (),
-            )
-        )
+def _line(index: int, raw: Mapping[str, Any] | Map) -> DealLine:
+    line_id = raw.get("id")
+    ramp = raw.get("ramp")
+    return DealLine(
+        id=line_id if isinstance(line_id, str) and line_id else f"#{index + 1}",
+        sku=str(raw.get("sku") or ""),
+        qty=_decimal(raw.get("qty", 0)),
+        discount_pct=_decimal(raw.get("discountPct", 0)),
+        ramp=tuple(_decimal(qty) for qty in ramp) if isinstance(ramp, list) else (),
+    )
+
+
+def _input(deal: Mapping[str, Any] | Map, lines: list[DealLine]) -> DealInput:
     currency = deal.get("currency")
     billing = deal.get("billing")
     return DealInput(
@@ -77,6 +73,17 @@ def deal_input(doc: Doc) -> DealInput:
         lines=tuple(lines),
         billing=billing if isinstance(billing, str) else "annual",
     )
+
+
+def deal_input(doc: Doc) -> DealInput:
+    """The `deal` map's pricing fields and the `lines` array of a shared document."""
+    lines = [_line(index, raw) for index, raw in enumerate(doc.get("lines", type=Array)) if isinstance(raw, Map)]
+    return _input(doc.get("deal", type=Map), lines)
+
+
+def deal_input_of(deal: Mapping[str, Any], lines: list[Any]) -> DealInput:
+    """`deal_input` of the plain values (`to_py()`) of the `deal` map and the `lines` array, read already."""
+    return _input(deal, [_line(index, raw) for index, raw in enumerate(lines) if isinstance(raw, dict)])
 
 
 def deal_facts(doc: Doc, today: date) -> DealFacts:
@@ -106,10 +113,12 @@ def fingerprint(doc: Doc, terms: dict[str, Any] | None = None) -> str:
     `terms` is the doc's terms as ProseMirror JSON when the caller has read them already (not read twice)."""
     if terms is None:
         terms = fragment_to_json(doc.get("terms", type=XmlFragment))
-    content = {
-        "deal": doc.get("deal", type=Map).to_py(),
-        "lines": doc.get("lines", type=Array).to_py(),
-        "terms": _canonical(terms),
-    }
+    return fingerprint_of(doc.get("deal", type=Map).to_py(), doc.get("lines", type=Array).to_py(), terms)
+
+
+def fingerprint_of(deal: Any, lines: Any, terms: dict[str, Any]) -> str:
+    """`fingerprint` of the plain values (`to_py()`) of the `deal` map and the `lines` array, and the terms as
+    ProseMirror JSON, read already."""
+    content = {"deal": deal, "lines": lines, "terms": _canonical(terms)}
     encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str).encode()
     return hashlib.sha256(encoded).hexdigest()[:32]

@@ -40,13 +40,14 @@ def _text(value: object) -> str:
 
 def read_parts(doc: Doc) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The deal fields and the raw lines of a shared document (read it on the event loop, which owns it)."""
-    deal: dict[str, Any] = _number(doc.get("deal", type=Map).to_py() or {})  # type: ignore[assignment]
-    lines: list[dict[str, Any]] = [
-        _number(line.to_py())  # type: ignore[misc]
-        for line in doc.get("lines", type=Array)
-        if isinstance(line, Map)
-    ]
-    return deal, lines
+    return plain_parts(doc.get("deal", type=Map).to_py() or {}, doc.get("lines", type=Array).to_py() or [])
+
+
+def plain_parts(deal: Any, lines: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """`to_py()` of the deal map and the lines array with whole numbers as ints (not 10.0)."""
+    shown_deal: dict[str, Any] = _number(deal)  # type: ignore[assignment]
+    shown_lines: list[dict[str, Any]] = [_number(line) for line in lines if isinstance(line, dict)]  # type: ignore[misc]
+    return shown_deal, shown_lines
 
 
 def plain_view(

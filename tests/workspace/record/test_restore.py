@@ -9,6 +9,7 @@ from pycrdt import Array, Map, XmlFragment
 
 from tests.conftest import PricedWorld
 from tests.support.yclient import YClient
+from tests.workspace.sync.test_permissions import settled
 from tests.workspace.record.conftest import change_deal, current, open_deal, terms_json, versions_url
 from tests.workspace.record.test_versions import _rows, _save
 from workspace.record.models import RoomVersion
@@ -84,6 +85,7 @@ async def test_a_restore_the_guard_refuses_changes_nothing(priced: PricedWorld) 
         doc.get("lines", type=Array)[0]["qty"] = -5  # as if it had been possible then
         row.state = doc.get_update()
         db.commit()
+    await settled(priced)  # the re-pricing of the new term has been written
     before_rows, before = _rows(priced), await current(priced)
     refused = _restore(priced, 1, "pricing")
     assert refused.status_code == 400, refused.text

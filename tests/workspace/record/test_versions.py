@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from tests.conftest import PricedWorld
 from tests.workspace.approval_policy.test_preview import _with_policy
 from tests.workspace.approval_policy.test_requests import _approvers
+from tests.workspace.sync.test_permissions import settled
 from tests.workspace.record.conftest import change_deal, current, open_deal, terms_json, versions_url
 from workspace.deal import fingerprint
 from workspace.record.models import RoomVersion
@@ -147,6 +148,7 @@ async def test_the_customer_sees_only_kept_versions_with_neutral_labels_and_no_a
 async def test_bad_version_requests_are_refused_and_change_nothing(priced: PricedWorld) -> None:
     await open_deal(priced)
     _save(priced, "First offer")
+    await settled(priced)
     before_rows, before_doc = _rows(priced), await current(priced)
     refusals = [
         (priced.rep, "post", versions_url(priced), {"json": {}}, 400, "'label' is required"),
