@@ -9,9 +9,9 @@ from pycrdt import Array, Map, XmlFragment
 
 from tests.conftest import PricedWorld
 from tests.support.yclient import YClient
-from tests.workspace.sync.test_permissions import settled
 from tests.workspace.record.conftest import change_deal, current, open_deal, terms_json, versions_url
 from tests.workspace.record.test_versions import _rows, _save
+from tests.workspace.sync.test_permissions import settled
 from workspace.record.models import RoomVersion
 from workspace.sync.documents import DocName, doc_from_updates
 

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from tests.conftest import PricedWorld
 from tests.workspace.approval_policy.test_preview import _with_policy
 from tests.workspace.approval_policy.test_requests import _approvers
-from tests.workspace.sync.test_permissions import settled
 from tests.workspace.record.conftest import change_deal, current, open_deal, terms_json, versions_url
+from tests.workspace.sync.test_permissions import settled
 from workspace.deal import fingerprint
 from workspace.record.models import RoomVersion
 from workspace.sync.documents import DocName, doc_from_updates
