@@ -23,6 +23,8 @@ import { RoomAccessPanel } from "./room-access";
 import { SeatWaitText } from "./seat-wait";
 import { stateAttr, SyncSession, type ConnState } from "./session";
 import { Tabs } from "./tabs";
+import { SinceBanner } from "./since-banner";
+import { VersionsPanel } from "./versions";
 import { showWaiting, waitingBadge } from "./waiting";
 
 const STATE_TEXT: Record<ConnState, string> = {
@@ -177,6 +179,9 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
   const dealHost = h("div");
   const accessHost = h("div");
   const dealPanel = panel("deal", "Deal", dealHost, accessHost);
+  // The room's versions: compare any two, the rep saves and restores (versions.ts).
+  const versions = new VersionsPanel({ roomId: room.id, role: room.role, notify: (m, tone) => notice.show(m, tone) });
+  const versionsPanel = panel("versions", "Versions", versions.el);
   const notesPanel = internal
     ? panel("notes", "Internal notes", h("p", { class: "hint internal-hint" }, icon("lock", 14), "Only your company sees this. Customers never do."), h("div", { class: "internal-host" }, h("p", { class: "muted" }, "Loading notes…")))
     : null;
@@ -205,6 +210,7 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     { id: "terms", label: "Terms", panel: termsPanel },
     { id: "pricing", label: "Pricing", panel: pricingPanel },
     { id: "deal", label: "Deal", panel: dealPanel },
+    { id: "versions", label: "Versions", panel: versionsPanel },
     ...(notesPanel ? [{ id: "notes", label: "Internal", panel: notesPanel, also: [approvalPanel, repPanel].filter((p): p is HTMLElement => p !== null) }] : []),
   ]);
 
@@ -212,9 +218,12 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     "main",
     { class: `room-layout${internal ? " has-notes" : ""}` },
     h("div", { class: "col col-main" }, termsPanel, notesPanel),
-    h("div", { class: "col col-side" }, pricingPanel, approvalPanel, repPanel, dealPanel),
+    h("div", { class: "col col-side" }, pricingPanel, approvalPanel, repPanel, dealPanel, versionsPanel),
   );
-  mount(root, header, tabs.el, h("div", { class: "room-notice-wrap" }, notice.el), layout);
+  // What changed since the person last looked: a banner above the room, the changes marked in it.
+  const sinceBanner = new SinceBanner(room.id, layout);
+  mount(root, header, tabs.el, h("div", { class: "room-notice-wrap" }, notice.el, sinceBanner.el), layout);
+  void sinceBanner.start();
   approvalBadge?.follow(layout);
   if (internal) clauses.follow(layout);
 
@@ -279,11 +288,13 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     dealHost.replaceChildren(deal.el);
     titleDeal = dealMap;
     dealMap.observe(onDealTitle);
+    doc.on("update", versions.changed);
     onDealTitle();
     presence.bind(session.provider.awareness);
   }
 
   function unbind(): void {
+    session.doc.off("update", versions.changed);
     clauses.unbind();
     editor?.destroy();
     pricing?.destroy();
@@ -375,6 +386,8 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     internalPane?.destroy();
     approvalBadge?.destroy();
     clauses.destroy();
+    versions.destroy();
+    sinceBanner.destroy();
     tabs.destroy();
   }
   return destroy;
