@@ -51,7 +51,7 @@ function linesSection(result: CompareResult): HTMLElement {
         const changed = line.status === "changed" && line.changed.includes(column.key);
         return h(
           "td",
-          { class: changed ? "is-changed" : "", "data-testid": `compare-cell-${column.key}`, "data-changed": changed ? "true" : "false" },
+          { class: `col-${column.key}${changed ? " is-changed" : ""}`, "data-testid": `compare-cell-${column.key}`, "data-changed": changed ? "true" : "false" },
           changed ? [h("del", { class: "diff-del" }, was), " ", h("ins", { class: "diff-ins" }, now)] : line.status === "removed" ? was : now,
         );
       }),
@@ -60,7 +60,7 @@ function linesSection(result: CompareResult): HTMLElement {
   const table = h(
     "table",
     { class: "compare-table" },
-    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Product"), LINE_COLUMNS.map((c) => h("th", { scope: "col" }, c.label)))),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Product"), LINE_COLUMNS.map((c) => h("th", { scope: "col", class: `col-${c.key}` }, c.label)))),
     h("tbody", {}, rows),
   );
   return section("Pricing", "compare-lines", result.lines.length ? h("div", { class: "compare-scroll" }, table) : h("p", { class: "muted" }, "No lines in either version."), totals(result));

@@ -26,7 +26,7 @@ function serve(handler: (method: string, url: string, body: unknown) => Response
 
 describe("the versions panel", () => {
   it("lists versions newest first and compares a pick with now, or two picks in order", async () => {
-    const calls = serve((method, url) => (url.includes("/compare") ? json(200, { error: "x", detail: "later" }) : json(200, { versions })));
+    const calls = serve((_method, url) => (url.includes("/compare") ? json(200, { error: "x", detail: "later" }) : json(200, { versions })));
     panel = new VersionsPanel({ roomId: "r1", role: "customer", notify: () => {} });
     document.body.append(panel.el);
     await settle();
