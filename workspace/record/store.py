@@ -1,5 +1,5 @@
-"""Reading and writing a room's versions. Numbers run 1, 2, ... per room with no gaps of their own making: two
-snapshots at one moment cannot take the same number (a unique constraint; the loser takes the next)."""
+"""Reading and writing a room's versions. Numbers run 1, 2, ... per room: two snapshots at one moment cannot take
+the same number (the room's row is locked while one is numbered, and a unique constraint stands behind it)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from workspace.auth.models import User
 from workspace.auth.principal import Principal
 from workspace.record.models import RoomVersion
 from workspace.rooms.access import implied_role
-from workspace.rooms.models import Membership
+from workspace.rooms.models import Membership, Room
 
 # Why a version was taken. "seen" rows are each member's last look: hidden from every list.
 REASONS = ("submitted", "decided", "exported", "manual", "restored", "seen")
@@ -63,6 +63,9 @@ def add_version(
 ) -> RoomVersion:
     """Keep `snapshot` as the room's next numbered version."""
     assert reason in REASONS and reason != SEEN
+    # One number at a time per room: the room's row is locked until this transaction ends (PostgreSQL; SQLite
+    # has one writer anyway), so the next snapshot reads the number this one takes. The retry covers the rest.
+    db.execute(select(Room.id).where(Room.id == room_id).with_for_update())
     for attempt in range(_TRIES):
         last = db.execute(select(func.max(RoomVersion.number)).where(RoomVersion.room_id == room_id)).scalar()
         number = (last or 0) + 1
