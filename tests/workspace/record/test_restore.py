@@ -9,6 +9,8 @@ from pycrdt import Array, Map, XmlFragment
 
 from tests.conftest import PricedWorld
 from tests.support.yclient import YClient
+from tests.workspace.approval_policy.test_preview import _with_policy
+from tests.workspace.approval_policy.test_requests import _approvers
 from tests.workspace.record.conftest import change_deal, current, open_deal, terms_json, versions_url
 from tests.workspace.record.test_versions import _rows, _save
 from tests.workspace.sync.test_permissions import settled
@@ -91,3 +93,30 @@ async def test_a_restore_the_guard_refuses_changes_nothing(priced: PricedWorld) 
     assert refused.status_code == 400, refused.text
     assert "quantity" in refused.json()["detail"]
     assert _rows(priced) == before_rows and (await current(priced)).get_state() == before.get_state()
+
+
+async def test_restored_pricing_is_approved_again_by_the_approvals_that_covered_it(priced: PricedWorld) -> None:
+    _with_policy(priced)
+    manager, vp = _approvers(priced)
+    await open_deal(priced, discount=25)
+    request = priced.rep.http.post(f"/api/rooms/{priced.room_id}/approvals").json()
+    body = {"decision": "approve", "comment": "", "fingerprint": request["fingerprint"]}
+    step = request["steps"][0]["id"]
+    decided = manager.http.post(f"/api/approvals/{request['request_id']}/steps/{step}/decision", json=body)
+    assert decided.status_code == 200, decided.text
+    async with YClient(priced.ws(doc="internal"), priced.rep.bearer) as internal:
+        await internal.wait_for(lambda: _badge(internal).get("status") == "approved", what="the approval")
+        async with YClient(priced.ws(), priced.rep.bearer) as rep:
+            await rep.edit(lambda doc: doc.get("lines", type=Array)[0].__setitem__("discountPct", 35))
+        await internal.wait_for(lambda: _badge(internal).get("status") == "needs_approval", what="35% to need approval")
+
+        restored = _restore(priced, 1, "pricing")  # version 1: the one sent for approval, at 25%
+        assert restored.status_code == 200, restored.text
+        await internal.wait_for(lambda: _badge(internal).get("status") == "approved", what="the approval to hold again")
+        assert restored.json()["fingerprint"] == request["fingerprint"], "the very version that was approved"
+    manager.http.close()
+    vp.http.close()
+
+
+def _badge(client: YClient) -> dict[str, Any]:
+    return dict(client.doc.get("computed", type=Map).get("approval") or {})
