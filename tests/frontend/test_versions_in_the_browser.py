@@ -109,6 +109,7 @@ def test_the_rep_compares_the_version_sent_for_approval_with_the_deal_now(browse
     _live(phone)
     _show(phone, "versions")
     _version(phone, "submitted").locator("[data-testid=version-pick]").tap()
+    screenshot_of(phone.locator("[data-testid=versions-panel]"), "versions-panel-rep-phone")
     phone.locator("[data-testid=versions-compare]").tap()
     _check_compare(phone)
     box = _compare_sheet(phone).bounding_box()
