@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 # Rooms being looked at in one process at a time, give or take: each entry is a room's plain view.
 _REMEMBERED = 32
-_recent: OrderedDict[tuple[str, bytes, int | None], Snapshot] = OrderedDict()
+_recent: OrderedDict[tuple[int, str, bytes, int | None], Snapshot] = OrderedDict()
 
 
 async def _book(svc: Services, room_id: str) -> PriceBook | None:
@@ -66,7 +66,9 @@ async def snapshot_now(svc: Services, room_id: str) -> Snapshot:
     # From here on nothing awaits until the document is read: the state, parts and fingerprint are of one moment.
     # Keyed by the whole state, not the state vector: a deletion leaves the state vector as it was.
     state = doc.get_update()
-    key = (room_id, hashlib.blake2b(state, digest_size=16).digest(), book.version if book is not None else None)
+    digest = hashlib.blake2b(state, digest_size=16).digest()
+    # Per app (its catalog): two apps in one process (tests) may hold the same room id with other price books.
+    key = (id(svc.catalog), room_id, digest, book.version if book is not None else None)
     remembered = _recent.get(key)
     if remembered is not None:
         _recent.move_to_end(key)

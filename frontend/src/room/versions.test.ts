@@ -25,6 +25,14 @@ function serve(handler: (method: string, url: string, body: unknown) => Response
 }
 
 describe("the versions panel", () => {
+  it("tells a customer nothing of submits or decisions, even with no versions", async () => {
+    serve(() => json(200, { versions: [] }));
+    panel = new VersionsPanel({ roomId: "r1", role: "customer", notify: () => {} });
+    await settle();
+    expect(panel.el.textContent).toContain("No versions yet.");
+    expect(panel.el.textContent?.toLowerCase()).not.toMatch(/submit|decision|approv/);
+  });
+
   it("lists versions newest first and compares a pick with now, or two picks in order", async () => {
     const calls = serve((_method, url) => (url.includes("/compare") ? json(200, { error: "x", detail: "later" }) : json(200, { versions })));
     panel = new VersionsPanel({ roomId: "r1", role: "customer", notify: () => {} });

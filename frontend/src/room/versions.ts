@@ -32,9 +32,11 @@ export class VersionsPanel {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private destroyed = false;
   private readonly isRep: boolean;
+  private readonly internal: boolean;
 
   constructor(private readonly opts: VersionsOptions) {
     this.isRep = opts.role === "rep";
+    this.internal = ["rep", "legal", "approver"].includes(opts.role);
     this.list = h("ol", { class: "versions-list", "data-testid": "versions-list", "aria-label": "Versions" });
     this.status = h("p", { class: "muted versions-status", role: "status" }, "Loading versions…");
     this.compareBtn = h("button", { type: "button", class: "btn btn-secondary", "data-testid": "versions-compare", disabled: true }, "Compare");
@@ -107,7 +109,9 @@ export class VersionsPanel {
   }
 
   private render(): void {
-    this.status.textContent = this.versions.length ? "" : "No versions yet. One is kept at each submit, decision and export.";
+    // Customers are not told of submits and decisions: approval state is the vendor's.
+    const empty = this.internal ? "No versions yet. One is kept at each submit, decision and export." : "No versions yet.";
+    this.status.textContent = this.versions.length ? "" : empty;
     this.status.hidden = this.versions.length > 0;
     const newestFirst = [...this.versions].reverse();
     this.list.replaceChildren(...newestFirst.map((v) => this.row(v)));
