@@ -13,6 +13,8 @@ from clauses.library import ClauseLibrary
 # net unit price, line total: every column a reader needs to check the arithmetic.
 LINE_FIELDS = ("name", "sku", "qty", "unit", "term", "list_unit", "discount", "net_unit", "net_total")
 APPROVAL_FIELDS = ("step", "approver", "decision", "at", "comment")
+# A version of the room in the negotiation summary: its number, label, when and by whom.
+VERSION_FIELDS = ("number", "label", "at", "by")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +34,9 @@ class ContractData:
     ("USD 1,234.50"); `lines` hold LINE_FIELDS, `approvals` APPROVAL_FIELDS (shown only in the internal
     appendix), `totals` label → amount in display order. `issued_at` (timezone-aware) dates the document and
     any redline; `fingerprint` is the deal version the cover names by a short reference. `effective_date`
-    and `term` are display text ("2025-07-01", "36 months"); empty ones print as placeholders."""
+    and `term` are display text ("2025-07-01", "36 months"); empty ones print as placeholders.
+    `summary_versions` (VERSION_FIELDS) and `summary_approvals` (APPROVAL_FIELDS but the comment) fill the
+    negotiation summary page."""
 
     title: str
     vendor: Party
@@ -50,3 +54,5 @@ class ContractData:
     author: str = "Dealroom"
     term: str = ""
     pricing_notes: Sequence[str] = ()
+    summary_versions: Sequence[Mapping[str, str]] = ()
+    summary_approvals: Sequence[Mapping[str, str]] = ()

@@ -19,6 +19,7 @@ from docx.enum.text import WD_BREAK
 from docx.shared import Cm
 
 from clauses._docx_cover import cover, footer, parties, signatures
+from clauses._docx_summary import negotiation_summary as summary_page
 from clauses._docx_table import fill, table
 from clauses._docx_terms import TermsWriter
 from clauses._docx_text import add_text, safe
@@ -40,10 +41,13 @@ _APPROVAL_HEADERS = (("Step", 2.0), ("Approver", 2.2), ("Decision", 1.6), ("At",
 APPENDIX_TITLE = "Internal appendix: approvals record"
 
 
-def export_contract(contract: ContractData, redline: bool = False, internal_appendix: bool = False) -> bytes:
+def export_contract(
+    contract: ContractData, redline: bool = False, internal_appendix: bool = False, negotiation_summary: bool = False
+) -> bytes:
     """The contract as a .docx file. With `redline`, each clause that is not the library's standard text
     (fallbacks and edits alike) shows its differences from it as tracked changes by `contract.author`. With
-    `internal_appendix`, the approvals record follows the signatures on a page of its own."""
+    `negotiation_summary`, a page after the signatures lists the room's versions and the approvals given; with
+    `internal_appendix`, the approvals record follows on a page of its own."""
     shown = with_placeholders(contract.variables)  # the terms, the check and the redline all read these
     contract = replace(contract, variables=shown, terms=fill_terms(contract.terms, shown))
     document = Document()
@@ -57,6 +61,8 @@ def export_contract(contract: ContractData, redline: bool = False, internal_appe
     document.add_heading("Terms", level=1)
     TermsWriter(document, contract, Tracker(contract.author, contract.issued_at) if redline else None).write()
     signatures(document, contract)
+    if negotiation_summary:
+        summary_page(document, contract)
     if internal_appendix:
         _approvals(document, contract)
     buffer = io.BytesIO()

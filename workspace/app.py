@@ -30,6 +30,7 @@ from workspace.errors import DealroomError
 from workspace.exports import routes as export_routes
 from workspace.pricebook import routes as pricebook_routes
 from workspace.proposals import routes as proposal_routes
+from workspace.record import routes as record_routes
 from workspace.rooms import routes as room_routes
 from workspace.security_headers import SecurityHeaders
 from workspace.services import Services
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *export_routes.routes,
         *proposal_routes.routes,
         *thread_routes.routes,
+        *record_routes.routes,
         *sync_endpoint.routes,
         *openapi.routes,
         *frontend.routes(),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -51,26 +52,19 @@ def _term(value: object) -> int:
     return int(number) if number.is_finite() and number == number.to_integral_value() else 0
 
 
-def deal_input(doc: Doc, plain_lines: list[Any] | None = None) -> DealInput:
-    """The `deal` map's pricing fields and the `lines` array of a shared document (or `plain_lines`, the
-    lines as plain values: the accepted ones, say, see `workspace.proposals.accepted`)."""
-    deal = doc.get("deal", type=Map)
-    lines: list[DealLine] = []
-    source: Any = doc.get("lines", type=Array) if plain_lines is None else plain_lines
-    for index, raw in enumerate(source):
-        if not isinstance(raw, Map | dict):
-            continue
-        line_id = raw.get("id")
-        ramp = raw.get("ramp")
-        lines.append(
-            DealLine(
-                id=line_id if isinstance(line_id, str) and line_id else f"#{index + 1}",
-                sku=str(raw.get("sku") or ""),
-                qty=_decimal(raw.get("qty", 0)),
-                discount_pct=_decimal(raw.get("discountPct", 0)),
-                ramp=tuple(_decimal(qty) for qty in ramp) if isinstance(ramp, list) else (),
-            )
-        )
+def _line(index: int, raw: Mapping[str, Any] | Map) -> DealLine:
+    line_id = raw.get("id")
+    ramp = raw.get("ramp")
+    return DealLine(
+        id=line_id if isinstance(line_id, str) and line_id else f"#{index + 1}",
+        sku=str(raw.get("sku") or ""),
+        qty=_decimal(raw.get("qty", 0)),
+        discount_pct=_decimal(raw.get("discountPct", 0)),
+        ramp=tuple(_decimal(qty) for qty in ramp) if isinstance(ramp, list) else (),
+    )
+
+
+def _input(deal: Mapping[str, Any] | Map, lines: list[DealLine]) -> DealInput:
     currency = deal.get("currency")
     billing = deal.get("billing")
     return DealInput(
@@ -79,6 +73,19 @@ def deal_input(doc: Doc, plain_lines: list[Any] | None = None) -> DealInput:
         lines=tuple(lines),
         billing=billing if isinstance(billing, str) else "annual",
     )
+
+
+def deal_input(doc: Doc, plain_lines: list[Any] | None = None) -> DealInput:
+    """The `deal` map's pricing fields and the `lines` array of a shared document (or `plain_lines`, the
+    lines as plain values: the accepted ones, say, see `workspace.proposals.accepted`)."""
+    source: Any = doc.get("lines", type=Array) if plain_lines is None else plain_lines
+    lines = [_line(index, raw) for index, raw in enumerate(source) if isinstance(raw, Map | dict)]
+    return _input(doc.get("deal", type=Map), lines)
+
+
+def deal_input_of(deal: Mapping[str, Any], lines: list[Any]) -> DealInput:
+    """`deal_input` of the plain values (`to_py()`) of the `deal` map and the `lines` array, read already."""
+    return _input(deal, [_line(index, raw) for index, raw in enumerate(lines) if isinstance(raw, dict)])
 
 
 def deal_facts(doc: Doc, today: date) -> DealFacts:
@@ -109,10 +116,13 @@ def fingerprint(doc: Doc, terms: dict[str, Any] | None = None, lines: list[Any] 
     `terms` and `lines` are the accepted ones when proposals are pending (`workspace.proposals.accepted`)."""
     if terms is None:
         terms = fragment_to_json(doc.get("terms", type=XmlFragment))
-    content = {
-        "deal": doc.get("deal", type=Map).to_py(),
-        "lines": doc.get("lines", type=Array).to_py() if lines is None else lines,
-        "terms": _canonical(terms),
-    }
+    plain_lines = doc.get("lines", type=Array).to_py() if lines is None else lines
+    return fingerprint_of(doc.get("deal", type=Map).to_py(), plain_lines, terms)
+
+
+def fingerprint_of(deal: Any, lines: Any, terms: dict[str, Any]) -> str:
+    """`fingerprint` of the plain values (`to_py()`) of the `deal` map and the `lines` array, and the terms as
+    ProseMirror JSON, read already."""
+    content = {"deal": deal, "lines": lines, "terms": _canonical(terms)}
     encoded = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str).encode()
     return hashlib.sha256(encoded).hexdigest()[:32]

@@ -166,6 +166,14 @@ ACCESS: dict[str, tuple[Case, ...]] = {
     "reply_to_thread": (Case(400, OUTSIDE_ROOM, body={}, path={"thread_id": "open_thread_id"}),),
     "resolve_thread": (Case(409, THREAD_OPENER_OR_REP, path={"thread_id": "resolved_thread_id"}),),
     "reopen_thread": (Case(409, THREAD_OPENER_OR_REP, path={"thread_id": "open_thread_id"}),),
+    # record
+    "list_room_versions": (Case(200, OUTSIDE_ROOM),),
+    "create_room_version": (Case(400, ROOM_INTERNAL, body={}),),  # no label: nothing is saved
+    "compare_room_versions": (Case(200, OUTSIDE_ROOM, query={"from": "version_number", "to": "current"}),),
+    # The room's rep only; an invalid part changes nothing once past the access check.
+    "restore_room_version": (Case(400, ROOM_REP, body={"part": "neither"}, path={"number": "version_number"}),),
+    "since_last_seen": (Case(200, OUTSIDE_ROOM),),
+    "mark_room_seen": (Case(204, OUTSIDE_ROOM),),
 }
 
 

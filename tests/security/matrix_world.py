@@ -176,6 +176,10 @@ class MatrixWorld:
         self.settle()
         export = self.ok(Caller.REP, "POST", f"/api/rooms/{DEMO_ROOM_ID}/export", json={"format": "docx"})
         self.ids["export_id"] = export.headers["X-Export-Id"]
+        # The export is kept as a version a customer may see and compare (workspace/record).
+        versions = self.ok(Caller.REP, "GET", f"/api/rooms/{DEMO_ROOM_ID}/versions").json()["versions"]
+        self.ids["version_number"] = str(next(v["number"] for v in versions if v["reason"] == "exported"))
+        self.ids["current"] = "current"
         link = StepLink(self.ids["request_id"], self.ids["step_id"], self.user_ids[Caller(self.ids["step_approver"])])
         self.ids["link_token"] = self.server.services.links.make(link)
 

@@ -26,6 +26,7 @@ from workspace.notify.approvals import approval_mails
 from workspace.notify.mail import Mail
 from workspace.pricing.views import unpriceable_reason
 from workspace.proposals.accepted import accepted_fingerprint
+from workspace.record.snapshots import take_after
 from workspace.rooms.access import room_access
 from workspace.rooms.models import Room, RoomRole
 from workspace.storage.base import utcnow
@@ -72,6 +73,8 @@ async def submit(http: Request) -> Response:
 
     submitted, mails, shown = await in_db(http, work)
     _refresh_room(http, room_id, shown)
+    # The version sent for approval is kept, to compare with later (workspace/record).
+    await take_after(services(http), room_id, "submitted", "Submitted for approval", principal.user_id)
     await services(http).mailer.send(mails)
     return JSONResponse(_view(submitted), status_code=201)
 
@@ -169,6 +172,10 @@ async def _decide_and_tell(http: Request, request_id: str, step_id: str, user_id
 
     room_id, decided, mails, shown = await in_db(http, work)
     _refresh_room(http, room_id, shown)
+    step = decided.step(step_id)
+    verb = "Approved" if decision is Decision.APPROVE else "Rejected"
+    label = f"{verb}: {step.name}" if step is not None else verb
+    await take_after(services(http), room_id, "decided", label, user_id)
     await services(http).mailer.send(mails)
     return JSONResponse(_view(decided))
 

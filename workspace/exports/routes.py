@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import secrets
@@ -33,6 +34,8 @@ from workspace.exports.gate import check_disputes, missing_for, request_for, unr
 from workspace.exports.models import ExportRow
 from workspace.pricing.views import unpriceable_reason
 from workspace.proposals.tracker import pending_summary
+from workspace.record.snapshots import take_after
+from workspace.record.summary import summary_rows
 from workspace.rooms.access import room_access
 from workspace.rooms.models import Room
 from workspace.storage.base import utcnow
@@ -92,7 +95,7 @@ async def export(http: Request) -> Response:
     principal = await caller(http)
     room_id = http.path_params["room_id"]
     data = await json_body(http)
-    unknown = set(data) - {"format", "redline", "internal_appendix"}
+    unknown = set(data) - {"format", "redline", "internal_appendix", "negotiation_summary"}
     if unknown:
         raise InvalidInput(f"unknown field(s): {', '.join(sorted(unknown))}")
     kind = field(data, "format", str, max_length=10, required=False) or "docx"
@@ -101,6 +104,8 @@ async def export(http: Request) -> Response:
     redline = bool(field(data, "redline", bool, required=False))
     # The approvals record names the vendor's approvers: for the vendor's file, never the customer's copy.
     internal_appendix = bool(field(data, "internal_appendix", bool, required=False))
+    # A page listing the room's versions and the approvals given (workspace/record), on request.
+    negotiation_summary = bool(field(data, "negotiation_summary", bool, required=False))
     svc = services(http)
     current = await current_version(http, principal, room_id, allow_no_policy=True)
     if not current.access.role.is_internal:
@@ -129,10 +134,13 @@ async def export(http: Request) -> Response:
                                  priced=current.priced, library=current.library,
                                  request=request_for(db, room_id, current.fingerprint),
                                  author=f"{user.name} (Dealroom)", now=now)  # fmt: skip
+        if negotiation_summary:
+            versions, decided = summary_rows(db, room_id)
+            contract = dataclasses.replace(contract, summary_versions=versions, summary_approvals=decided)
         return contract, room.title
 
     contract, title = await in_db(http, gate)
-    content = await run_in_threadpool(export_contract, contract, redline, internal_appendix)
+    content = await run_in_threadpool(export_contract, contract, redline, internal_appendix, negotiation_summary)
     unset = await run_in_threadpool(unset_variables, current.room_deal.terms, current.room_deal.variables)
     digest = hashlib.sha256(content).hexdigest()
     filename = _filename(title, redline, internal_appendix)
@@ -145,9 +153,12 @@ async def export(http: Request) -> Response:
         audit.append(db, "contract.exported", actor_id=principal.user_id, room_id=room_id, at=now,
                      data={"export_id": export_id, "fingerprint": current.fingerprint, "sha256": digest,
                            "redline": redline, "internal_appendix": internal_appendix,
+                           "negotiation_summary": negotiation_summary,
                            "unset_variables": unset})  # fmt: skip
 
     await in_db(http, record)
+    await take_after(svc, room_id, "exported", "Contract exported" + (" (redline)" if redline else ""),
+                     principal.user_id)  # fmt: skip
     # Variables the document prints as placeholders ("[start date]"): the contract is not ready to send yet.
     headers = {"Content-Disposition": f'attachment; filename="{filename}"', "X-Export-Id": export_id,
                "X-Export-Sha256": digest, "X-Export-Unset-Variables": ",".join(unset),

@@ -8,6 +8,7 @@ from workspace.clause_library.models import ClauseRow
 from workspace.exports.models import ExportRow
 from workspace.notify.models import DigestItem
 from workspace.pricebook.models import IncentivePlanVersion, PriceBookVersion
+from workspace.record.models import RoomVersion
 from workspace.rooms.models import Invitation, Membership, Room
 from workspace.storage.base import Base
 from workspace.sync.models import DocSnapshot, DocUpdate
@@ -30,6 +31,7 @@ __all__ = [
     "Membership",
     "PriceBookVersion",
     "Room",
+    "RoomVersion",
     "SsoLogin",
     "SsoPolicy",
     "SsoSession",

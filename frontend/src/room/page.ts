@@ -27,6 +27,8 @@ import { Tabs } from "./tabs";
 import { selectionAnchor, setThreadMarks, ThreadMarks } from "./thread-marks";
 import { SelectionActions, ThreadSheet } from "./thread-sheet";
 import { INTERNAL_THREADS_EVENT, mergeThreads, openCount, readThreads, threadFromSearch, type Thread } from "./threads";
+import { SinceBanner } from "./since-banner";
+import { VersionsPanel } from "./versions";
 import { showWaiting, waitingBadge } from "./waiting";
 
 const STATE_TEXT: Record<ConnState, string> = {
@@ -242,6 +244,9 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
   const dealHost = h("div");
   const accessHost = h("div");
   const dealPanel = panel("deal", "Deal", dealHost, accessHost);
+  // The room's versions: compare any two, the rep saves and restores (versions.ts).
+  const versions = new VersionsPanel({ roomId: room.id, role: room.role, notify: (m, tone) => notice.show(m, tone) });
+  const versionsPanel = panel("versions", "Versions", versions.el);
   const notesPanel = internal
     ? panel("notes", "Internal notes", h("p", { class: "hint internal-hint" }, icon("lock", 14), "Only your company sees this. Customers never do."), h("div", { class: "internal-host" }, h("p", { class: "muted" }, "Loading notes…")))
     : null;
@@ -270,6 +275,7 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     { id: "terms", label: "Terms", panel: termsPanel },
     { id: "pricing", label: "Pricing", panel: pricingPanel },
     { id: "deal", label: "Deal", panel: dealPanel },
+    { id: "versions", label: "Versions", panel: versionsPanel },
     ...(notesPanel ? [{ id: "notes", label: "Internal", panel: notesPanel, also: [approvalPanel, repPanel].filter((p): p is HTMLElement => p !== null) }] : []),
   ]);
 
@@ -277,9 +283,15 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     "main",
     { class: `room-layout${internal ? " has-notes" : ""}` },
     h("div", { class: "col col-main" }, termsPanel, notesPanel),
-    h("div", { class: "col col-side" }, pricingPanel, approvalPanel, repPanel, dealPanel),
+    h("div", { class: "col col-side" }, pricingPanel, approvalPanel, repPanel, dealPanel, versionsPanel),
   );
-  mount(root, header, tabs.el, h("div", { class: "room-notice-wrap" }, notice.el), layout, selectionActions.el, sheet.el);
+  // What changed since the person last looked: a banner above the room, the changes marked in it.
+  const sinceBanner = new SinceBanner(room.id, layout);
+  mount(
+    root, header, tabs.el, h("div", { class: "room-notice-wrap" }, notice.el, sinceBanner.el), layout,
+    selectionActions.el, sheet.el,
+  );
+  void sinceBanner.start();
   layout.addEventListener(INTERNAL_THREADS_EVENT, onInternalThreads);
   approvalBadge?.follow(layout);
   if (internal) clauses.follow(layout);
@@ -364,6 +376,7 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     dealHost.replaceChildren(deal.el);
     titleDeal = dealMap;
     dealMap.observe(onDealTitle);
+    doc.on("update", versions.changed);
     onDealTitle();
     presence.bind(session.provider.awareness);
     onThreads();
@@ -373,6 +386,7 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     sharedThreads?.unobserveDeep(onThreads);
     sharedThreads = null;
     sharedLines = null;
+    session.doc.off("update", versions.changed);
     clauses.unbind();
     lineProposals.unbind();
     clauseProposals.unbind();
@@ -472,6 +486,8 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     sheet.close();
     approvalBadge?.destroy();
     clauses.destroy();
+    versions.destroy();
+    sinceBanner.destroy();
     tabs.destroy();
   }
   return destroy;

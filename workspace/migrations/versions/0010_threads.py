@@ -1,7 +1,7 @@
 """threads: the mail digest's waiting lines (threads themselves live in the rooms' documents)
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-03 12:00:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import workspace.storage.base
 
 revision: str = "0010"
-down_revision: str | None = "0007"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
