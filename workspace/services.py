@@ -11,6 +11,7 @@ from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from workspace.activity.recorder import ChangeRecorder
 from workspace.approval_policy.service import Policies
 from workspace.auth.principal import SessionCookies
 from workspace.auth.signin_guard import SignInGuard
@@ -46,6 +47,7 @@ class Services:
     policies: Policies
     deriver: Deriver
     clause_store: ClauseStore
+    activity: ChangeRecorder
     live: set[Connection] = field(default_factory=set)  # open websocket connections
     # Tries of secret links (invitations, mailed approval links); sign-ins have their own guard.
     attempts: Throttle = field(default_factory=Throttle)
@@ -80,6 +82,8 @@ class Services:
         clause_store = ClauseStore()
         deriver = Deriver(rooms, sessions, catalog, policies, clause_store, vendor_values(settings))
         rooms.on_client_change = deriver.changed
+        activity = ChangeRecorder(sessions)
+        rooms.write_observer = activity
         return cls(
             settings=settings,
             engine=engine,
@@ -96,11 +100,13 @@ class Services:
             policies=policies,
             deriver=deriver,
             clause_store=clause_store,
+            activity=activity,
         )
 
     async def start(self) -> None:
         await self.store.start()
         await self.rooms.start()
+        await self.activity.start()
 
     def close_connections(self, matches: Callable[[Connection], bool], code: int, reason: str) -> None:
         for connection in list(self.live):
@@ -110,5 +116,6 @@ class Services:
     async def stop(self) -> None:
         await self.deriver.stop()
         await self.rooms.stop()
+        await self.activity.stop()
         await self.store.stop()
         self.engine.dispose()

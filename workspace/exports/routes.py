@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from clauses.export_docx import export_contract
 from clauses.variables import VARIABLES
+from workspace.activity import events as activity
 from workspace.approval_policy.routes import current_version
 from workspace.approval_policy.views import people
 from workspace.audit import chain as audit
@@ -131,6 +132,11 @@ async def export(http: Request) -> Response:
                      data={"export_id": export_id, "fingerprint": current.fingerprint, "sha256": digest,
                            "redline": redline, "internal_appendix": internal_appendix,
                            "unset_variables": unset})  # fmt: skip
+        activity.add(db, room_id, "export", actor=activity.Actor(principal.user_id, principal.name,
+                                                                 current.access.role.value),
+                     audience=activity.Audience.INTERNAL, at=now,
+                     subject={"export_id": export_id, "filename": filename, "redline": redline},
+                     summary=f"{principal.name} exported the contract ({filename})")  # fmt: skip
 
     await in_db(http, record)
     # Variables the document prints as placeholders ("[start date]"): the contract is not ready to send yet.

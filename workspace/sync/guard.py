@@ -63,6 +63,9 @@ class WriteContext:
     customer_may_edit_pricing: bool = False
     customer_deal_fields: frozenset[str] = frozenset()
     prices: PriceLimits | None = None
+    # Who sends (for the room's record of who changed what); None for the server and in tests.
+    actor_id: int | None = None
+    actor_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,11 @@ class Guard:
         self._quota = None
         self._pins = None
         self._subscriptions = []
+
+    @property
+    def observed(self) -> tuple[Change, ...]:
+        """What the last accepted `check` or `local_change` changed, as the twin's observers saw it."""
+        return tuple(self._seen.changes)
 
     @property
     def is_built(self) -> bool:

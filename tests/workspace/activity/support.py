@@ -1,0 +1,39 @@
+"""Edits the way the editor and the pricing table make them, for the activity tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pycrdt import Array, Doc, Map, XmlElement, XmlFragment, XmlText
+
+
+def add_line(sku: str, qty: int, discount: int = 0, line_id: str = "a") -> Callable[[Doc], None]:
+    def change(doc: Doc) -> None:
+        doc.get("lines", type=Array).append(
+            Map({"id": line_id, "sku": sku, "qty": qty, "discountPct": discount, "locked": False, "note": ""})
+        )
+
+    return change
+
+
+def clause_block(clause_id: str, title: str, text: str) -> XmlElement:
+    return XmlElement(
+        "clause",
+        {"clauseId": clause_id, "version": "1"},
+        [XmlElement("heading", {"level": "2"}, [XmlText(title)]), XmlElement("paragraph", {}, [XmlText(text)])],
+    )
+
+
+def set_text_at(block: int, child: int, offset: int, text: str) -> Callable[[Doc], None]:
+    """Type `text` at `offset` of the first text of child `child` of top-level block `block`."""
+
+    def change(doc: Doc) -> None:
+        element = doc.get("terms", type=XmlFragment).children[block]
+        assert isinstance(element, XmlElement)
+        paragraph = element.children[child]
+        assert isinstance(paragraph, XmlElement)
+        node = paragraph.children[0]
+        assert isinstance(node, XmlText)
+        node.insert(offset, text[-1])
+
+    return change

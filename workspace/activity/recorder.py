@@ -1,0 +1,200 @@
+"""Change events from the room documents, written off the event loop in batches.
+
+Every accepted client update is described on the event loop (`capture.touched`, a few microseconds) and
+queued; one task hands what has queued up to a worker thread, which writes it in one transaction (while it
+writes, the next batch gathers: no timer, no delay on the edit path). Consecutive edits of one person on
+the same subject are folded into one event: an event less than `FOLD_WINDOW` old is extended (its
+`last_at`, its count of edits, the fields it touched) rather than followed by another row, so a typed
+paragraph is one event, not one per keystroke, and who, when (first and last edit) and what are all kept.
+
+The record is written right after the document's commit; "nothing acknowledged is lost" is the document's
+promise (the update log), and a record that cannot be written is logged, never a refused edit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from pycrdt import Doc
+from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
+
+from workspace.activity.capture import Touch, touched
+from workspace.activity.events import MAX_SUMMARY, Actor
+from workspace.activity.labels import change_summary
+from workspace.activity.models import RoomEvent
+from workspace.storage.base import utcnow
+from workspace.sync.guard import Change, WriteContext
+
+if TYPE_CHECKING:
+    from workspace.sync.room import RoomDoc
+
+log = logging.getLogger(__name__)
+
+# A pause longer than this starts a new event for the same person and subject: short enough that the
+# timeline says when things happened, long enough that typing a paragraph is one row.
+FOLD_WINDOW = timedelta(seconds=60)
+MAX_ADDED = 20  # products named in one "lines added" event
+
+
+@dataclass(frozen=True)
+class _Queued:
+    room_id: str
+    actor: Actor | None
+    touch: Touch
+    at: datetime
+
+
+@dataclass
+class _Open:
+    """The newest event of one person on one subject, while it may still be extended."""
+
+    last_at: datetime
+    edits: int
+    subject: dict[str, Any]
+    actor_name: str | None
+    kind: str
+    row: RoomEvent | None = None  # added in the batch being written, not yet flushed
+    id: int | None = None
+    dirty: bool = False
+
+
+def _subject(touch: Touch) -> dict[str, Any]:
+    return {**touch.subject, "fields": sorted(touch.fields)} if touch.fields else dict(touch.subject)
+
+
+def _merged(subject: dict[str, Any], touch: Touch) -> dict[str, Any]:
+    merged = dict(subject)
+    if touch.fields:
+        merged["fields"] = sorted(set(subject.get("fields") or ()) | touch.fields)
+    if "added" in touch.subject:
+        merged["added"] = [*(subject.get("added") or ()), *touch.subject["added"]][:MAX_ADDED]
+    return merged
+
+
+@dataclass
+class ChangeRecorder:
+    """The rooms' write observer (see `workspace.sync.room.WriteObserver`) and the change events' writer."""
+
+    sessions: sessionmaker[Session]
+    window: timedelta = FOLD_WINDOW
+    _queue: list[_Queued] = field(default_factory=list)
+    _open: dict[tuple[str, int | None, str, str], _Open] = field(default_factory=dict)
+    _wake: asyncio.Event | None = None
+    _idle: asyncio.Event | None = None
+    _task: asyncio.Task[None] | None = None
+    written: int = 0  # events written or extended, for tests and benchmarks
+
+    # --- the rooms' side (event loop) -------------------------------------------------------------
+
+    def describe(self, room: RoomDoc, changes: Sequence[Change], twin: Doc) -> list[Touch]:
+        return touched(room.name, twin, changes)
+
+    def committed(self, room: RoomDoc, context: WriteContext, described: object) -> None:
+        """Queue the change events of a client update that is now durable."""
+        if not isinstance(described, list) or not described:
+            return
+        actor = None
+        if context.actor_id is not None:
+            actor = Actor(context.actor_id, context.actor_name, context.role.value)
+        now = utcnow()
+        self._queue.extend(_Queued(room.room_id, actor, touch, now) for touch in described)
+        self._ensure_running()
+        assert self._wake is not None and self._idle is not None
+        self._idle.clear()
+        self._wake.set()
+
+    # --- lifecycle ---------------------------------------------------------------------------------
+
+    def _ensure_running(self) -> None:
+        if self._task is None or self._task.done():
+            self._wake = asyncio.Event()
+            self._idle = asyncio.Event()
+            self._idle.set()
+            self._task = asyncio.create_task(self._run(), name="dealroom-activity-writer")
+
+    async def start(self) -> None:
+        self._ensure_running()
+
+    async def flush(self) -> None:
+        """Return once everything queued so far is written."""
+        if self._idle is not None and self._task is not None and not self._task.done():
+            await self._idle.wait()
+
+    async def stop(self) -> None:
+        await self.flush()
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    async def _run(self) -> None:
+        assert self._wake is not None and self._idle is not None
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            batch, self._queue = self._queue, []
+            if batch:
+                try:
+                    await asyncio.to_thread(self._write, batch)
+                except Exception:
+                    # The documents are safe; only these events are missing. Start folding afresh.
+                    log.exception("could not record %d change events of the rooms", len(batch))
+                    self._open.clear()
+            if not self._queue:
+                self._idle.set()
+
+    # --- the writer (one worker thread at a time) ----------------------------------------------------
+
+    def _write(self, batch: list[_Queued]) -> None:
+        touched_now: list[_Open] = []
+        with self.sessions.begin() as db:
+            for item in batch:
+                actor = item.actor
+                key = (item.room_id, actor.id if actor else None, item.touch.kind, item.touch.key)
+                current = self._open.get(key)
+                if current is not None and item.at - current.last_at < self.window:
+                    current.last_at = item.at
+                    current.edits += 1
+                    current.subject = _merged(current.subject, item.touch)
+                    current.dirty = True
+                else:
+                    subject = _subject(item.touch)
+                    row = RoomEvent(
+                        room_id=item.room_id, at=item.at, last_at=item.at, kind=item.touch.kind,
+                        audience=item.touch.audience.value, subject=subject, edits=1,
+                        summary=change_summary(actor.name if actor else None, item.touch.kind, subject)[:MAX_SUMMARY],
+                        actor_id=actor.id if actor else None, actor_name=actor.name if actor else None,
+                        actor_role=actor.role if actor else None,
+                    )  # fmt: skip
+                    db.add(row)
+                    current = self._open[key] = _Open(item.at, 1, subject, row.actor_name, row.kind, row=row)
+                touched_now.append(current)
+            for current in {id(c): c for c in touched_now}.values():
+                if current.row is not None:  # new in this batch: insert it as it stands now
+                    row = current.row
+                    row.last_at, row.edits, row.subject = current.last_at, current.edits, current.subject
+                    row.summary = change_summary(current.actor_name, row.kind, current.subject)[:MAX_SUMMARY]
+                elif current.dirty and current.id is not None:
+                    db.execute(
+                        update(RoomEvent)
+                        .where(RoomEvent.id == current.id)
+                        .values(last_at=current.last_at, edits=current.edits, subject=current.subject,
+                                summary=change_summary(current.actor_name, current.kind, current.subject)[:MAX_SUMMARY])
+                    )  # fmt: skip
+            db.flush()
+            inserted = [(current, current.row.id) for current in touched_now if current.row is not None]
+        for current, row_id in inserted:
+            current.id = row_id
+            current.row = None
+        for current in touched_now:
+            current.dirty = False
+        self.written += len(batch)
+        cutoff = utcnow() - self.window
+        for key in [key for key, current in self._open.items() if current.last_at < cutoff]:
+            del self._open[key]
