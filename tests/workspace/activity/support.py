@@ -37,3 +37,14 @@ def set_text_at(block: int, child: int, offset: int, text: str) -> Callable[[Doc
         node.insert(offset, text[-1])
 
     return change
+
+
+def paragraph(text: str) -> XmlElement:
+    return XmlElement("paragraph", {}, [XmlText(text)])
+
+
+def append_block(block: XmlElement, root: str = "terms") -> Callable[[Doc], None]:
+    def change(doc: Doc) -> None:
+        doc.get(root, type=XmlFragment).children.append(block)
+
+    return change

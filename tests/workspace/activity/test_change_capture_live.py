@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pycrdt import Array, Map, XmlElement, XmlFragment, XmlText
+from pycrdt import Array, Map
 
 from tests.conftest import PricedWorld
 from tests.support.yclient import YClient, wait_until
-from tests.workspace.activity.support import add_line, clause_block, set_text_at
+from tests.workspace.activity.support import add_line, append_block, clause_block, paragraph, set_text_at
 
 BUYER = "Bo Buyer"
 
@@ -32,7 +32,7 @@ async def test_a_customer_edit_shows_in_the_reps_timeline_with_who_and_what(pric
     priced.rep.http.patch(f"/api/rooms/{priced.room_id}", json={"customer_may_edit_pricing": True}).raise_for_status()
     async with YClient(priced.ws(), priced.rep.bearer) as rep:
         await rep.edit(add_line("PLAT-PRO", 20, line_id="seats"))
-        await rep.edit(lambda doc: doc.get("terms", type=XmlFragment).children.append(clause_block("liability", "Limitation of liability", "Liability is capped.")))
+        await rep.edit(append_block(clause_block("liability", "Limitation of liability", "Liability is capped.")))
         await rep.wait_for(lambda: _quote_named(rep), what="the priced line")
     async with YClient(priced.ws(), priced.customer.bearer) as buyer:
         await buyer.wait_for(lambda: _quote_named(buyer), what="the quote")
@@ -54,12 +54,10 @@ async def test_a_customer_edit_shows_in_the_reps_timeline_with_who_and_what(pric
 
 async def test_internal_notes_are_recorded_for_the_vendor_only(priced: PricedWorld) -> None:
     async with YClient(priced.ws(doc="internal"), priced.rep.bearer) as notes:
-        await notes.edit(lambda doc: doc.get("notes", type=XmlFragment).children.append(XmlElement("paragraph", {}, [XmlText("walk-away price 40")])))
+        await notes.edit(append_block(paragraph("walk-away price 40"), root="notes"))
     await wait_until(lambda: _changes(_timeline(priced.rep, priced.room_id), "Rita Rep"), 10, "the record")
     assert _changes(_timeline(priced.rep, priced.room_id), "Rita Rep")[0]["label"] == "Internal notes"
     as_customer = priced.customer.http.get(f"/api/rooms/{priced.room_id}/timeline")
     assert as_customer.json() == {"sessions": [], "next_before": None}
     feed = priced.customer.http.get(f"/api/rooms/{priced.room_id}/activity").json()
     assert feed["events"] == [] and "walk-away" not in as_customer.text
-
-
