@@ -103,7 +103,13 @@ class ChangeRecorder:
         if context.actor_id is not None:
             actor = Actor(context.actor_id, context.actor_name, context.role.value)
         now = utcnow()
-        self._queue.extend(_Queued(room.room_id, actor, touch, now) for touch in described)
+        for touch in described:
+            if isinstance(touch, Touch):
+                self.note(room.room_id, actor, touch, now)
+
+    def note(self, room_id: str, actor: Actor | None, touch: Touch, at: datetime) -> None:
+        """Queue one change of `touch`'s subject by `actor` at `at` (written by the writer task)."""
+        self._queue.append(_Queued(room_id, actor, touch, at))
         self._ensure_running()
         assert self._wake is not None and self._idle is not None
         self._idle.clear()
@@ -195,6 +201,7 @@ class ChangeRecorder:
         for current in touched_now:
             current.dirty = False
         self.written += len(batch)
-        cutoff = utcnow() - self.window
+        # Forget subjects nobody has edited for a window (measured in the events' own time).
+        cutoff = max(item.at for item in batch) - self.window
         for key in [key for key, current in self._open.items() if current.last_at < cutoff]:
             del self._open[key]

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from pycrdt import Array, Doc, Map, XmlElement, XmlFragment, XmlText
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 
 def add_line(sku: str, qty: int, discount: int = 0, line_id: str = "a") -> Callable[[Doc], None]:
@@ -48,3 +52,20 @@ def append_block(block: XmlElement, root: str = "terms") -> Callable[[Doc], None
         doc.get(root, type=XmlFragment).children.append(block)
 
     return change
+
+
+def new_room(sessions: sessionmaker[Session]) -> tuple[str, int, int]:
+    """A room with a rep and a customer, straight in the database: (room id, rep id, customer id)."""
+    from tests.support.accounts import add_member, add_user
+    from workspace.auth.models import User
+    from workspace.auth.principal import principal_for
+    from workspace.rooms.service import create_room
+
+    rep_id = add_user(sessions, "rep@record.test", "rep", "Rita Rep")
+    customer_id = add_user(sessions, "buyer@record.test", "customer", "Bo Buyer")
+    with sessions.begin() as db:
+        rep = db.get(User, rep_id)
+        assert rep is not None
+        room_id = create_room(db, principal_for(rep), "Deal", "Buyer Inc").id
+    add_member(sessions, room_id, customer_id, "customer")
+    return room_id, rep_id, customer_id

@@ -39,7 +39,11 @@ async def test_a_customer_edit_shows_in_the_reps_timeline_with_who_and_what(pric
         await buyer.edit(lambda doc: doc.get("lines", type=Array)[0].__setitem__("qty", 25))
         for n in range(5):  # five keystrokes in the clause: one change, five edits
             await buyer.edit(set_text_at(0, 1, 0, "x" * (n + 1)))
-    await wait_until(lambda: len(_changes(_timeline(priced.rep, priced.room_id), BUYER)) >= 2, 10, "the record")
+    def recorded() -> bool:
+        changes = _changes(_timeline(priced.rep, priced.room_id), BUYER)
+        return len(changes) == 2 and sum(change["edits"] for change in changes) == 6
+
+    await wait_until(recorded, 10, "the record of one quantity and five keystrokes")
     page = _timeline(priced.rep, priced.room_id)
     newest = page["sessions"][0]
     assert newest["person"]["name"] == BUYER and newest["role"] == "customer"
