@@ -36,7 +36,9 @@ class RoomEvent(Base):
 
     # Every read is "this room's events, newest first, before a cursor": one index serves the timeline, the
     # feed and the bell's counts on SQLite and PostgreSQL alike (bench/timeline.py).
-    __table_args__ = (Index("ix_room_events_room_id_id", "room_id", "id"),)
+    # SQLite's AUTOINCREMENT: an id is never used again, also after the newest row was deleted (an extended
+    # event is written anew under a new id, and read markers compare ids).
+    __table_args__ = (Index("ix_room_events_room_id_id", "room_id", "id"), {"sqlite_autoincrement": True})
 
 
 class ReadMarker(Base):

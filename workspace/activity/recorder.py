@@ -6,6 +6,8 @@ writes, the next batch gathers: no timer, no delay on the edit path). Consecutiv
 the same subject are folded into one event: an event less than `FOLD_WINDOW` old is extended (its
 `last_at`, its count of edits, the fields it touched) rather than followed by another row, so a typed
 paragraph is one event, not one per keystroke, and who, when (first and last edit) and what are all kept.
+An extended event is stored again under a new id (the old row deleted in the same transaction): ids stay
+in the order of the last edit, so the feed's newest-first and the bell's read marker see it as new.
 
 The record is written right after the document's commit; "nothing acknowledged is lost" is the document's
 promise (the update log), and a record that cannot be written is logged, never a refused edit.
@@ -21,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pycrdt import Doc
-from sqlalchemy import update
+from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
 from workspace.activity.capture import Touch, touched
@@ -54,14 +56,15 @@ class _Queued:
 class _Open:
     """The newest event of one person on one subject, while it may still be extended."""
 
+    values: dict[str, Any]  # the row's columns that never change: room, actor, kind, audience, first edit
     last_at: datetime
     edits: int
     subject: dict[str, Any]
-    actor_name: str | None
-    kind: str
-    row: RoomEvent | None = None  # added in the batch being written, not yet flushed
-    id: int | None = None
-    dirty: bool = False
+    id: int | None = None  # the stored row, once written
+
+    def row(self) -> RoomEvent:
+        summary = change_summary(self.values["actor_name"], self.values["kind"], self.subject)[:MAX_SUMMARY]
+        return RoomEvent(**self.values, last_at=self.last_at, edits=self.edits, subject=self.subject, summary=summary)
 
 
 def _subject(touch: Touch) -> dict[str, Any]:
@@ -158,48 +161,37 @@ class ChangeRecorder:
     # --- the writer (one worker thread at a time) ----------------------------------------------------
 
     def _write(self, batch: list[_Queued]) -> None:
-        touched_now: list[_Open] = []
+        changed: dict[int, _Open] = {}
+        for item in batch:
+            actor = item.actor
+            key = (item.room_id, actor.id if actor else None, item.touch.kind, item.touch.key)
+            current = self._open.get(key)
+            if current is not None and item.at - current.last_at < self.window:
+                current.last_at = item.at
+                current.edits += 1
+                current.subject = _merged(current.subject, item.touch)
+            else:
+                values = {
+                    "room_id": item.room_id, "at": item.at, "kind": item.touch.kind,
+                    "audience": item.touch.audience.value, "actor_id": actor.id if actor else None,
+                    "actor_name": actor.name if actor else None, "actor_role": actor.role if actor else None,
+                }  # fmt: skip
+                current = self._open[key] = _Open(values, item.at, 1, _subject(item.touch))
+            changed[id(current)] = current
         with self.sessions.begin() as db:
-            for item in batch:
-                actor = item.actor
-                key = (item.room_id, actor.id if actor else None, item.touch.kind, item.touch.key)
-                current = self._open.get(key)
-                if current is not None and item.at - current.last_at < self.window:
-                    current.last_at = item.at
-                    current.edits += 1
-                    current.subject = _merged(current.subject, item.touch)
-                    current.dirty = True
-                else:
-                    subject = _subject(item.touch)
-                    row = RoomEvent(
-                        room_id=item.room_id, at=item.at, last_at=item.at, kind=item.touch.kind,
-                        audience=item.touch.audience.value, subject=subject, edits=1,
-                        summary=change_summary(actor.name if actor else None, item.touch.kind, subject)[:MAX_SUMMARY],
-                        actor_id=actor.id if actor else None, actor_name=actor.name if actor else None,
-                        actor_role=actor.role if actor else None,
-                    )  # fmt: skip
-                    db.add(row)
-                    current = self._open[key] = _Open(item.at, 1, subject, row.actor_name, row.kind, row=row)
-                touched_now.append(current)
-            for current in {id(c): c for c in touched_now}.values():
-                if current.row is not None:  # new in this batch: insert it as it stands now
-                    row = current.row
-                    row.last_at, row.edits, row.subject = current.last_at, current.edits, current.subject
-                    row.summary = change_summary(current.actor_name, row.kind, current.subject)[:MAX_SUMMARY]
-                elif current.dirty and current.id is not None:
-                    db.execute(
-                        update(RoomEvent)
-                        .where(RoomEvent.id == current.id)
-                        .values(last_at=current.last_at, edits=current.edits, subject=current.subject,
-                                summary=change_summary(current.actor_name, current.kind, current.subject)[:MAX_SUMMARY])
-                    )  # fmt: skip
+            rows: list[tuple[_Open, RoomEvent]] = []
+            for current in changed.values():
+                # An extended event is written anew under a new id: it is then the room's newest event again,
+                # unread in the bell of whoever read it before and first in the feed (still one row).
+                if current.id is not None:
+                    db.execute(delete(RoomEvent).where(RoomEvent.id == current.id))
+                row = current.row()
+                db.add(row)
+                rows.append((current, row))
             db.flush()
-            inserted = [(current, current.row.id) for current in touched_now if current.row is not None]
-        for current, row_id in inserted:
+            ids = [(current, row.id) for current, row in rows]
+        for current, row_id in ids:
             current.id = row_id
-            current.row = None
-        for current in touched_now:
-            current.dirty = False
         self.written += len(batch)
         # Forget subjects nobody has edited for a window (measured in the events' own time).
         cutoff = max(item.at for item in batch) - self.window

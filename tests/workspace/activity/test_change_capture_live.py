@@ -39,6 +39,7 @@ async def test_a_customer_edit_shows_in_the_reps_timeline_with_who_and_what(pric
         await buyer.edit(lambda doc: doc.get("lines", type=Array)[0].__setitem__("qty", 25))
         for n in range(5):  # five keystrokes in the clause: one change, five edits
             await buyer.edit(set_text_at(0, 1, 0, "x" * (n + 1)))
+
     def recorded() -> bool:
         changes = _changes(_timeline(priced.rep, priced.room_id), BUYER)
         return len(changes) == 2 and sum(change["edits"] for change in changes) == 6

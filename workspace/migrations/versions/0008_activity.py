@@ -42,6 +42,7 @@ def upgrade() -> None:
             ["actor_id"], ["users.id"], name=op.f("fk_room_events_actor_id_users"), ondelete="SET NULL"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_room_events")),
+        sqlite_autoincrement=True,  # ids are never reused (read markers compare them)
     )
     op.create_index("ix_room_events_room_id_id", "room_events", ["room_id", "id"], unique=False)
 
