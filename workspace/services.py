@@ -82,7 +82,7 @@ class Services:
         clause_store = ClauseStore()
         deriver = Deriver(rooms, sessions, catalog, policies, clause_store, vendor_values(settings))
         rooms.on_client_change = deriver.changed
-        activity = ChangeRecorder(sessions)
+        activity = ChangeRecorder(sessions, catalog)
         rooms.write_observer = activity
         return cls(
             settings=settings,

@@ -29,6 +29,10 @@ def _words(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _product(line: dict[str, Any]) -> str:
+    return str(line.get("product") or line.get("sku") or "a line")
+
+
 def label(kind: str, subject: dict[str, Any]) -> str:
     """What a change event touched, as a person reads it."""
     if kind == "change.deal":
@@ -36,13 +40,13 @@ def label(kind: str, subject: dict[str, Any]) -> str:
         return DEAL_FIELDS.get(name, f"Deal field '{name}'")
     if kind == "change.lines":
         if subject.get("part") == "list":
-            added = [str(item.get("product")) for item in subject.get("added") or () if isinstance(item, dict)]
+            added = [_product(item) for item in subject.get("added") or () if isinstance(item, dict)]
             return f"Lines added: {_words(added)}" if added else "Lines added, moved or removed"
         fields = [LINE_FIELDS.get(f, f) for f in subject.get("fields") or ()]
         what = _words(fields) if fields else "Line"
         if fields:
             what = what[0] + what[1:].lower()
-        return f"{what} of {subject.get('product') or 'a line'}"
+        return f"{what} of {_product(subject)}"
     if kind == "change.terms":
         part = subject.get("part")
         if part == "clause":

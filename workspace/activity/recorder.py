@@ -23,13 +23,17 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pycrdt import Doc
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from workspace.activity.capture import Touch, touched
 from workspace.activity.events import MAX_SUMMARY, Actor
 from workspace.activity.labels import change_summary
 from workspace.activity.models import RoomEvent
+from workspace.errors import NotFound
+from workspace.pricebook.service import Catalog
+from workspace.pricing.catalog import PriceBook
+from workspace.rooms.models import Room
 from workspace.storage.base import utcnow
 from workspace.sync.guard import Change, WriteContext
 
@@ -42,6 +46,39 @@ log = logging.getLogger(__name__)
 # timeline says when things happened, long enough that typing a paragraph is one row.
 FOLD_WINDOW = timedelta(seconds=60)
 MAX_ADDED = 20  # products named in one "lines added" event
+
+
+class _Products:
+    """Product names of the lines a batch touched, from each room's pinned price book (read in the writer's
+    transaction: on the event loop, reading the room's quote cost more than the guard's whole check)."""
+
+    def __init__(self, catalog: Catalog | None, db: Session) -> None:
+        self._catalog = catalog
+        self._db = db
+        self._books: dict[str, PriceBook | None] = {}
+
+    def name(self, room_id: str, sku: object) -> str | None:
+        if self._catalog is None or not isinstance(sku, str):
+            return None
+        if room_id not in self._books:
+            version = self._db.scalar(select(Room.price_book_version).where(Room.id == room_id))
+            try:
+                self._books[room_id] = self._catalog.book(self._db, version)
+            except NotFound:  # no price book yet: the SKU names the line
+                self._books[room_id] = None
+        book = self._books[room_id]
+        product = book.product(sku) if book is not None else None
+        return product.name if product is not None else None
+
+    def named(self, room_id: str, subject: dict[str, Any]) -> dict[str, Any]:
+        """`subject` with the product of its line (or of each added line) named."""
+        if "sku" in subject and "product" not in subject:
+            return {**subject, "product": self.name(room_id, subject["sku"]) or subject["sku"]}
+        if "added" in subject:
+            added = [{**item, "product": self.name(room_id, item.get("sku")) or item.get("sku")}
+                     for item in subject["added"] if isinstance(item, dict)]  # fmt: skip
+            return {**subject, "added": added}
+        return subject
 
 
 @dataclass(frozen=True)
@@ -71,12 +108,13 @@ def _subject(touch: Touch) -> dict[str, Any]:
     return {**touch.subject, "fields": sorted(touch.fields)} if touch.fields else dict(touch.subject)
 
 
-def _merged(subject: dict[str, Any], touch: Touch) -> dict[str, Any]:
+def _merged(subject: dict[str, Any], touch: Touch, named: dict[str, Any]) -> dict[str, Any]:
+    """`subject` extended by a further `touch` (`named`: its subject with products named)."""
     merged = dict(subject)
     if touch.fields:
         merged["fields"] = sorted(set(subject.get("fields") or ()) | touch.fields)
-    if "added" in touch.subject:
-        merged["added"] = [*(subject.get("added") or ()), *touch.subject["added"]][:MAX_ADDED]
+    if "added" in named:
+        merged["added"] = [*(subject.get("added") or ()), *named["added"]][:MAX_ADDED]
     return merged
 
 
@@ -85,6 +123,7 @@ class ChangeRecorder:
     """The rooms' write observer (see `workspace.sync.room.WriteObserver`) and the change events' writer."""
 
     sessions: sessionmaker[Session]
+    catalog: Catalog | None = None  # names the products of lines; without it, their SKUs do
     window: timedelta = FOLD_WINDOW
     _queue: list[_Queued] = field(default_factory=list)
     _open: dict[tuple[str, int | None, str, str], _Open] = field(default_factory=dict)
@@ -161,24 +200,28 @@ class ChangeRecorder:
     # --- the writer (one worker thread at a time) ----------------------------------------------------
 
     def _write(self, batch: list[_Queued]) -> None:
-        changed: dict[int, _Open] = {}
-        for item in batch:
-            actor = item.actor
-            key = (item.room_id, actor.id if actor else None, item.touch.kind, item.touch.key)
-            current = self._open.get(key)
-            if current is not None and item.at - current.last_at < self.window:
-                current.last_at = item.at
-                current.edits += 1
-                current.subject = _merged(current.subject, item.touch)
-            else:
-                values = {
-                    "room_id": item.room_id, "at": item.at, "kind": item.touch.kind,
-                    "audience": item.touch.audience.value, "actor_id": actor.id if actor else None,
-                    "actor_name": actor.name if actor else None, "actor_role": actor.role if actor else None,
-                }  # fmt: skip
-                current = self._open[key] = _Open(values, item.at, 1, _subject(item.touch))
-            changed[id(current)] = current
         with self.sessions.begin() as db:
+            products = _Products(self.catalog, db)
+            changed: dict[int, _Open] = {}
+            for item in batch:
+                actor = item.actor
+                key = (item.room_id, actor.id if actor else None, item.touch.kind, item.touch.key)
+                current = self._open.get(key)
+                if current is not None and item.at - current.last_at < self.window:
+                    current.last_at = item.at
+                    current.edits += 1
+                    current.subject = _merged(
+                        current.subject, item.touch, products.named(item.room_id, item.touch.subject)
+                    )
+                else:
+                    values = {
+                        "room_id": item.room_id, "at": item.at, "kind": item.touch.kind,
+                        "audience": item.touch.audience.value, "actor_id": actor.id if actor else None,
+                        "actor_name": actor.name if actor else None, "actor_role": actor.role if actor else None,
+                    }  # fmt: skip
+                    subject = products.named(item.room_id, _subject(item.touch))
+                    current = self._open[key] = _Open(values, item.at, 1, subject)
+                changed[id(current)] = current
             rows: list[tuple[_Open, RoomEvent]] = []
             for current in changed.values():
                 # An extended event is written anew under a new id: it is then the room's newest event again,

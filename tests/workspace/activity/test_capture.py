@@ -15,15 +15,12 @@ from workspace.rooms.models import RoomRole
 from workspace.sync.documents import DocName, new_doc
 from workspace.sync.guard import Guard, WriteContext
 
-QUOTE = {"lines": [{"id": "seats", "sku": "PLAT-PRO", "name": "Platform Professional"}]}
-
 
 def _room() -> Doc:
     doc = new_doc(DocName.SHARED)
     append_block(paragraph("This agreement is between the parties."))(doc)
     append_block(clause_block("liability", "Limitation of liability", "Liability is capped."))(doc)
     add_line("PLAT-PRO", 20, line_id="seats")(doc)
-    doc.get("computed", type=Map)["quote"] = QUOTE
     return doc
 
 
@@ -75,7 +72,8 @@ def test_a_line_change_names_the_product_and_every_field_it_changed() -> None:
 
     [touch] = _touched(change)
     assert touch.key == "line:seats" and touch.fields == {"qty", "discountPct"}
-    assert label(touch.kind, _subject(touch)) == "Discount and quantity of Platform Professional"
+    assert touch.subject == {"line_id": "seats", "sku": "PLAT-PRO"}  # the recorder names the product
+    assert label(touch.kind, _subject(touch)) == "Discount and quantity of PLAT-PRO"
 
 
 def test_each_deal_field_is_its_own_subject() -> None:
