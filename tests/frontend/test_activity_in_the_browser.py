@@ -96,3 +96,10 @@ def test_the_customers_changes_show_in_the_reps_timeline_and_bell_and_nothing_in
         body = json.loads(answer)
         assert not any(word in answer.lower() for word in INTERNAL), body
     assert ROOM in buyer.url
+
+    # The rooms list has the bell too (read: no count).
+    buyer.goto(f"{demo.url}/")
+    expect(buyer.locator("[data-testid=room-item]").first).to_be_visible()
+    expect(buyer.locator("[data-testid=bell]")).to_be_visible()
+    expect(buyer.locator("[data-testid=bell-count]")).to_be_hidden()
+    screenshot(buyer, "activity-rooms-list-customer-phone")

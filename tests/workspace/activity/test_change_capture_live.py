@@ -66,3 +66,17 @@ async def test_internal_notes_are_recorded_for_the_vendor_only(priced: PricedWor
     assert as_customer.json() == {"sessions": [], "next_before": None}
     feed = priced.customer.http.get(f"/api/rooms/{priced.room_id}/activity").json()
     assert feed["events"] == [] and "walk-away" not in as_customer.text
+
+
+async def test_a_refused_update_leaves_no_trace_in_the_record(priced: PricedWorld) -> None:
+    async with YClient(priced.ws(), priced.rep.bearer) as rep:
+        await rep.edit(add_line("PLAT-PRO", 20, line_id="seats"))
+    await wait_until(lambda: bool(_changes(_timeline(priced.rep, priced.room_id), "Rita Rep")), 10, "the rep's line")
+    before = priced.rep.http.get(f"/api/rooms/{priced.room_id}/activity").json()
+    # The room does not let the customer edit pricing: the guard refuses the update and closes.
+    async with YClient(priced.ws(), priced.customer.bearer) as buyer:
+        await buyer.edit(lambda doc: doc.get("lines", type=Array)[0].__setitem__("qty", 99))
+        await buyer.wait_closed()
+        assert buyer.close_code == 4403
+    await priced.server.acall(priced.server.services.activity.flush())
+    assert priced.rep.http.get(f"/api/rooms/{priced.room_id}/activity").json() == before
