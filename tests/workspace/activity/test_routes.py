@@ -139,3 +139,21 @@ def test_refused_reads_and_marks_change_nothing(world: World) -> None:
     )
     assert no_csrf.status_code == 403
     assert _state(world) == before
+
+
+async def test_record_stores_an_event_others_can_call_after_their_own_commit(world: World) -> None:
+    """The API threads, proposals and the rest call: one event, off the event loop, filtered by audience."""
+    from workspace.activity.events import Actor, Audience, record
+
+    services = world.server.services
+    rep = Actor(world.rep.user_id, "Rita Rep", "rep")
+    for audience in (Audience.EVERYONE, Audience.INTERNAL):
+        await world.server.acall(
+            record(services, world.room_id, "thread.opened", actor=rep, audience=audience,
+                   subject={"thread_id": f"t-{audience}"}, summary=f"Rita Rep asked a question ({audience})")
+        )  # fmt: skip
+    rep_view = _get(world.rep, f"/api/rooms/{world.room_id}/activity")["events"]
+    assert [event["what"]["thread_id"] for event in rep_view] == ["t-internal", "t-everyone"]
+    [seen] = _get(world.customer, f"/api/rooms/{world.room_id}/activity")["events"]
+    assert seen["label"] == "Rita Rep asked a question (everyone)" and seen["kind"] == "thread.opened"
+    assert _get(world.customer, "/api/notifications")["unread"] == 1
