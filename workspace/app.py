@@ -18,6 +18,7 @@ from starlette.routing import Match, Route
 from approvals import ApprovalError
 from clauses.errors import ClauseError
 from workspace import frontend, openapi, ops
+from workspace.activity import routes as activity_routes
 from workspace.approval_policy import delegations as approval_delegations
 from workspace.approval_policy import request_routes as approval_request_routes
 from workspace.approval_policy import routes as approval_policy_routes
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *proposal_routes.routes,
         *thread_routes.routes,
         *record_routes.routes,
+        *activity_routes.routes,
         *sync_endpoint.routes,
         *openapi.routes,
         *frontend.routes(),

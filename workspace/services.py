@@ -11,6 +11,7 @@ from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from workspace.activity.recorder import ChangeRecorder
 from workspace.approval_policy.service import Policies
 from workspace.auth.principal import SessionCookies
 from workspace.auth.signin_guard import SignInGuard
@@ -52,6 +53,7 @@ class Services:
     proposals: Tracker
     digest: Digest
     threads: Threads
+    activity: ChangeRecorder
     live: set[Connection] = field(default_factory=set)  # open websocket connections
     # Tries of secret links (invitations, mailed approval links); sign-ins have their own guard.
     attempts: Throttle = field(default_factory=Throttle)
@@ -96,6 +98,8 @@ class Services:
         # An external dispute opening or closing changes the approval fact `open_disputes`: derive again.
         threads = Threads(rooms, sessions, settings.public_url, on_disputes_changed=deriver.changed,
                           wake_digest=digest.wake)  # fmt: skip
+        activity = ChangeRecorder(sessions, catalog)
+        rooms.write_observer = activity
         return cls(
             settings=settings,
             engine=engine,
@@ -115,12 +119,14 @@ class Services:
             proposals=proposals,
             digest=digest,
             threads=threads,
+            activity=activity,
         )
 
     async def start(self) -> None:
         await self.store.start()
         await self.rooms.start()
         await self.digest.start()
+        await self.activity.start()
 
     def close_connections(self, matches: Callable[[Connection], bool], code: int, reason: str) -> None:
         for connection in list(self.live):
@@ -132,5 +138,6 @@ class Services:
         await self.deriver.stop()
         await self.proposals.stop()
         await self.rooms.stop()
+        await self.activity.stop()
         await self.store.stop()
         self.engine.dispose()

@@ -102,6 +102,11 @@ ACCESS: dict[str, tuple[Case, ...]] = {
     "show_invitation": (Case(200, path={"token": "invitation_token"}),),
     "accept_invitation": (Case(409, path={"token": "used_invitation_token"}, body={"password": "a-long-password"}),),
     "snapshot": (Case(200, OUTSIDE_ROOM),),
+    # activity (everyone in the room; what each role gets is filtered, see tests/workspace/activity)
+    "room_timeline": (Case(200, OUTSIDE_ROOM),),
+    "room_activity": (Case(200, OUTSIDE_ROOM),),
+    "get_notifications": (Case(200),),
+    "mark_notifications_read": (Case(200, OUTSIDE_ROOM, body=lambda ids: {"room_id": ids["room_id"], "up_to": 0}),),
     # pricing
     "room_quote": (Case(200, OUTSIDE_ROOM),),
     "upgrade_room_pricebook": (Case(200, ROOM_REP),),

@@ -15,6 +15,7 @@ from starlette.routing import Route
 import approvals
 from approvals import Decision
 from clauses.errors import ClauseError
+from workspace.activity import events as activity
 from workspace.approval_policy import requests, views
 from workspace.approval_policy.delegations import delegations_in_force
 from workspace.approval_policy.routes import current_version
@@ -69,6 +70,10 @@ async def submit(http: Request) -> Response:
     def work(db: Session) -> tuple[approvals.Request, list[Mail], dict[str, Any]]:
         submitted = requests.submit(db, room_id, principal.user_id, policy, current.required,
                                     current.fingerprint, now)  # fmt: skip
+        activity.add(db, room_id, "approval.submitted", actor=activity.Actor(principal.user_id, principal.name, "rep"),
+                     audience=activity.Audience.INTERNAL, at=now,
+                     subject={"request_id": submitted.id, "steps": len(submitted.steps)},
+                     summary=f"{principal.name} submitted the deal for approval")  # fmt: skip
         return submitted, _mails(http, db, room_id, None, submitted), views.request_view(db, submitted)
 
     submitted, mails, shown = await in_db(http, work)
@@ -88,6 +93,9 @@ async def recall(http: Request) -> Response:
         if room_access(db, principal, row.room_id).role is not RoomRole.REP:
             raise PermissionDenied("only the room's rep recalls its request")
         room_id, recalled = requests.recall(db, row, request, principal.user_id, utcnow())
+        activity.add(db, room_id, "approval.recalled", actor=activity.Actor(principal.user_id, principal.name, "rep"),
+                     audience=activity.Audience.INTERNAL, subject={"request_id": recalled.id},
+                     summary=f"{principal.name} recalled the approval request")  # fmt: skip
         return room_id, recalled, views.request_view(db, recalled)
 
     room_id, recalled, shown = await in_db(http, work)
@@ -168,6 +176,11 @@ async def _decide_and_tell(http: Request, request_id: str, step_id: str, user_id
         if unpriceable is not None:
             raise Conflict(unpriceable)
         room_id, decided = requests.decide(db, row, before, step_id, user_id, decision, comment, version, now)
+        verb = "approved" if decision is Decision.APPROVE else "rejected"
+        activity.add(db, room_id, "approval.decided", actor=activity.Actor(user_id, approver.name, "approver"),
+                     audience=activity.Audience.INTERNAL, at=now,
+                     subject={"request_id": request_id, "step_id": step_id, "decision": decision.value},
+                     summary=f"{approver.name} {verb} a step of the approval request")  # fmt: skip
         return room_id, decided, _mails(http, db, room_id, before, decided), views.request_view(db, decided)
 
     room_id, decided, mails, shown = await in_db(http, work)

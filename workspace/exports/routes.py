@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from clauses.export_docx import export_contract
 from clauses.variables import VARIABLES
+from workspace.activity import events as activity
 from workspace.approval_policy.routes import current_version
 from workspace.approval_policy.views import people
 from workspace.audit import chain as audit
@@ -155,6 +156,11 @@ async def export(http: Request) -> Response:
                            "redline": redline, "internal_appendix": internal_appendix,
                            "negotiation_summary": negotiation_summary,
                            "unset_variables": unset})  # fmt: skip
+        activity.add(db, room_id, "export", actor=activity.Actor(principal.user_id, principal.name,
+                                                                 current.access.role.value),
+                     audience=activity.Audience.INTERNAL, at=now,
+                     subject={"export_id": export_id, "filename": filename, "redline": redline},
+                     summary=f"{principal.name} exported the contract ({filename})")  # fmt: skip
 
     await in_db(http, record)
     await take_after(svc, room_id, "exported", "Contract exported" + (" (redline)" if redline else ""),

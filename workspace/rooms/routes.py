@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from workspace.activity import events as activity
 from workspace.auth.models import User
 from workspace.auth.principal import open_session
 from workspace.auth.routes import set_session_cookies
@@ -168,9 +169,15 @@ async def create_invitation(request: Request) -> Response:
         raise InvalidInput("'role' must be 'customer' or 'viewer'")
     svc = services(request)
     days = svc.settings.invitation_days
-    token = await in_db(
-        request, lambda db: service.invite(db, principal, room_id, email, name, RoomRole(role_name), days)
-    )
+
+    def work(db: Session) -> str:
+        token = service.invite(db, principal, room_id, email, name, RoomRole(role_name), days)
+        activity.add(db, room_id, "invite", actor=activity.Actor(principal.user_id, principal.name, RoomRole.REP.value),
+                     audience=activity.Audience.INTERNAL, subject={"name": name, "email": email, "role": role_name},
+                     summary=f"{principal.name} invited {name} ({role_name})")  # fmt: skip
+        return token
+
+    token = await in_db(request, work)
     url = f"{svc.settings.public_url.rstrip('/')}/invite/{token}"
     return JSONResponse({"url": url, "token": token, "expires_in_days": days}, status_code=201)
 

@@ -1,5 +1,6 @@
 """Imports every package's tables so that the metadata (and Alembic) sees them all."""
 
+from workspace.activity.models import ReadMarker, RoomEvent
 from workspace.approval_policy.models import ApprovalPolicyVersion, ApprovalRequestRow, DelegationRow
 from workspace.audit.models import AuditEvent
 from workspace.auth.models import ApiToken, BrowserSession, User
@@ -30,7 +31,9 @@ __all__ = [
     "Invitation",
     "Membership",
     "PriceBookVersion",
+    "ReadMarker",
     "Room",
+    "RoomEvent",
     "RoomVersion",
     "SsoLogin",
     "SsoPolicy",

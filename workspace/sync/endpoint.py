@@ -92,7 +92,9 @@ async def room_socket(websocket: WebSocket) -> None:
             user_id=principal.user_id,
             name=principal.name,
             # The guard also refuses SKUs and currencies the room's price book cannot price.
-            context=dataclasses.replace(access.write_context(), prices=limits),
+            context=dataclasses.replace(
+                access.write_context(), prices=limits, actor_id=principal.user_id, actor_name=principal.name
+            ),
             token_id=principal.token_id,
             session_id=principal.session_id,
         )

@@ -68,6 +68,9 @@ class WriteContext:
     prices: PriceLimits | None = None
     # The room takes the customer's changes as they come instead of as proposals (`workspace.proposals`).
     customer_changes_direct: bool = False
+    # Who sends (for the room's record of who changed what); None for the server and in tests.
+    actor_id: int | None = None
+    actor_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -183,6 +186,11 @@ class Guard:
         self._quota = None
         self._pins = None
         self._subscriptions = []
+
+    @property
+    def observed(self) -> tuple[Change, ...]:
+        """What the last accepted `check` or `local_change` changed, as the twin's observers saw it."""
+        return tuple(self._seen.changes)
 
     @property
     def is_built(self) -> bool:

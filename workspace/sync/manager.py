@@ -18,7 +18,7 @@ from pycrdt import Doc
 from workspace.settings import Settings
 from workspace.sync.documents import DocName, doc_from_updates
 from workspace.sync.metrics import SyncMetrics
-from workspace.sync.room import DealHeader, Peer, RoomDoc, deal_header
+from workspace.sync.room import DealHeader, Peer, RoomDoc, WriteObserver, deal_header
 from workspace.sync.store import UpdateStore
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,8 @@ class RoomManager:
         # that the room list (a database table) follows what people typed in the room.
         self._on_header_change = on_header_change or _ignore_header
         self._headers_to_write: dict[str, DealHeader] = {}
+        # Told of every accepted client update (workspace.activity records who changed what).
+        self.write_observer: WriteObserver | None = None
         self.store = store
         self.settings = settings
         self.metrics = metrics
@@ -140,6 +142,7 @@ class RoomManager:
         )  # fmt: skip
         await room.guard.prepare(stored.all_updates)
         room.after_commit = self._after_commit
+        room.write_observer = self.write_observer
         room.header = deal_header(room)
         self.maybe_compact(room)
         self.on_load(room)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -19,16 +20,30 @@ from workspace.settings import Settings
 from workspace.sync import closecodes, protocol
 from workspace.sync.awareness import AwarenessRegistry
 from workspace.sync.documents import DocName
-from workspace.sync.guard import Guard, WriteContext
+from workspace.sync.guard import Change, Guard, WriteContext
 
 if TYPE_CHECKING:
     from workspace.sync.store import UpdateStore
+
+log = logging.getLogger(__name__)
 
 
 class Peer(Protocol):
     """What a room needs of a connection."""
 
     def send(self, message: bytes) -> None: ...
+
+
+class WriteObserver(Protocol):
+    """Told of every accepted client update (the room's record of who changed what, workspace.activity)."""
+
+    def describe(self, room: RoomDoc, changes: Sequence[Change], twin: Doc) -> object:
+        """Say what the update changed, right after the guard took it (`twin` is as the update left it)."""
+        ...
+
+    def committed(self, room: RoomDoc, context: WriteContext, described: object) -> None:
+        """The update is durable and applied; `described` is what `describe` said of it."""
+        ...
 
 
 class StoreFailed(DealroomError):
@@ -85,6 +100,7 @@ class RoomDoc:
         # Told after each commit, with the connection that sent the change (None: the server made it).
         self.after_commit: Callable[[RoomDoc, Peer | None], None] = lambda room, sender: None
         self.header: DealHeader | None = None
+        self.write_observer: WriteObserver | None = None
 
     def _accepted_updates(self) -> list[bytes]:
         return [self.doc.get_update(), *self._in_flight.values()]
@@ -107,7 +123,16 @@ class RoomDoc:
         delta = self.guard.check(update, context)
         if delta is None:
             return False
+        observer = self.write_observer
+        described: object = None
+        if observer is not None:
+            try:  # read now: by the time the commit is back, other updates may have moved the twin on
+                described = observer.describe(self, self.guard.observed, self.guard.twin)
+            except Exception:  # the record must never cost an accepted edit
+                log.exception("could not describe a change to %s/%s for the record", self.room_id, self.name.value)
         await self.commit(sender, delta)
+        if observer is not None and described is not None:
+            observer.committed(self, context, described)
         return True
 
     async def server_write(self, change: Callable[[Doc], None]) -> bool:

@@ -47,6 +47,72 @@ export interface RoomDetail extends RoomSummary {
   members: Member[];
 }
 
+/** Who did something in a room (`null` for the server's own events). */
+export interface EventActor {
+  id: number | null;
+  name: string | null;
+}
+
+/** One event of a room (`GET /api/rooms/{id}/activity`); `audience` only for the vendor's people. */
+export interface RoomEventView {
+  id: number;
+  at: string;
+  until: string;
+  kind: string;
+  actor: EventActor | null;
+  role: string | null;
+  what: Record<string, unknown>;
+  label: string;
+  summary: string;
+  edits: number;
+  audience?: "everyone" | "internal";
+}
+
+/** A subject changed within a session of the timeline: when first and last, how many edits. */
+export interface TimelineChange {
+  id: number;
+  at: string;
+  until: string;
+  kind: string;
+  what: Record<string, unknown>;
+  label: string;
+  edits: number;
+  audience?: "everyone" | "internal";
+}
+
+/** One person's run of changes (no pause of 15 minutes or more). */
+export interface TimelineSession {
+  person: EventActor | null;
+  role: string | null;
+  from: string;
+  to: string;
+  edits: number;
+  changes: TimelineChange[];
+  more_subjects?: number;
+}
+
+export interface BellRoom {
+  room_id: string;
+  title: string;
+  unread: number;
+  unread_capped: boolean;
+  read_up_to: number;
+  latest_id: number;
+}
+
+export interface BellItem extends RoomEventView {
+  room_id: string;
+  room_title: string;
+  unread: boolean;
+}
+
+/** `GET /api/notifications`: the bell. */
+export interface Notifications {
+  unread: number;
+  rooms: BellRoom[];
+  items: BellItem[];
+}
+
 /** An error answer of the server: `{"error": CODE, "detail": "human sentence"}` and its status. */
 export class ApiError extends Error {
   constructor(
@@ -283,6 +349,21 @@ export const api = {
       name,
       password,
     }),
+  /** The room's changes grouped into sessions, newest first (`before`: the previous page's `next_before`). */
+  timeline: (room: string, before?: number | null) =>
+    request<{ sessions: TimelineSession[]; next_before: number | null }>(
+      "GET",
+      `/api/rooms/${encodeURIComponent(room)}/timeline${before ? `?before=${before}` : ""}`,
+    ),
+  /** Every event of the room the caller may see, newest first. */
+  activity: (room: string, before?: number | null) =>
+    request<{ events: RoomEventView[]; next_before: number | null }>(
+      "GET",
+      `/api/rooms/${encodeURIComponent(room)}/activity${before ? `?before=${before}` : ""}`,
+    ),
+  notifications: () => request<Notifications>("GET", "/api/notifications"),
+  markRead: (room_id: string, up_to: number) =>
+    request<{ room_id: string; read_up_to: number }>("POST", "/api/notifications/read", { room_id, up_to }),
   rooms: (q: string) => request<{ rooms: RoomSummary[] }>("GET", "/api/rooms" + (q ? `?q=${encodeURIComponent(q)}` : "")),
   room: (id: string) => request<RoomDetail>("GET", `/api/rooms/${encodeURIComponent(id)}`),
   createRoom: (title: string, customer_name: string) =>

@@ -79,6 +79,7 @@ describe("the approvals inbox", () => {
       vi.fn(async (url: string, init?: RequestInit) => {
         if (init?.method === "POST") return json(409, { error: "stale", detail: "the deal changed since this request" });
         if (url.includes("/delegations")) return json(200, { delegations: [] });
+        if (url.includes("/notifications")) return json(200, { unread: 0, rooms: [], items: [] }); // the app bar's bell
         gets += 1;
         return json(200, { items: gets === 1 ? [item()] : [] });
       }),
@@ -99,6 +100,7 @@ describe("the approvals inbox", () => {
       "fetch",
       vi.fn(async (url: string) => {
         if (url.includes("/delegations")) return json(200, { delegations: [] });
+        if (url.includes("/notifications")) return json(200, { unread: 0, rooms: [], items: [] }); // the app bar's bell
         gets += 1;
         return json(200, { items: [item({ since: gets > 1 ? "2026-11-26T10:00:00Z" : item().since })] });
       }),

@@ -2,6 +2,7 @@
 import { ApiError, api, isAdmin, isInternalUser, mayCreateRooms, type Me, type RoomSummary } from "../lib/api";
 import { debounce, h, icon, mount, uid } from "../lib/dom";
 import { navigate } from "../lib/router";
+import { Bell } from "../room/bell";
 import { forgetAll } from "../room/local-store";
 import { brand, busy, field, formError } from "./forms";
 import { initials, roleLabel } from "./labels";
@@ -67,6 +68,7 @@ export function appBar(me: Me, current: "rooms" | "inbox" | "library" | "people"
       people,
       library,
       inbox,
+      new Bell().el,
       h("span", { class: "avatar", "aria-hidden": "true" }, initials(me.name)),
       h("span", { class: "appbar-name" }, me.name),
       signOut,

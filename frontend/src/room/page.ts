@@ -8,7 +8,9 @@ import { ApiError, api, type Me, type RoomDetail } from "../lib/api";
 import { h, icon, mount } from "../lib/dom";
 import { navigate, signInUrl } from "../lib/router";
 import { roleLabel } from "../pages/labels";
+import { ActivityPanel } from "./activity-panel";
 import { ApprovalBadge } from "./approval-badge";
+import { Bell } from "./bell";
 import { RoomClauses } from "./clauses/room";
 import { colorFor } from "./colors";
 import { DealFields } from "./deal-fields";
@@ -213,6 +215,9 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
   // Where approval stands: internal roles only (it reads the internal doc; customers see no approval
   // state), a button to the steps. It follows the internal doc the approval panel announces.
   const approvalBadge = internal ? new ApprovalBadge({ onActivate: () => showApproval() }) : null;
+  // Who changed what (the Activity tab / panel) and the bell with what others did since the person looked.
+  const activity = new ActivityPanel(room.id);
+  const bell = new Bell(room.id, () => showActivity());
   const header = h(
     "header",
     { class: "room-header" },
@@ -221,7 +226,7 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
       { class: "room-header-inner" },
       h("a", { href: "/", class: "back-link", "aria-label": "All rooms" }, icon("back", 20), h("span", { class: "back-text" }, "Rooms")),
       h("div", { class: "room-heading" }, title, h("p", { class: "room-meta" }, customer, h("span", { class: `badge badge-${room.role}` }, roleLabel(room.role)), approvalBadge?.el ?? null)),
-      h("div", { class: "room-status" }, threadsButton, presence.el, h("div", { class: "conn-wrap" }, conn, pending)),
+      h("div", { class: "room-status" }, threadsButton, presence.el, h("div", { class: "conn-wrap" }, conn, pending, bell.el)),
     ),
   );
 
@@ -247,6 +252,7 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
   // The room's versions: compare any two, the rep saves and restores (versions.ts).
   const versions = new VersionsPanel({ roomId: room.id, role: room.role, notify: (m, tone) => notice.show(m, tone) });
   const versionsPanel = panel("versions", "Versions", versions.el);
+  const activityPanel = panel("activity", "Activity", activity.el);
   const notesPanel = internal
     ? panel("notes", "Internal notes", h("p", { class: "hint internal-hint" }, icon("lock", 14), "Only your company sees this. Customers never do."), h("div", { class: "internal-host" }, h("p", { class: "muted" }, "Loading notes…")))
     : null;
@@ -277,13 +283,14 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     { id: "deal", label: "Deal", panel: dealPanel },
     { id: "versions", label: "Versions", panel: versionsPanel },
     ...(notesPanel ? [{ id: "notes", label: "Internal", panel: notesPanel, also: [approvalPanel, repPanel].filter((p): p is HTMLElement => p !== null) }] : []),
+    { id: "activity", label: "Activity", panel: activityPanel },
   ]);
 
   const layout = h(
     "main",
     { class: `room-layout${internal ? " has-notes" : ""}` },
     h("div", { class: "col col-main" }, termsPanel, notesPanel),
-    h("div", { class: "col col-side" }, pricingPanel, approvalPanel, repPanel, dealPanel, versionsPanel),
+    h("div", { class: "col col-side" }, pricingPanel, approvalPanel, repPanel, dealPanel, versionsPanel, activityPanel),
   );
   // What changed since the person last looked: a banner above the room, the changes marked in it.
   const sinceBanner = new SinceBanner(room.id, layout);
@@ -295,6 +302,12 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
   layout.addEventListener(INTERNAL_THREADS_EVENT, onInternalThreads);
   approvalBadge?.follow(layout);
   if (internal) clauses.follow(layout);
+
+  function showActivity(): void {
+    if (tabs.el.offsetParent !== null) tabs.select("activity", true); // phones: its own tab
+    activityPanel.scrollIntoView({ block: "start", behavior: "smooth" });
+    activity.show();
+  }
 
   function showApproval(): void {
     if (!approvalPanel) return;
@@ -337,8 +350,17 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     },
   });
 
+  // The record follows the room: fetched again shortly after its document changes (edits come in bursts).
+  const onDocUpdate = () => {
+    activity.changed();
+    bell.changed();
+  };
+  let boundDoc: Y.Doc | null = null;
+
   function bind(): void {
     const doc = session.doc;
+    boundDoc = doc;
+    doc.on("update", onDocUpdate);
     const fragment = doc.getXmlFragment("terms");
     const dealMap = doc.getMap<unknown>("deal");
     const parts = { lines: doc.getArray("lines") as Lines, computed: doc.getMap<unknown>("computed"), deal: dealMap };
@@ -387,6 +409,8 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     sharedThreads = null;
     sharedLines = null;
     session.doc.off("update", versions.changed);
+    boundDoc?.off("update", onDocUpdate);
+    boundDoc = null;
     clauses.unbind();
     lineProposals.unbind();
     clauseProposals.unbind();
@@ -485,6 +509,8 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     internalThreads?.unobserveDeep(onThreads);
     sheet.close();
     approvalBadge?.destroy();
+    activity.destroy();
+    bell.destroy();
     clauses.destroy();
     versions.destroy();
     sinceBanner.destroy();

@@ -1,0 +1,105 @@
+"""Issue 12's record as people see it: the customer, on a phone, changes a quantity and edits a clause; the
+rep at a desk sees both in the room's timeline (who, what) and on the bell, which a tap opens and clears.
+The customer's own Activity tab shows no internal event — on the page and in every answer their browser got."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from playwright.sync_api import Page, Response, expect
+
+from tests.frontend.conftest import screenshot, screenshot_of
+from tests.frontend.test_cotyping_in_the_browser import POINT_AFTER
+from tests.frontend.test_room_in_the_browser import ROOM, _open_row, _rep_and_buyer, _show, _terms
+from tests.support.accounts import sign_in as api_sign_in
+from tests.support.server import LiveServer
+from workspace.demo import DEMO_PASSWORD, DEMO_ROOM_ID
+
+BUYER = "Blake Buyer (Acme)"
+INTERNAL = ("invite", "invitation", "approval", "export", "internal", "audience", "cy@acme.test")
+
+
+def _timeline(page: Page):  # type: ignore[no-untyped-def]
+    return page.locator("[data-testid=timeline]")
+
+
+def test_the_customers_changes_show_in_the_reps_timeline_and_bell_and_nothing_internal_reaches_the_customer(
+    browser,  # type: ignore[no-untyped-def]
+    contexts,
+    demo: LiveServer,
+) -> None:
+    # Something internal happened in the room: the rep invited a colleague of the customer's.
+    rep_api = api_sign_in(demo.url, "rep@demo.test", DEMO_PASSWORD)
+    invited = rep_api.http.post(f"/api/rooms/{DEMO_ROOM_ID}/invitations", json={"email": "cy@acme.test", "name": "Cy"})
+    assert invited.status_code == 201, invited.text
+    rep_api.http.close()
+
+    rep, buyer, _ = _rep_and_buyer(browser, contexts, demo)
+    answers: list[str] = []
+
+    def keep(response: Response) -> None:
+        if re.search(r"/api/(notifications|rooms/[^/]+/(activity|timeline))", response.url):
+            answers.append(response.text())
+
+    buyer.on("response", keep)
+    expect(rep.locator("[data-testid=bell-count]")).to_be_hidden()  # the rep's own invitation rings no bell
+
+    # The customer, on the phone: a quantity, then a few words in the liability clause.
+    _show(buyer, "pricing")
+    qty = _open_row(buyer, "l1").locator("[data-testid=line-qty]")
+    qty.fill("300")
+    qty.press("Enter")
+    _show(buyer, "terms")
+    _terms(buyer).locator("p", has_text="consequential damages").scroll_into_view_if_needed()
+    point = buyer.evaluate(POINT_AFTER, "consequential damages")
+    buyer.touchscreen.tap(point["x"] - 1, point["y"])
+    buyer.keyboard.type(" (punitive too)", delay=20)
+
+    # The rep's desk: the bell counts them, the timeline says who changed what.
+    expect(rep.locator("[data-testid=bell-count]")).to_have_text(re.compile(r"^[12]$"), timeout=15_000)
+    session = _timeline(rep).locator("[data-testid=timeline-session]").first
+    expect(session.locator("[data-testid=session-who]")).to_have_text(f"{BUYER} · Customer", timeout=15_000)
+    expect(session.locator("[data-testid=timeline-change]", has_text="Clause 'Limitation of liability'")).to_be_visible(
+        timeout=15_000
+    )
+    expect(session.locator("[data-testid=timeline-change]", has_text="Quantity of Platform Enterprise")).to_be_visible()
+    rep.locator("[data-testid=panel-activity], #panel-activity").scroll_into_view_if_needed()
+    screenshot_of(rep.locator("#panel-activity"), "activity-timeline-rep")
+    rep.locator("[data-testid=bell]").click()
+    sheet = rep.locator("[data-testid=bell-sheet]")
+    expect(sheet.locator("[data-testid=bell-item]").first).to_contain_text(BUYER)
+    screenshot(rep, "activity-bell-rep")
+    expect(rep.locator("[data-testid=bell-count]")).to_be_hidden()  # opened: read
+    rep.keyboard.press("Escape")
+    expect(sheet).to_be_hidden()
+    # The feed shows the rep the internal invitation too.
+    rep.locator("[data-testid=activity-view-feed]").click()
+    expect(rep.locator("[data-testid=activity-item][data-kind=invite]")).to_have_count(1)
+
+    # The customer's own Activity tab: their changes, and no internal event anywhere.
+    _show(buyer, "activity")
+    expect(_timeline(buyer).locator("[data-testid=session-who]").first).to_have_text(f"{BUYER} · Customer")
+    screenshot(buyer, "activity-timeline-customer-phone")
+    buyer.locator("[data-testid=activity-view-feed]").tap()
+    expect(buyer.locator("[data-testid=activity-item]").first).to_be_visible()
+    expect(buyer.locator("[data-testid=activity-item][data-kind=invite]")).to_have_count(0)
+    screenshot(buyer, "activity-feed-customer-phone")
+    assert not any(word in buyer.locator("#panel-activity").inner_text().lower() for word in INTERNAL)
+    kinds = buyer.locator("[data-testid=activity-item]").evaluate_all("(items) => items.map((i) => i.dataset.kind)")
+    assert kinds and all(kind.startswith("change.") and kind != "change.notes" for kind in kinds), kinds
+    buyer.locator("[data-testid=bell]").tap()
+    expect(buyer.locator("[data-testid=bell-sheet]")).to_be_visible()
+    screenshot(buyer, "activity-bell-customer-phone")
+    assert answers, "the customer's browser asked for the record"
+    for answer in answers:
+        body = json.loads(answer)
+        assert not any(word in answer.lower() for word in INTERNAL), body
+    assert ROOM in buyer.url
+
+    # The rooms list has the bell too (read: no count).
+    buyer.goto(f"{demo.url}/")
+    expect(buyer.locator("[data-testid=room-item]").first).to_be_visible()
+    expect(buyer.locator("[data-testid=bell]")).to_be_visible()
+    expect(buyer.locator("[data-testid=bell-count]")).to_be_hidden()
+    screenshot(buyer, "activity-rooms-list-customer-phone")
