@@ -11,6 +11,7 @@ from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from workspace.activity.listeners import Listeners
 from workspace.activity.recorder import ChangeRecorder
 from workspace.approval_policy.service import Policies
 from workspace.auth.principal import SessionCookies
@@ -58,6 +59,8 @@ class Services:
     # Tries of secret links (invitations, mailed approval links); sign-ins have their own guard.
     attempts: Throttle = field(default_factory=Throttle)
     signin: SignInGuard | None = None
+    # Turns thread and proposal actions into the room's activity and its mails (set up in `create`).
+    listeners: Listeners | None = None
 
     @classmethod
     def create(cls, settings: Settings) -> Services:
@@ -100,7 +103,7 @@ class Services:
                           wake_digest=digest.wake)  # fmt: skip
         activity = ChangeRecorder(sessions, catalog)
         rooms.write_observer = activity
-        return cls(
+        services = cls(
             settings=settings,
             engine=engine,
             sessions=sessions,
@@ -121,6 +124,9 @@ class Services:
             threads=threads,
             activity=activity,
         )
+        services.listeners = Listeners(services)
+        services.listeners.subscribe()
+        return services
 
     async def start(self) -> None:
         await self.store.start()
@@ -134,6 +140,8 @@ class Services:
                 connection.close(code, reason)
 
     async def stop(self) -> None:
+        if self.listeners is not None:
+            await self.listeners.stop()
         await self.digest.stop()
         await self.deriver.stop()
         await self.proposals.stop()

@@ -16,6 +16,7 @@ import approvals
 from approvals import Decision
 from clauses.errors import ClauseError
 from workspace.activity import events as activity
+from workspace.activity.listeners import decided_mail
 from workspace.approval_policy import requests, views
 from workspace.approval_policy.delegations import delegations_in_force
 from workspace.approval_policy.routes import current_version
@@ -181,9 +182,13 @@ async def _decide_and_tell(http: Request, request_id: str, step_id: str, user_id
                      audience=activity.Audience.INTERNAL, at=now,
                      subject={"request_id": request_id, "step_id": step_id, "decision": decision.value},
                      summary=f"{approver.name} {verb} a step of the approval request")  # fmt: skip
+        decided_step = decided.step(step_id)
+        step_name = f" ({decided_step.name})" if decided_step is not None else ""
+        decided_mail(db, svc, room_id, f"{approver.name} {verb} your approval request{step_name}")
         return room_id, decided, _mails(http, db, room_id, before, decided), views.request_view(db, decided)
 
     room_id, decided, mails, shown = await in_db(http, work)
+    svc.digest.wake()  # the rep's mail of the decision
     _refresh_room(http, room_id, shown)
     step = decided.step(step_id)
     verb = "Approved" if decision is Decision.APPROVE else "Rejected"

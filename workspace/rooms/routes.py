@@ -16,6 +16,7 @@ from workspace.auth.models import User
 from workspace.auth.principal import open_session
 from workspace.auth.routes import set_session_cookies
 from workspace.errors import InvalidInput
+from workspace.notify.mail import Mail
 from workspace.rooms import service
 from workspace.rooms.access import RoomAccess, implied_role, member_role_for, room_access
 from workspace.rooms.models import Membership, Room, RoomRole
@@ -170,15 +171,20 @@ async def create_invitation(request: Request) -> Response:
     svc = services(request)
     days = svc.settings.invitation_days
 
-    def work(db: Session) -> str:
+    def work(db: Session) -> tuple[str, str]:
         token = service.invite(db, principal, room_id, email, name, RoomRole(role_name), days)
+        room = db.get(Room, room_id)
         activity.add(db, room_id, "invite", actor=activity.Actor(principal.user_id, principal.name, RoomRole.REP.value),
                      audience=activity.Audience.INTERNAL, subject={"name": name, "email": email, "role": role_name},
                      summary=f"{principal.name} invited {name} ({role_name})")  # fmt: skip
-        return token
+        return token, room.title if room is not None else "a deal room"
 
-    token = await in_db(request, work)
+    token, title = await in_db(request, work)
     url = f"{svc.settings.public_url.rstrip('/')}/invite/{token}"
+    # The invitee hears of it by mail too (the rep may also pass the link on); a failed mail is only logged.
+    body = (f"{principal.name} invites you to the deal room \"{title}\".\n\nOpen it here (the link is yours "
+            f"alone, works once and expires in {days} days):\n{url}\n")  # fmt: skip
+    await svc.mailer.send([Mail(email, f"{principal.name} invites you to {title}", body)])
     return JSONResponse({"url": url, "token": token, "expires_in_days": days}, status_code=201)
 
 
