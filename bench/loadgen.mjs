@@ -6,11 +6,12 @@
 //
 // Every client is a real provider (y-websocket's WebsocketProvider, or HocuspocusProvider with
 // --protocol hocuspocus) with its own Y.Doc, connected to URL/ROOM[SUFFIX]. An edit sets the
-// client's own key in the Y.Map --map (default "comments", a section every Dealroom role may
-// write) to {r: runId, s: seq, v: payload}. Every other client of the room observes it;
-// latency = performance.now() at the observer's Y.Map event minus performance.now() just
-// before the sender's map.set (one process, one clock). Send times are
-// kept in a local table, so updates that arrive merged (e.g. after a resync) still count each
+// client's own key in the Y.Map --map (default "comments") to {r: runId, s: seq, v: payload}, or with
+// --flat to the text "runId:seq:payload" (Dealroom's `deal` map holds plain values only, and its
+// `comments` are written by the server: sync_latency.py runs every server with --map deal --flat).
+// Every other client of the room observes it; latency = performance.now() at the observer's
+// Y.Map event minus performance.now() just before the sender's map.set (one process, one clock).
+// Send times are kept in a local table, so updates that arrive merged (e.g. after a resync) still count each
 // skipped seq as delivered with its own latency.
 //
 // Edits are sent on a fixed schedule (client k of N is phase-shifted); a late timer sends every
@@ -42,7 +43,8 @@ const { values: o } = parseArgs({
     protocol: { type: 'string', default: 'y-websocket' }, // or "hocuspocus"
     token: { type: 'string', default: 'bench' }, // hocuspocus auth token
     deflate: { type: 'boolean', default: false }, // offer permessage-deflate, as browsers do
-    saturate: { type: 'boolean', default: false }
+    saturate: { type: 'boolean', default: false },
+    flat: { type: 'boolean', default: false } // values as "run:seq:payload" text instead of maps
   }
 })
 
@@ -115,14 +117,21 @@ const edit = (cl, due) => {
   cl.sendT.push(t)
   cl.counted.push(counted)
   if (counted) { sent++; sendLags.push(t - due) }
-  cl.map.set(cl.key, { r: RUN, s: cl.seq, v: FILLER })
+  cl.map.set(cl.key, encode(cl.seq))
+}
+
+const encode = (seq) => o.flat ? `${RUN}:${seq}:${FILLER}` : { r: RUN, s: seq, v: FILLER }
+const decode = (val) => {
+  if (typeof val !== 'string') return val
+  const [r, seq] = val.split(':')
+  return { r, s: Number(seq) }
 }
 
 const observe = (cl) => cl.map.observe((ev) => {
   if (ev.transaction.local) return
   const t = now()
   for (const key of ev.keysChanged) {
-    const val = cl.map.get(key)
+    const val = decode(cl.map.get(key))
     if (!val || val.r !== RUN) continue
     const sender = cl.peers[Number(key)]
     const last = cl.lastSeen[key] ?? 0

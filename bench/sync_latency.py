@@ -53,7 +53,9 @@ def main() -> None:
     parser.add_argument("--synchronous", default="FULL", choices=["FULL", "NORMAL"], help="Dealroom's SQLite mode")
     args = parser.parse_args()
     rooms = 1 if args.saturate else args.rooms
-    workload = ["--seconds", str(args.seconds)]
+    # Dealroom's clients may not write `comments` (threads are the server's): every server gets plain text
+    # values in a map, Dealroom's `deal` (the rep's bench token writes it).
+    workload = ["--seconds", str(args.seconds), "--map", "deal", "--flat"]
     if args.saturate:
         workload += ["--saturate"]
     else:
