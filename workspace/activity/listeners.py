@@ -18,9 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from workspace.activity.events import Actor, Audience, add
+from workspace.activity.events import MAX_SUMMARY, Actor, Audience, add
+from workspace.activity.models import RoomEvent
 from workspace.notify import digest
 from workspace.rooms.models import Membership, RoomRole
+from workspace.storage.base import utcnow
 from workspace.sync.documents import DocName
 
 if TYPE_CHECKING:
@@ -39,6 +41,7 @@ _PROPOSAL_VERBS = {
 }  # fmt: skip
 _FIELD_WORDS = {"qty": "the quantity", "discountPct": "the discount"}
 _QUOTE = 160
+_MADE_LOOKBACK = 200  # "made" events searched for the one an update refreshes
 
 
 def _quote(text: str | None) -> str:
@@ -56,14 +59,24 @@ def thread_summary(event: ThreadEvent) -> str:
     return f"{event.actor.name} {said}{_quote(event.text)}"
 
 
-def proposal_summary(event: ProposalEvent) -> str:
-    proposal, name = event.proposal, event.actor.get("name") or "Someone"
+def _value(value: object, field: str) -> str:
+    """A line's value as people write it: 150 (the document's numbers are floats), a discount in percent."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value}%" if field == "discountPct" and isinstance(value, int | float) else str(value)
+
+
+def proposal_summary(event: ProposalEvent, kind: str | None = None, values: bool = True) -> str:
+    """What the event says (as `kind` when given); a line's proposed values only with `values`."""
+    proposal, name, kind = event.proposal, event.actor.get("name") or "Someone", kind or event.kind
     subject = proposal.get("subject") or {}
-    verb = _PROPOSAL_VERBS.get(event.kind, event.kind)
+    verb = _PROPOSAL_VERBS.get(kind, kind)
     if proposal.get("kind") == "line":
-        what = f"{_FIELD_WORDS.get(str(subject.get('field')), 'a value')} of a line"
-        values = f" ({proposal.get('from')} → {proposal.get('to')})" if event.kind in ("made", "updated") else ""
-        return f"{name} {verb} {what}{values}"
+        field = str(subject.get("field"))
+        what = f"{_FIELD_WORDS.get(field, 'a value')} of a line"
+        if not values or kind not in ("made", "updated"):
+            return f"{name} {verb} {what}"
+        return f"{name} {verb} {what} ({_value(proposal.get('from'), field)} → {_value(proposal.get('to'), field)})"
     return f"{name} {verb} a clause's wording"
 
 
@@ -78,6 +91,7 @@ class Listeners:
     def __init__(self, services: Services) -> None:
         self.services = services
         self._tasks: set[asyncio.Task[None]] = set()
+        self._proposal_lock = asyncio.Lock()
 
     def subscribe(self) -> None:
         self.services.threads.hooks.append(self.on_thread)
@@ -117,29 +131,44 @@ class Listeners:
         return int(by) if isinstance(by, int | float) and not isinstance(by, bool) else None
 
     def on_proposal(self, event: ProposalEvent) -> None:
-        """Called synchronously by the tracker: record (and mail) in a task of its own."""
-        if event.kind == "updated":
-            return  # a customer typing on: the "made" event stands for it, its values are the proposal's
+        """Called synchronously by the tracker: record (and mail) in a task of its own. The tasks take a
+        lock in the order they were made (asyncio's lock is first come, first served): an update finds the
+        "made" event it refreshes."""
         task = asyncio.get_running_loop().create_task(self._proposal(event))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
     async def _proposal(self, event: ProposalEvent) -> None:
+        async with self._proposal_lock:
+            await self._proposal_now(event)
+
+    async def _proposal_now(self, event: ProposalEvent) -> None:
         actor_id = event.actor.get("id")
         actor = Actor(int(actor_id), str(event.actor.get("name") or ""), str(event.actor.get("role") or "")) \
             if isinstance(actor_id, int) else None  # fmt: skip
         summary = proposal_summary(event)
-        # The rep hears of a customer's new proposal.
+        proposal_id = event.proposal.get("id")
+        # The rep hears of a customer's new proposal; the mail names no value (the customer may be typing on:
+        # the first mail goes at once), the room shows the proposal as it stands.
         mail_rep = event.kind == "made"
 
         def work() -> None:
             with self.services.sessions.begin() as db:
+                if event.kind == "updated":
+                    # A customer typing on is no new event: the "made" event shows the proposal's values now.
+                    made = _made_event(db, event.room_id, proposal_id)
+                    if made is not None:
+                        made.summary = proposal_summary(event, "made")[:MAX_SUMMARY]
+                        made.last_at = utcnow()
+                        made.edits += 1
+                    return
                 add(db, event.room_id, f"proposal.{event.kind}", actor=actor, audience=Audience.EVERYONE,
-                    subject={"proposal_id": event.proposal.get("id"), "kind": event.proposal.get("kind")},
+                    subject={"proposal_id": proposal_id, "kind": event.proposal.get("kind")},
                     summary=summary)  # fmt: skip
                 if mail_rep:
+                    line = proposal_summary(event, values=False)
                     for rep in members_with(db, event.room_id, RoomRole.REP):
-                        digest.enqueue(db, rep, event.room_id, summary, self._link(event.room_id))
+                        digest.enqueue(db, rep, event.room_id, line, self._link(event.room_id))
 
         try:
             await run_in_threadpool(work)
@@ -148,6 +177,15 @@ class Listeners:
             return
         if mail_rep:
             self.services.digest.wake()
+
+
+def _made_event(db: Session, room_id: str, proposal_id: object) -> RoomEvent | None:
+    """The "made" event of a proposal, among the room's latest ones (a proposal is made, then typed on)."""
+    latest = db.scalars(
+        select(RoomEvent).where(RoomEvent.room_id == room_id, RoomEvent.kind == "proposal.made")
+        .order_by(RoomEvent.id.desc()).limit(_MADE_LOOKBACK)
+    )  # fmt: skip
+    return next((row for row in latest if (row.subject or {}).get("proposal_id") == proposal_id), None)
 
 
 def decided_mail(db: Session, services: Services, room_id: str, line: str) -> None:

@@ -177,14 +177,15 @@ async def _decide_and_tell(http: Request, request_id: str, step_id: str, user_id
         if unpriceable is not None:
             raise Conflict(unpriceable)
         room_id, decided = requests.decide(db, row, before, step_id, user_id, decision, comment, version, now)
-        verb = "approved" if decision is Decision.APPROVE else "rejected"
-        activity.add(db, room_id, "approval.decided", actor=activity.Actor(user_id, approver.name, "approver"),
-                     audience=activity.Audience.INTERNAL, at=now,
-                     subject={"request_id": request_id, "step_id": step_id, "decision": decision.value},
-                     summary=f"{approver.name} {verb} a step of the approval request")  # fmt: skip
-        decided_step = decided.step(step_id)
-        step_name = f" ({decided_step.name})" if decided_step is not None else ""
-        decided_mail(db, svc, room_id, f"{approver.name} {verb} your approval request{step_name}")
+        if decided != before:  # a repeated decision changes nothing: no second event, no second mail
+            verb = "approved" if decision is Decision.APPROVE else "rejected"
+            activity.add(db, room_id, "approval.decided", actor=activity.Actor(user_id, approver.name, "approver"),
+                         audience=activity.Audience.INTERNAL, at=now,
+                         subject={"request_id": request_id, "step_id": step_id, "decision": decision.value},
+                         summary=f"{approver.name} {verb} a step of the approval request")  # fmt: skip
+            decided_step = decided.step(step_id)
+            step_name = f" ({decided_step.name})" if decided_step is not None else ""
+            decided_mail(db, svc, room_id, f"{approver.name} {verb} your approval request{step_name}")
         return room_id, decided, _mails(http, db, room_id, before, decided), views.request_view(db, decided)
 
     room_id, decided, mails, shown = await in_db(http, work)
