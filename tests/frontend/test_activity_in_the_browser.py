@@ -57,7 +57,8 @@ def test_the_customers_changes_show_in_the_reps_timeline_and_bell_and_nothing_in
     buyer.keyboard.type(" (punitive too)", delay=20)
 
     # The rep's desk: the bell counts them, the timeline says who changed what.
-    expect(rep.locator("[data-testid=bell-count]")).to_have_text(re.compile(r"^[12]$"), timeout=15_000)
+    # Two changes, each also a proposal for the rep to decide (the room takes customer changes as proposals).
+    expect(rep.locator("[data-testid=bell-count]")).to_have_text(re.compile(r"^[1-4]$"), timeout=15_000)
     session = _timeline(rep).locator("[data-testid=timeline-session]").first
     expect(session.locator("[data-testid=session-who]")).to_have_text(f"{BUYER} · Customer", timeout=15_000)
     expect(session.locator("[data-testid=timeline-change]", has_text="Clause 'Limitation of liability'")).to_be_visible(
@@ -87,7 +88,10 @@ def test_the_customers_changes_show_in_the_reps_timeline_and_bell_and_nothing_in
     screenshot(buyer, "activity-feed-customer-phone")
     assert not any(word in buyer.locator("#panel-activity").inner_text().lower() for word in INTERNAL)
     kinds = buyer.locator("[data-testid=activity-item]").evaluate_all("(items) => items.map((i) => i.dataset.kind)")
-    assert kinds and all(kind.startswith("change.") and kind != "change.notes" for kind in kinds), kinds
+    # Their changes, and the proposals they made of them (the room takes customer changes as proposals).
+    shared = ("change", "proposal")
+    assert kinds and all(kind.split(".")[0] in shared and kind != "change.notes" for kind in kinds), kinds
+    assert "proposal.made" in kinds, kinds
     buyer.locator("[data-testid=bell]").tap()
     expect(buyer.locator("[data-testid=bell-sheet]")).to_be_visible()
     screenshot(buyer, "activity-bell-customer-phone")

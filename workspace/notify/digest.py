@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 MAX_LINE = 600
 """A line quotes the start of a message; the link opens the rest."""
+MAX_SUBJECT = 100
+"""A one-line mail's subject is its line, cut here (mail clients show about this much)."""
 MAX_SLEEP_SECONDS = 60.0
 """Even with nothing due, look again this often (a line queued by another process, a clock step)."""
 
@@ -140,7 +142,10 @@ class Digest:
     @staticmethod
     def _mail(batch: _Batch) -> Mail:
         count = len(batch.items)
-        subject = f"{batch.room_title}: {count} new mention{'s' if count != 1 else ''}"
+        # One line says what happened in the subject itself; a batch says how many things did.
+        first = " ".join(batch.items[0][1].split()) if count == 1 else ""
+        headline = first if len(first) <= MAX_SUBJECT else first[: MAX_SUBJECT - 1] + "…"
+        subject = f"{batch.room_title}: {headline}" if count == 1 else f"{batch.room_title}: {count} new updates"
         parts = [f"{line}\nOpen it: {link}" for _, line, link in batch.items]
         body = f"In the deal room {batch.room_title}:\n\n" + "\n\n".join(parts) + "\n"
         return Mail(batch.to, subject, body)

@@ -56,7 +56,7 @@ async def test_mentions_are_mailed_at_most_once_a_quarter_hour_per_room(make_ser
         first = _mention(world, buyer, "Bo Buyer", "can you confirm the start date?")
         [mail] = inbox.wait_for(1)
         assert mail["To"] == "buyer@customer.test"
-        assert mail["Subject"] == "Deal: 1 new mention"
+        assert mail["Subject"].startswith("Deal: Rita Rep mentioned you in a question: @Bo Buyer can you confirm")
         body = _body(mail)
         assert "Rita Rep mentioned you in a question: @Bo Buyer can you confirm the start date?" in body
         assert f"http://testserver.local/rooms/{world.room_id}?thread={first['id']}" in body
@@ -74,7 +74,7 @@ async def test_mentions_are_mailed_at_most_once_a_quarter_hour_per_room(make_ser
         clock.now += timedelta(minutes=1, seconds=1)
         await _flush(world)
         mails = inbox.wait_for(2)
-        assert mails[1]["Subject"] == "Deal: 2 new mentions"
+        assert mails[1]["Subject"] == "Deal: 2 new updates"
         batched = _body(mails[1])
         assert "and the billing contact?" in batched and "ping" in batched
         assert f"?thread={second['id']}" in batched and f"?thread={first['id']}" in batched
