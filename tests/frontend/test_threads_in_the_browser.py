@@ -187,3 +187,29 @@ def test_a_mailed_link_opens_the_room_at_the_thread(browser, contexts, demo: Liv
     _sheet(rep).locator("[data-testid=thread-submit]").click()
     expect(_sheet(rep).locator("[data-testid=thread-message]")).to_contain_text("Is the subscription clause final?")
     expect(_sheet(buyer).locator("[data-testid=thread-message]")).to_contain_text("Can we sign this week?")
+
+
+def test_the_customer_discusses_a_deal_field_from_the_phone(browser, contexts, demo: LiveServer) -> None:  # type: ignore[no-untyped-def]
+    rep, buyer, _ = _rep_and_buyer(browser, contexts, demo)
+
+    # On the phone's Deal tab, "Discuss" beside "Payment terms" (read only to the customer) is one tap.
+    _show(buyer, "deal")
+    discuss = buyer.locator("[data-testid=deal-paymentTermsDays-discuss]")
+    expect(discuss).to_be_visible()
+    box = discuss.bounding_box()
+    assert box and box["height"] >= 44 and box["width"] >= 44, box  # a phone's touch target
+    _viewport(buyer, "threads-deal-tab-phone")
+    _tap(buyer, "[data-testid=deal-paymentTermsDays-discuss]")
+    expect(_sheet(buyer).locator("[data-testid=thread-about]")).to_have_text("Deal: Payment terms")
+    _sheet(buyer).locator("[data-testid=thread-text]").fill("Could we have 45 days instead of 30?")
+    _tap(buyer, "[data-testid=thread-submit]")
+    expect(_sheet(buyer).locator("[data-testid=thread-message]")).to_have_count(1)
+
+    # The rep sees which field the question is about, in the list and in the thread.
+    expect(rep.locator("[data-testid=threads-count]")).to_have_text("1")
+    rep.locator("[data-testid=threads-button]").click()
+    item = _sheet(rep).locator("[data-testid=thread-item]")
+    expect(item).to_contain_text("Deal: Payment terms")
+    item.click()
+    expect(_sheet(rep).locator("[data-testid=thread-about]")).to_have_text("Deal: Payment terms")
+    expect(_sheet(rep).locator("[data-testid=thread-message]")).to_contain_text("45 days instead of 30")

@@ -36,6 +36,21 @@ afterEach(() => {
 });
 
 describe("deal fields ↔ Y.Map binding", () => {
+  it("offers a Discuss on every field, read-only ones too, only when threads may be opened", () => {
+    const doc = new Y.Doc();
+    const asked: string[] = [];
+    const view = new DealFields(doc.getMap<unknown>("deal"), { access: customer, discuss: (f) => asked.push(f) });
+    document.body.replaceChildren(view.el);
+    expect(document.querySelectorAll(".field-discuss")).toHaveLength(7);
+    const button = document.querySelector("[data-testid=deal-paymentTermsDays-discuss]") as HTMLButtonElement;
+    expect(button.getAttribute("aria-label")).toBe("Discuss Payment terms");
+    button.click();
+    expect(asked).toEqual(["paymentTermsDays"]);
+    view.destroy();
+    mountDeal(rep);
+    expect(document.querySelectorAll(".field-discuss")).toHaveLength(0);
+  });
+
   it("shows the doc's values", () => {
     const d = mountDeal(rep);
     expect(d.field("title").value).toBe("Acme — Platform renewal");

@@ -11,7 +11,7 @@ import { h, icon, uid } from "../lib/dom";
 import { readCurrencies } from "./computed";
 import { CLEAR, FieldBinding, Invalid, invalid, parseWhole, type ValueSpec } from "./inputs";
 import { LOCAL_ORIGIN } from "./lines";
-import { DEAL_KEYS, canEditDealField, type Access, type DealKey } from "./permissions";
+import { DEAL_KEYS, DEAL_LABELS, canEditDealField, type Access, type DealKey } from "./permissions";
 
 type DealValue = string | number;
 
@@ -27,32 +27,32 @@ interface FieldDef {
 const CURRENCIES = ["USD", "EUR", "GBP", "CHF", "CAD", "AUD", "JPY", "SEK", "NOK", "DKK", "SGD"];
 
 export const DEAL_FIELDS: Record<DealKey, FieldDef> = {
-  title: { label: "Deal title", kind: "text", parse: (raw) => raw.trim() || invalid("A deal needs a title.") },
-  customerName: { label: "Customer", kind: "text", parse: (raw) => raw.trim() || invalid("Enter the customer's name.") },
+  title: { label: DEAL_LABELS.title, kind: "text", parse: (raw) => raw.trim() || invalid("A deal needs a title.") },
+  customerName: { label: DEAL_LABELS.customerName, kind: "text", parse: (raw) => raw.trim() || invalid("Enter the customer's name.") },
   currency: {
-    label: "Currency",
+    label: DEAL_LABELS.currency,
     kind: "select",
     options: CURRENCIES.map((c) => ({ value: c, label: c })),
     parse: (raw) => (/^[A-Z]{3}$/.test(raw) ? raw : invalid("Pick a currency.")),
   },
   termMonths: {
-    label: "Term (months)",
+    label: DEAL_LABELS.termMonths,
     kind: "number",
     parse: (raw) => parseWhole(raw, 1, 120, "a term in months"),
   },
   startDate: {
-    label: "Start date",
+    label: DEAL_LABELS.startDate,
     kind: "date",
     parse: (raw) => (raw === "" ? CLEAR : /^\d{4}-\d{2}-\d{2}$/.test(raw) ? raw : invalid("Enter a date.")),
   },
   paymentTermsDays: {
-    label: "Payment terms",
+    label: DEAL_LABELS.paymentTermsDays,
     kind: "number",
     hint: "Days from invoice to payment.",
     parse: (raw) => parseWhole(raw, 0, 365, "a number of days"),
   },
   billing: {
-    label: "Billing",
+    label: DEAL_LABELS.billing,
     kind: "select",
     options: [
       { value: "annual", label: "Annual" },
@@ -67,6 +67,8 @@ export const DEAL_FIELDS: Record<DealKey, FieldDef> = {
 export interface DealOptions {
   access: Access;
   delayMs?: number;
+  /** Opens a thread about a field ("Discuss" beside its label; thread-sheet.ts); absent: no button. */
+  discuss?(field: DealKey): void;
 }
 
 export class DealFields {
@@ -171,19 +173,32 @@ export class DealFields {
     if (!editable && control instanceof HTMLInputElement) control.placeholder = "—";
     const hintId = def.hint && editable ? id + "-hint" : undefined;
     if (hintId) control.setAttribute("aria-describedby", hintId);
+    const label = h(
+      "label",
+      { for: id, class: "label" },
+      def.label,
+      editable ? null : h("span", { class: "readonly-tag", title: "Read only" }, icon("lock", 12), h("span", { class: "visually-hidden" }, "(read only)")),
+    );
     return h(
       "div",
-      { class: `field${editable ? "" : " field-readonly"}` },
-      h(
-        "label",
-        { for: id, class: "label" },
-        def.label,
-        editable ? null : h("span", { class: "readonly-tag", title: "Read only" }, icon("lock", 12), h("span", { class: "visually-hidden" }, "(read only)")),
-      ),
+      { class: `field${editable ? "" : " field-readonly"}`, "data-field": key },
+      this.opts.discuss ? h("div", { class: "field-head" }, label, this.discussButton(key)) : label,
       control,
       hintId ? h("p", { id: hintId, class: "hint" }, def.hint) : null,
       binding.message,
     );
+  }
+
+  /** "Discuss": one tap to a new thread about this field, read-only or not. */
+  private discussButton(key: DealKey): HTMLButtonElement {
+    const b = h(
+      "button",
+      { type: "button", class: "btn btn-small btn-ghost discuss-btn field-discuss", "data-testid": `deal-${key}-discuss`, "aria-label": `Discuss ${DEAL_FIELDS[key].label}`, title: `Discuss ${DEAL_FIELDS[key].label}` },
+      icon("chat", 16),
+      h("span", { class: "field-discuss-text" }, "Discuss"),
+    );
+    b.addEventListener("click", () => this.opts.discuss?.(key));
+    return b;
   }
 
   private parseCurrency(raw: string): DealValue | Invalid {

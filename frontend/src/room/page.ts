@@ -394,7 +394,10 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
       discuss: room.role === "viewer" ? undefined : (lineId) => sheet.compose({ type: "line", lineId }, "question"),
     });
     pricingHost.replaceChildren(pricing.el);
-    deal = new DealFields(dealMap, { access: access() });
+    deal = new DealFields(dealMap, {
+      access: access(),
+      discuss: room.role === "viewer" ? undefined : (field) => sheet.compose({ type: "field", field }, "question"),
+    });
     dealHost.replaceChildren(deal.el);
     titleDeal = dealMap;
     dealMap.observe(onDealTitle);

@@ -8,6 +8,17 @@ import type { RoomRole } from "../lib/api";
 export const DEAL_KEYS = ["title", "customerName", "currency", "termMonths", "startDate", "paymentTermsDays", "billing"] as const;
 export type DealKey = (typeof DEAL_KEYS)[number];
 
+/** What each deal field is called on screen (the Deal panel, and a thread about the field). */
+export const DEAL_LABELS: Record<DealKey, string> = {
+  title: "Deal title",
+  customerName: "Customer",
+  currency: "Currency",
+  termMonths: "Term (months)",
+  startDate: "Start date",
+  paymentTermsDays: "Payment terms",
+  billing: "Billing",
+};
+
 export const LINE_FIELDS = ["sku", "qty", "discountPct", "note"] as const;
 export type LineField = (typeof LINE_FIELDS)[number];
 

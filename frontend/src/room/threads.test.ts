@@ -55,6 +55,8 @@ describe("threads", () => {
     expect(anchorLabel({ type: "range", from: "", to: "", quote: "net 30" })).toBe("“net 30”");
     expect(anchorLabel({ type: "line", lineId: "l1" }, () => "Platform Enterprise")).toBe("Line Platform Enterprise");
     expect(anchorLabel({ type: "room" })).toBe("The room");
+    expect(anchorLabel({ type: "field", field: "paymentTermsDays" })).toBe("Deal: Payment terms");
+    expect(anchorLabel({ type: "field", field: "somethingNew" })).toBe("Deal: somethingNew");
   });
 
   it("splits mentions out of a message and inserts them with the person's id", () => {

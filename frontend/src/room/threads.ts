@@ -5,6 +5,7 @@
  */
 import type * as Y from "yjs";
 import { request } from "../lib/api";
+import { DEAL_LABELS } from "./permissions";
 
 export type ThreadKind = "question" | "dispute" | "note";
 export type ThreadState = "open" | "answered" | "resolved";
@@ -97,7 +98,7 @@ export function anchorLabel(anchor: Anchor, lineName: (id: string) => string | u
     case "line":
       return `Line ${lineName(anchor.lineId) ?? anchor.lineId}`;
     case "field":
-      return `Deal field ${anchor.field}`;
+      return `Deal: ${Object.hasOwn(DEAL_LABELS, anchor.field) ? DEAL_LABELS[anchor.field as keyof typeof DEAL_LABELS] : anchor.field}`;
     default:
       return "The room";
   }
