@@ -56,6 +56,10 @@ def _demo_content() -> bytes:
             clause = library.get(clause_id)
             assert clause is not None and clause.latest_published is not None  # the sample library has them
             terms.children.append(clause_element(clause, clause.latest_published))
+        # The editor keeps a paragraph after the last block (TipTap's TrailingNode, in StarterKit): without
+        # it here, the first person to open the room would write one, and the record would show them
+        # changing the terms' blocks though they only looked.
+        terms.children.append(XmlElement("paragraph", {}))
         # The agreement's title and preamble are the room's standard terms outside clauses: legal is asked
         # when they change, not for their being there.
         doc.get("computed", type=Map)[STANDARD_TERMS] = [

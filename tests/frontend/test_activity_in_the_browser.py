@@ -9,7 +9,7 @@ import re
 
 from playwright.sync_api import Page, Response, expect
 
-from tests.frontend.conftest import screenshot, screenshot_of
+from tests.frontend.conftest import open_context, screenshot, screenshot_of, sign_in
 from tests.frontend.test_cotyping_in_the_browser import POINT_AFTER
 from tests.frontend.test_room_in_the_browser import ROOM, _open_row, _rep_and_buyer, _show, _terms
 from tests.support.accounts import sign_in as api_sign_in
@@ -107,3 +107,33 @@ def test_the_customers_changes_show_in_the_reps_timeline_and_bell_and_nothing_in
     expect(buyer.locator("[data-testid=bell]")).to_be_visible()
     expect(buyer.locator("[data-testid=bell-count]")).to_be_hidden()
     screenshot(buyer, "activity-rooms-list-customer-phone")
+
+
+def test_opening_the_room_records_no_change_by_the_person_who_opened_it(
+    browser,  # type: ignore[no-untyped-def]
+    contexts,
+    demo: LiveServer,
+) -> None:
+    """The first editor to open the server-seeded terms writes nothing to them (TipTap's trailing paragraph is
+    there already, `workspace.demo`), so the timeline shows no "Blocks of the terms" by someone who only
+    looked."""
+    rep = sign_in(open_context(browser, contexts), demo, "rep@demo.test", ROOM)
+    expect(rep.locator("[data-testid=connection-state]")).to_have_attribute("data-state", "live")
+    expect(_terms(rep)).to_contain_text("Limitation of liability")
+    # Then one deliberate change: once the timeline has it, whatever opening sent has arrived before it.
+    qty = _open_row(rep, "l1").locator("[data-testid=line-qty]")
+    qty.fill("260")
+    qty.press("Enter")
+    rep_api = api_sign_in(demo.url, "rep@demo.test", DEMO_PASSWORD)
+    try:
+        changes: list[dict[str, object]] = []
+        for _ in range(100):
+            answer = rep_api.http.get(f"/api/rooms/{DEMO_ROOM_ID}/timeline")
+            assert answer.status_code == 200, answer.text
+            changes = [change for session in answer.json()["sessions"] for change in session["changes"]]
+            if any(change["kind"] == "change.lines" for change in changes):
+                break
+            rep.wait_for_timeout(100)
+    finally:
+        rep_api.http.close()
+    assert [change["kind"] for change in changes] == ["change.lines"], changes
