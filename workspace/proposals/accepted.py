@@ -19,6 +19,12 @@ from workspace.terms import fragment_to_json
 PROPOSALS = "proposals"
 """The key, in the shared doc's `computed`, of the pending proposals (written by the server only)."""
 
+ACCEPTED = "accepted"
+"""The key, in the shared doc's `computed`, of the accepted value of every subject (a map by subject key: a
+line field's value, a clause block's content), written by the server with the proposals. What the live
+document holds beyond it with no pending proposal was never accepted (a crash came before its proposal was
+written): the next load proposes it again."""
+
 Pending = Sequence[dict[str, Any]]
 
 
@@ -26,6 +32,13 @@ def read_pending(doc: Doc) -> list[dict[str, Any]]:
     """The pending proposals as the document holds them (the tracker's own state is newer while loaded)."""
     raw = doc.get("computed", type=Map).get(PROPOSALS)
     return [item for item in raw if isinstance(item, dict)] if isinstance(raw, list) else []
+
+
+def read_accepted(doc: Doc) -> dict[str, Any] | None:
+    """The accepted value of every subject as the document records it; None in a room written before the
+    record was kept."""
+    raw = doc.get("computed", type=Map).get(ACCEPTED)
+    return raw.to_py() or {} if isinstance(raw, Map) else None
 
 
 def accepted_lines(lines: list[Any], pending: Pending) -> list[Any]:

@@ -7,6 +7,13 @@ withdraws it. The pending proposals live here, in memory, while the room is load
 a commit is attributed synchronously, before anything else runs on the loop), and in the shared
 `computed.proposals`, written right after, for both screens and for the next load.
 
+The same write records the accepted value of every subject (`computed.accepted`): the accepted room as a
+record, not only as the live one minus the proposals. A crash between a commit and that write cannot turn a
+customer's change into an accepted one: on load, a live value that differs from its recorded accepted value
+with no pending proposal is proposed again (by RESTORED: who wrote it is not known). A rep's change made in
+that window comes back as such a proposal too, for the rep to accept: the safe direction. A room written
+before the record was kept takes its live values, less its pending proposals, as accepted once.
+
 Every event of a proposal's life (made, updated, withdrawn, accepted, countered, declined) goes through
 `Tracker.tell`, the one place to record it.
 """
@@ -24,7 +31,7 @@ from pycrdt import Array, Doc, Map, Subscription, XmlFragment
 
 from clauses.deviation import word_diff
 from workspace.errors import Conflict, NotFound
-from workspace.proposals.accepted import PROPOSALS, read_pending
+from workspace.proposals.accepted import ACCEPTED, PROPOSALS, read_accepted, read_pending
 from workspace.proposals.subjects import TermsReader, clause_of, doc_line_values, words
 from workspace.rooms.models import RoomRole
 from workspace.serial import SerialRuns
@@ -39,6 +46,9 @@ log = logging.getLogger(__name__)
 # clause writes them once.
 WRITE_DEBOUNCE_SECONDS = 0.005
 SERVER = {"name": "Dealroom", "role": "server"}
+# The writer of a change found on load that was never accepted nor proposed (a crash came first): most likely
+# the customer (a rep's change is recorded as accepted a few milliseconds after it too), proposed to the rep.
+RESTORED = {"name": "Unknown (restored after a restart)", "role": "customer"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +71,8 @@ class _RoomState:
     all_terms: bool = False
     lines_touched: bool = False
     subscriptions: list[Subscription] = field(default_factory=list)
+    # What the document's `computed.accepted` holds (as last read or written); None: read it again.
+    recorded: dict[str, Any] | None = None
 
 
 def _actor(sender: Peer | None) -> tuple[dict[str, Any], bool]:
@@ -130,15 +142,41 @@ class Tracker:
             if isinstance(key, str):
                 state.proposals[key] = proposal
         self._states[room] = state
-        changed = False
         for key in list(state.proposals):
-            changed |= self._reconcile(room, state, key)
+            self._reconcile(room, state, key)
+        state.recorded = read_accepted(room.doc)
+        self._restore(room, state, state.recorded or {})
         state.subscriptions = [
             room.doc.get("terms", type=XmlFragment).observe_deep(lambda events: self._terms_changed(state, events)),
             room.doc.get("lines", type=Array).observe_deep(lambda events: setattr(state, "lines_touched", True)),
         ]
-        if changed:
-            self._writes.schedule(room.room_id)
+        # Writes what the reconciling and restoring changed, and the record of a room that had none.
+        self._writes.schedule(room.room_id)
+
+    def _restore(self, room: RoomDoc, state: _RoomState, record: dict[str, Any]) -> None:
+        """Propose again every live value that differs from its recorded accepted value with no proposal."""
+        for key, live in [*state.lines.items(), *state.clauses.items()]:
+            if key in state.proposals or key not in record or _same(record[key], live):
+                continue
+            accepted = record[key]
+            if key.startswith("clause:") and not isinstance(accepted, list):
+                continue
+            proposal = self._open(key, accepted, RESTORED)
+            self._update(proposal, live)
+            state.proposals[key] = proposal
+            self.tell("made", room.room_id, proposal, RESTORED)
+
+    @staticmethod
+    def _accepted_values(state: _RoomState) -> dict[str, Any]:
+        """Every subject's accepted value: its pending proposal's, else the live one."""
+        values: dict[str, Any] = {}
+        for key, live in state.lines.items():
+            proposal = state.proposals.get(key)
+            values[key] = live if proposal is None else proposal.get("from")
+        for key, content in state.clauses.items():
+            proposal = state.proposals.get(key)
+            values[key] = content if proposal is None else proposal.get("accepted_content")
+        return values
 
     @staticmethod
     def _terms_changed(state: _RoomState, events: list[Any]) -> None:
@@ -176,11 +214,10 @@ class Tracker:
         if not changes:
             return
         who, proposes = _actor(sender)
-        touched = False
         for key, (before, after) in changes.items():
-            touched |= self._attribute(room, state, key, before, after, who, proposes)
-        if touched:
-            self._writes.schedule(room.room_id)
+            self._attribute(room, state, key, before, after, who, proposes)
+        # The proposals changed, or an accepted value did (recorded in the same write).
+        self._writes.schedule(room.room_id)
 
     def _changes(self, room: RoomDoc, state: _RoomState) -> dict[str, tuple[Any, Any]]:
         changes: dict[str, tuple[Any, Any]] = {}
@@ -315,19 +352,43 @@ class Tracker:
         found = self._state(room_id)
         if found is None:
             return
-        room, _ = found
+        room, state = found
         shown = [public_view(p) for p in self.pending(room_id) or []]
         current = room.doc.get("computed", type=Map).get(PROPOSALS)
-        if current == shown or (current is None and not shown):
+        same_proposals = current == shown or (current is None and not shown)
+        accepted = self._accepted_values(state)
+        recorded = state.recorded if state.recorded is not None else read_accepted(room.doc)
+        stale = {
+            key: value
+            for key, value in accepted.items()
+            if recorded is None or not _same(recorded.get(key, _GONE), value)
+        }
+        gone = [key for key in recorded or {} if key not in accepted]
+        if same_proposals and not stale and not gone:  # (a room with no subject yet needs no record)
+            state.recorded = recorded
             return
 
         def change(doc: Doc) -> None:
-            doc.get("computed", type=Map)[PROPOSALS] = shown
+            # One transaction: the proposals and the accepted values are durable together.
+            computed = doc.get("computed", type=Map)
+            if not same_proposals:
+                computed[PROPOSALS] = shown
+            record = computed.get(ACCEPTED)
+            if not isinstance(record, Map):
+                computed[ACCEPTED] = Map(accepted)
+                return
+            for key in gone:
+                del record[key]
+            for key, value in stale.items():
+                record[key] = value
 
         try:
             await room.server_write(change)
         except Exception:
+            state.recorded = None
             log.exception("could not store the proposals of room %s", room_id)
+            return
+        state.recorded = accepted
 
     def idle(self, room_id: str) -> bool:
         return self._writes.idle(room_id)
@@ -337,6 +398,10 @@ class Tracker:
 
 
 _GONE: Any = object()
+
+
+def _same(recorded: Any, live: Any) -> bool:
+    return recorded is live or recorded == live
 
 
 def _words(content: Any) -> str:
