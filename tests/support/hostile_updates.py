@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from pycrdt import Array, Doc, Map, Text, XmlElement, XmlFragment, XmlText
 
 from workspace.sync.documents import DocName
+from workspace.sync.room import missing_from
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,9 @@ class Hostile:
         state = client.get_state()
         for operation in self.operations:
             operation.apply(client)
-        return client.get_update(state)
+        # yrs may panic computing a difference (see workspace.sync.room.missing_from): send the whole
+        # document then, as the server does; the attack is the same, only longer.
+        return missing_from(client, state)
 
 
 # --- strategies ---------------------------------------------------------------------------------------------

@@ -62,6 +62,21 @@ class DealHeader:
     customer_name: str | None
 
 
+def missing_from(doc: Doc, state_vector: bytes) -> bytes:
+    """What a client holding `state_vector` lacks of `doc`. yrs can panic computing that difference (a
+    divide by zero in its block lookup, seen once under fuzzing); pyo3 raises a panic as a BaseException,
+    which would escape the connection's task. The whole document is then sent instead: a client skips what
+    it already holds, so that costs bytes, never correctness."""
+    try:
+        return doc.get_update(state_vector)
+    except (KeyboardInterrupt, SystemExit, asyncio.CancelledError):
+        raise
+    except BaseException:
+        log.exception("the difference from a state vector of %d bytes failed: sending the whole document",
+                      len(state_vector))  # fmt: skip
+        return doc.get_update()
+
+
 def _text(value: object) -> str | None:
     return value.strip()[:200] or None if isinstance(value, str) else None
 
@@ -109,7 +124,7 @@ class RoomDoc:
 
     def handshake(self, peer: Peer, state_vector: bytes) -> None:
         """Answer a sync step 1 with step 2 and, from then on, include the peer in broadcasts."""
-        peer.send(protocol.sync_step2(self.doc.get_update(state_vector)))
+        peer.send(protocol.sync_step2(missing_from(self.doc, state_vector)))
         if peer not in self.synced:
             self.synced.add(peer)
             present = self.awareness.present()
