@@ -24,6 +24,7 @@ from workspace.deal import deal_input_of, fingerprint_of
 from workspace.derive import pinned_book
 from workspace.errors import NotFound
 from workspace.pricing import PriceBook, price_deal, public_view
+from workspace.proposals.accepted import accepted_fingerprint
 from workspace.record import store
 from workspace.record.plain import plain_parts, plain_view
 from workspace.record.store import Snapshot
@@ -75,7 +76,9 @@ async def snapshot_now(svc: Services, room_id: str) -> Snapshot:
         return remembered
     terms = read_terms(doc)
     deal, lines = doc.get("deal", type=Map).to_py() or {}, doc.get("lines", type=Array).to_py() or []
-    fingerprint = fingerprint_of(deal, lines, terms)  # the very fingerprint approvals bind to (workspace.deal)
+    # The very fingerprint approvals bind to (workspace.deal): the room as accepted, a pending proposal taken back.
+    pending = svc.proposals.pending_in(room_id, doc)
+    fingerprint = accepted_fingerprint(doc, pending) if pending else fingerprint_of(deal, lines, terms)
     plain = await run_in_threadpool(_priced_view, deal, lines, terms, fingerprint, book)
     snapshot = Snapshot(state, plain, fingerprint)
     _recent[key] = snapshot

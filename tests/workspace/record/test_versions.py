@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pycrdt import Array
 from sqlalchemy import func, select
 
 from tests.conftest import PricedWorld
+from tests.support.yclient import YClient
 from tests.workspace.approval_policy.test_preview import _with_policy
 from tests.workspace.approval_policy.test_requests import _approvers
+from tests.workspace.proposals.helpers import allow_customer_pricing, proposals
 from tests.workspace.record.conftest import change_deal, current, open_deal, terms_json, versions_url
 from tests.workspace.sync.test_permissions import settled
 from workspace.deal import fingerprint
@@ -114,6 +117,30 @@ async def test_submit_and_decision_are_kept_with_the_approvals_each_version_carr
     decisions = [d for s in carried["steps"] for d in s["decisions"]]
     assert [(d["approver"], d["decision"]) for d in decisions] == [("Mo Manager", "approve")]
     assert result["approvals"]["to"] == [], "nothing was asked for the version as it is now"
+    manager.http.close()
+    vp.http.close()
+
+
+async def test_a_version_submitted_while_a_proposal_is_pending_carries_its_approval_request(
+    priced: PricedWorld,
+) -> None:
+    """Approvals bind to the room as accepted: the version kept at a submit is that room, so it carries the
+    request even while the customer's proposal waits."""
+    _with_policy(priced)
+    manager, vp = _approvers(priced)
+    await open_deal(priced, discount=25)
+    allow_customer_pricing(priced)
+    async with YClient(priced.ws(), priced.customer.bearer) as buyer:
+        await buyer.wait_for(lambda: len(buyer.doc.get("lines", type=Array)) == 1, what="the line")
+        await buyer.edit(lambda doc: doc.get("lines", type=Array)[0].__setitem__("qty", 150))
+        await buyer.wait_for(lambda: len(proposals(buyer)) == 1, what="the customer's proposal")
+    submitted = priced.rep.http.post(f"/api/rooms/{priced.room_id}/approvals")
+    assert submitted.status_code == 201, submitted.text
+    request = submitted.json()
+    [kept] = priced.rep.http.get(versions_url(priced)).json()["versions"]
+    assert (kept["reason"], kept["fingerprint"]) == ("submitted", request["fingerprint"])
+    result = priced.rep.http.get(versions_url(priced, "/compare"), params={"from": "1", "to": "current"}).json()
+    assert [carried["request_id"] for carried in result["approvals"]["from"]] == [request["request_id"]]
     manager.http.close()
     vp.http.close()
 
