@@ -54,13 +54,14 @@ class Witness:
 
 
 async def settled(world: World) -> None:
-    """Wait until the room's background derivations have finished (none scheduled or running)."""
-    deriver = world.server.services.deriver
+    """Wait until the room's background work has finished (none scheduled or running): its derivations and
+    the write of its proposals and accepted record (`workspace.proposals.tracker`)."""
+    services = world.server.services
 
     def idle() -> bool:
-        return deriver.idle(world.room_id)
+        return services.deriver.idle(world.room_id) and services.proposals.idle(world.room_id)
 
-    await wait_until(idle, 10, "the room's derivations to finish")
+    await wait_until(idle, 10, "the room's derivations and proposal writes to finish")
 
 
 def witness(world: World) -> Witness:
