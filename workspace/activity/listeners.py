@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from workspace.activity.events import MAX_SUMMARY, Actor, Audience, add
 from workspace.activity.models import RoomEvent
+from workspace.auth.models import User
 from workspace.notify import digest
 from workspace.rooms.models import Membership, RoomRole
 from workspace.storage.base import utcnow
@@ -81,7 +82,11 @@ def proposal_summary(event: ProposalEvent, kind: str | None = None, values: bool
 
 
 def members_with(db: Session, room_id: str, role: RoomRole) -> list[int]:
-    rows = select(Membership.user_id).where(Membership.room_id == room_id, Membership.role == role.value)
+    """The room's active members of `role` (a deactivated person is mailed nothing)."""
+    rows = (
+        select(Membership.user_id).join(User, User.id == Membership.user_id)
+        .where(Membership.room_id == room_id, Membership.role == role.value, User.is_active.is_(True))
+    )  # fmt: skip
     return list(db.scalars(rows))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -37,32 +38,27 @@ def _only(request: Request, allowed: set[str]) -> None:
         raise InvalidInput(f"unknown query parameter {sorted(unknown)[0]!r}")
 
 
-async def room_timeline(request: Request) -> Response:
+async def _room_page(request: Request, default: int, most: int, read: Callable[..., dict[str, Any]]) -> Response:
+    """One page of a room's record (`read(db, room_id, internal=, before=, limit=)`), as the caller's role sees it."""
     principal = await caller(request)
     room_id = request.path_params["room_id"]
     _only(request, {"limit", "before"})
-    limit = _int_param(request, "limit", 20, 1, MAX_SESSIONS) or 20
+    limit = _int_param(request, "limit", default, 1, most) or default
     before = _int_param(request, "before", None, 1, MAX_ID)
 
     def work(db: Session) -> dict[str, Any]:
         internal = room_access(db, principal, room_id).role.is_internal
-        return timeline.page(db, room_id, internal=internal, before=before, limit=limit)
+        return read(db, room_id, internal=internal, before=before, limit=limit)
 
     return JSONResponse(await in_db(request, work))
+
+
+async def room_timeline(request: Request) -> Response:
+    return await _room_page(request, 20, MAX_SESSIONS, timeline.page)
 
 
 async def room_activity(request: Request) -> Response:
-    principal = await caller(request)
-    room_id = request.path_params["room_id"]
-    _only(request, {"limit", "before"})
-    limit = _int_param(request, "limit", 50, 1, MAX_EVENTS) or 50
-    before = _int_param(request, "before", None, 1, MAX_ID)
-
-    def work(db: Session) -> dict[str, Any]:
-        internal = room_access(db, principal, room_id).role.is_internal
-        return feed.activity(db, room_id, internal=internal, before=before, limit=limit)
-
-    return JSONResponse(await in_db(request, work))
+    return await _room_page(request, 50, MAX_EVENTS, feed.activity)
 
 
 async def get_notifications(request: Request) -> Response:

@@ -94,8 +94,7 @@ class Digest:
         async with self._lock:
             now = self.clock()
             batches, due = await run_in_threadpool(self._due, now)
-            for batch in batches:
-                await self.mailer.send([self._mail(batch)])
+            await self.mailer.send([self._mail(batch) for batch in batches])
             if batches:
                 await run_in_threadpool(self._mark_sent, [item for b in batches for item, _, _ in b.items], now)
             return due

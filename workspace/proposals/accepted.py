@@ -13,7 +13,7 @@ from typing import Any
 from pycrdt import Array, Doc, Map, XmlFragment
 
 from workspace.deal import fingerprint
-from workspace.proposals.subjects import clause_nodes
+from workspace.proposals.subjects import LINE_FIELDS, clause_nodes
 from workspace.terms import fragment_to_json
 
 PROPOSALS = "proposals"
@@ -48,9 +48,9 @@ def accepted_lines(lines: list[Any], pending: Pending) -> list[Any]:
         return lines
     result = []
     for line in lines:
-        if isinstance(line, dict) and any((line.get("id"), field) in taken for field in ("qty", "discountPct")):
+        if isinstance(line, dict) and any((line.get("id"), field) in taken for field in LINE_FIELDS):
             line = dict(line)
-            for field in ("qty", "discountPct"):
+            for field in LINE_FIELDS:
                 key = (line.get("id"), field)
                 if key in taken:
                     value = taken[key]
