@@ -27,6 +27,7 @@ from workspace.auth import people as people_routes
 from workspace.auth import routes as auth_routes
 from workspace.auth import sso_routes
 from workspace.clause_library import routes as clause_routes
+from workspace.cluster.routing import RoomRouting
 from workspace.errors import DealroomError
 from workspace.exports import routes as export_routes
 from workspace.pricebook import routes as pricebook_routes
@@ -103,6 +104,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         services = Services.create(settings)
         app.state.services = services
+        if services.cluster is not None:
+            services.cluster.relay.app = app  # the owner of a room serves what gateways relay through the app
         app.state.security = SecurityEvents(services.registry)
         await services.start()
         try:
@@ -135,7 +138,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=routes,
         # Compress what the browser downloads (the app's scripts shrink to a third); websockets
         # are not touched by this middleware.
-        middleware=[Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=1024)],
+        # A room's traffic goes to the worker holding the room (several workers only; see workspace/cluster/).
+        middleware=[
+            Middleware(RoomRouting),
+            Middleware(SecurityHeaders),
+            Middleware(GZipMiddleware, minimum_size=1024),
+        ],
         lifespan=lifespan,
         exception_handlers={
             DealroomError: _dealroom_error,

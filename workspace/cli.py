@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import sys
 
@@ -40,14 +41,22 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> None:
     engine.dispose()
     if not current:
         raise SystemExit("the database schema is not current: run `dealroom migrate` first")
-    if workers > 1 and not settings.redis_url:
-        raise SystemExit("several workers need DEALROOM_REDIS_URL for fan-out between them")
-    if workers > 1:
-        raise SystemExit("several workers are not supported yet; run one worker per machine")
     from workspace.app import create_app
     from workspace.server import uvicorn_config
 
-    uvicorn.Server(uvicorn_config(create_app(settings), settings, host, port)).run()
+    if workers <= 1:
+        uvicorn.Server(uvicorn_config(create_app(settings), settings, host, port)).run()
+        return
+    if not settings.redis_url:
+        raise SystemExit("several workers need DEALROOM_REDIS_URL: Redis decides which worker holds each room")
+    if settings.database_url.startswith("sqlite"):
+        raise SystemExit("several workers need PostgreSQL: set DEALROOM_DATABASE_URL=postgresql://...")
+    from uvicorn.supervisors import Multiprocess
+
+    # Each worker reads its settings afresh (the app factory): they must all sign cookies with one key.
+    os.environ["DEALROOM_SECRET_KEY"] = settings.secret_key
+    config = uvicorn_config("workspace.app:create_app", settings, host, port, factory=True, workers=workers)
+    Multiprocess(config, sockets=[config.bind_socket()]).run()
 
 
 def _user_add(settings: Settings, args: argparse.Namespace) -> None:

@@ -99,3 +99,19 @@ class TooManyConnections(DealroomError):
     status = 429
     code = "too_many_connections"
     close_code = closecodes.TOO_MANY_CONNECTIONS
+
+
+class RoomMoved(DealroomError):
+    """Another worker owns the room now (or this one just lost it): the client retries and is relayed there."""
+
+    status = 503
+    code = "room_moved"
+    close_code = closecodes.MOVED
+
+
+class ClusterUnavailable(DealroomError):
+    """Several workers run and Redis, which decides which worker holds a room, cannot be reached."""
+
+    status = 503
+    code = "cluster_unavailable"
+    close_code = closecodes.TRY_AGAIN_LATER

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import uvicorn
 from starlette.types import ASGIApp
 
@@ -10,7 +12,9 @@ from workspace.settings import Settings
 FRAME_LIMIT_FACTOR = 8
 
 
-def uvicorn_config(app: ASGIApp, settings: Settings, host: str, port: int, log_level: str = "info") -> uvicorn.Config:
+def uvicorn_config(
+    app: ASGIApp | str, settings: Settings, host: str, port: int, log_level: str = "info", **options: Any
+) -> uvicorn.Config:
     return uvicorn.Config(
         app,
         host=host,
@@ -24,4 +28,5 @@ def uvicorn_config(app: ASGIApp, settings: Settings, host: str, port: int, log_l
         log_level=log_level,
         proxy_headers=True,
         timeout_graceful_shutdown=5,
+        **options,
     )

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine, update
@@ -18,11 +22,14 @@ from workspace.auth.principal import SessionCookies
 from workspace.auth.signin_guard import SignInGuard
 from workspace.auth.throttle import Throttle
 from workspace.clause_library.service import ClauseStore
+from workspace.cluster.cluster import Cluster
 from workspace.derive import Deriver
+from workspace.errors import ClusterUnavailable
 from workspace.notify.digest import Digest
 from workspace.notify.links import StepLinks
 from workspace.notify.mail import Mailer
 from workspace.pricebook.service import Catalog
+from workspace.pricing.entry import PriceLimits
 from workspace.proposals.tracker import Tracker
 from workspace.rooms.models import Room
 from workspace.settings import Settings, vendor_values
@@ -33,6 +40,8 @@ from workspace.sync.metrics import SyncMetrics
 from workspace.sync.room import DealHeader
 from workspace.sync.store import UpdateStore
 from workspace.threads.service import Threads
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -61,6 +70,9 @@ class Services:
     signin: SignInGuard | None = None
     # Turns thread and proposal actions into the room's activity and its mails (set up in `create`).
     listeners: Listeners | None = None
+    # Several workers (DEALROOM_REDIS_URL): room leases, the relay and notices (workspace/cluster/).
+    cluster: Cluster | None = None
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
 
     @classmethod
     def create(cls, settings: Settings) -> Services:
@@ -126,10 +138,35 @@ class Services:
         )
         services.listeners = Listeners(services)
         services.listeners.subscribe()
+        if settings.redis_url:
+            services._join_cluster(Cluster(settings.redis_url, rooms.drop, services._cluster_down))
         return services
+
+    def _join_cluster(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self.rooms.placement = cluster.leases
+        # Two workers may briefly both believe they hold a room (a paused one): compaction then merges
+        # into the stored snapshot rather than replacing it, so neither can drop what the other stored.
+        self.store.merge_on_compact = True
+        cluster.notices.handlers.update({
+            "close_sockets": self._close_sockets,
+            "policy_changed": lambda data: self._policy_changed(),
+            "library_changed": lambda data: self._library_changed(),
+            "request_changed": lambda data: self.deriver.request_changed(str(data["room_id"])),
+            "price_book_saved": self._price_book_saved,
+        })  # fmt: skip
+
+    def _cluster_down(self) -> None:
+        """The line to Redis broke: no worker can know who holds a room, so this one gives up all of its."""
+        assert self.cluster is not None
+        for room_id in list(self.cluster.leases.held):
+            self.cluster.leases.held.discard(room_id)
+            self.rooms.drop(room_id)
 
     async def start(self) -> None:
         await self.store.start()
+        if self.cluster is not None:
+            await self.cluster.start()
         await self.rooms.start()
         await self.digest.start()
         await self.activity.start()
@@ -139,6 +176,81 @@ class Services:
             if matches(connection):
                 connection.close(code, reason)
 
+    # --- what every worker must act on (each acts here, then tells the others) -------------------
+
+    def close_sockets(self, key: str, value: object, code: int, reason: str) -> None:
+        """Close the websockets of one person, session or token (`key`: user_id, session_id, token_id),
+        on every worker."""
+        data = {"key": key, "value": value, "code": code, "reason": reason}
+        self._close_sockets(data)
+        self._tell("close_sockets", data)
+
+    def _close_sockets(self, data: dict[str, Any]) -> None:
+        key, value = str(data["key"]), data["value"]
+        self.close_connections(lambda c: getattr(c.identity, key) == value, int(data["code"]), str(data["reason"]))
+
+    def policy_changed(self) -> None:
+        """A new approval policy: the rooms open now show the new routing at once."""
+        self._policy_changed()
+        self._tell("policy_changed", {})
+
+    def _policy_changed(self) -> None:
+        self.policies.forget()
+        for room in self.rooms:
+            self.deriver.changed(room)
+
+    def library_changed(self) -> None:
+        """The clause library changed: every open room re-checks its clauses."""
+        self._library_changed()
+        self._tell("library_changed", {})
+
+    def _library_changed(self) -> None:
+        self.clause_store.changed()
+        self.deriver.library_changed()
+
+    def request_changed(self, room_id: str) -> None:
+        """An approval request of the room was submitted, decided, recalled or reassigned."""
+        self.deriver.request_changed(room_id)
+        self._tell("request_changed", {"room_id": room_id})
+
+    def refresh_price_limits(self, which: Callable[[Connection], bool], limits: PriceLimits) -> None:
+        """Open connections write under `limits` (the SKUs and currencies the guard lets through) from their
+        next message on."""
+        for connection in list(self.live):
+            if which(connection):
+                identity = connection.identity
+                context = dataclasses.replace(identity.context, prices=limits)
+                connection.identity = dataclasses.replace(identity, context=context)
+
+    def price_book_saved(self, version: int) -> None:
+        """Tell the other workers: their connections to rooms without a book yet write under this one."""
+        self._tell("price_book_saved", {"version": version})
+
+    def _price_book_saved(self, data: dict[str, Any]) -> None:
+        version = int(data["version"])
+
+        async def refresh() -> None:
+            def read() -> PriceLimits | None:
+                with self.sessions.begin() as db:
+                    return self.catalog.limits(db, version)
+
+            limits = await run_in_threadpool(read)
+            if limits is not None:
+                self.refresh_price_limits(lambda c: c.identity.context.prices is None, limits)
+
+        task = asyncio.ensure_future(refresh())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _tell(self, kind: str, data: dict[str, Any]) -> None:
+        if self.cluster is None:
+            return
+        try:
+            self.cluster.notices.publish(kind, data)
+        except ClusterUnavailable:
+            # The others lost Redis too, and with it their rooms and sockets; their caches expire in seconds.
+            log.warning("could not tell the other workers: %s", kind)
+
     async def stop(self) -> None:
         if self.listeners is not None:
             await self.listeners.stop()
@@ -146,6 +258,10 @@ class Services:
         await self.deriver.stop()
         await self.proposals.stop()
         await self.rooms.stop()
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.cluster is not None:
+            await self.cluster.stop()
         await self.activity.stop()
         await self.store.stop()
         self.engine.dispose()

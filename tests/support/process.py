@@ -19,8 +19,9 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, database_url: str, workdir: Path, **settings: str) -> None:
+    def __init__(self, database_url: str, workdir: Path, workers: int = 1, **settings: str) -> None:
         self.database_url = database_url
+        self.workers = workers
         self.workdir = workdir
         self.settings = settings
         self.port = free_port()
@@ -36,7 +37,7 @@ class ServerProcess:
         }
         log = open(self.workdir / f"server-{self.port}.log", "ab")  # noqa: SIM115 - lives as long as the process
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "workspace.cli", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "workspace.cli", "serve", "--port", str(self.port), "--workers", str(self.workers)],
             cwd=self.workdir,
             env=env,
             stdout=log,

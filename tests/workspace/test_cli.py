@@ -154,6 +154,12 @@ def test_several_workers_without_redis_are_refused(migrated: Run) -> None:
     assert "DEALROOM_REDIS_URL" in result.stderr
 
 
+def test_several_workers_on_sqlite_are_refused_naming_postgresql(migrated: Run) -> None:
+    result = migrated("serve", "--port", "0", "--workers", "2", DEALROOM_REDIS_URL="redis://127.0.0.1:1/0")
+    assert result.returncode != 0
+    assert "several workers need PostgreSQL" in result.stderr
+
+
 def test_an_unknown_setting_is_reported(dealroom: Run) -> None:
     result = dealroom("migrate", DEALROOM_DATABSE_URL="sqlite:///typo.sqlite3")
     assert result.returncode != 0

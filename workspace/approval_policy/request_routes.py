@@ -43,7 +43,7 @@ def _view(request: approvals.Request) -> dict[str, Any]:
 
 def _refresh_room(http: Request, room_id: str, shown: dict[str, Any]) -> None:
     """The room shows the request's state at once (`shown` is `views.request_view` of it)."""
-    services(http).deriver.request_changed(room_id, shown)
+    services(http).request_changed(room_id)
 
 
 def _mails(http: Request, db: Session, room_id: str, before: approvals.Request | None,

@@ -67,8 +67,7 @@ async def put_policy(request: Request) -> Response:
         data = await json_body(request, MAX_POLICY_BYTES)
     svc = services(request)
     version = await in_db(request, lambda db: svc.policies.save(db, data, principal.user_id))
-    for room in svc.rooms:  # rooms open now show the new routing at once
-        svc.deriver.changed(room)
+    svc.policy_changed()  # rooms open now, in every worker, show the new routing at once
     return JSONResponse({"version": version})
 
 

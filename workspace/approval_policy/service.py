@@ -27,6 +27,11 @@ class Policies:
         self._lock = threading.Lock()
         self._current: tuple[float, Policy | None] | None = None
 
+    def forget(self) -> None:
+        """Read the policy afresh next time (another worker saved one)."""
+        with self._lock:
+            self._current = None
+
     def cached(self) -> tuple[bool, Policy | None]:
         """(True, policy) when the current policy is known without asking the database."""
         current = self._current

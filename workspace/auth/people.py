@@ -140,9 +140,9 @@ async def patch_person(request: Request) -> Response:
     view, mails, refreshed = await in_db(request, work)
     if active is False:
         gone = closecodes.UNAUTHENTICATED
-        svc.close_connections(lambda c: c.identity.user_id == user_id, gone, "account deactivated")
-    for room_id, shown in refreshed:
-        svc.deriver.request_changed(room_id, shown)
+        svc.close_sockets("user_id", user_id, gone, "account deactivated")
+    for room_id, _shown in refreshed:
+        svc.request_changed(room_id)
     await svc.mailer.send(mails)
     return JSONResponse(view)
 

@@ -76,9 +76,7 @@ async def sign_out(request: Request) -> Response:
                 session.revoked_at = utcnow()
 
         await in_db(request, work)
-        services(request).close_connections(
-            lambda c: c.identity.session_id == session_id, closecodes.UNAUTHENTICATED, "signed out"
-        )
+        services(request).close_sockets("session_id", session_id, closecodes.UNAUTHENTICATED, "signed out")
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE)
     response.delete_cookie(CSRF_COOKIE)
@@ -132,9 +130,7 @@ async def revoke_token(request: Request) -> Response:
 
     await in_db(request, work)
     # A revoked token's open websockets close at once, not at their next reconnect.
-    services(request).close_connections(
-        lambda c: c.identity.token_id == token_id, closecodes.UNAUTHENTICATED, "this API token was revoked"
-    )
+    services(request).close_sockets("token_id", token_id, closecodes.UNAUTHENTICATED, "this API token was revoked")
     return Response(status_code=204)
 
 

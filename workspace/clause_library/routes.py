@@ -64,10 +64,8 @@ async def variables(request: Request) -> Response:
 async def _change(request: Request, make: Callable[[Session, Principal], Clause], status: int = 200) -> Response:
     principal = await caller(request)
     _writer(principal)
-    store = services(request).clause_store
     clause = await in_db(request, lambda db: make(db, principal))
-    store.changed()
-    services(request).deriver.library_changed()
+    services(request).library_changed()
     return JSONResponse(clause_view(clause), status_code=status)
 
 
@@ -127,8 +125,7 @@ async def import_library(request: Request) -> Response:
     data: Any = await json_body(request, MAX_IMPORT_BYTES)
     store = services(request).clause_store
     count = await in_db(request, lambda db: store.import_library(db, data, principal.user_id))
-    store.changed()
-    services(request).deriver.library_changed()
+    services(request).library_changed()
     return JSONResponse({"imported": count})
 
 

@@ -3,7 +3,6 @@ incentive plan, a room's quote and moving a room to the newest price book."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -74,17 +73,14 @@ async def put_pricebook(request: Request) -> Response:
     # Rooms opened before there was any book are pinned to this one when next priced: their open
     # connections are held to it from now on. Rooms pinned to an older version keep theirs.
     _refresh_limits(request, lambda connection: connection.identity.context.prices is None, PriceLimits.of(book))
+    services(request).price_book_saved(book.version)  # the same in the other workers
     return JSONResponse({"version": book.version, "products": len(book.products)})
 
 
 def _refresh_limits(request: Request, which: Callable[[Any], bool], limits: PriceLimits) -> None:
     """Open connections write under `limits` (the SKUs and currencies the guard lets through) from their
     next message on."""
-    for connection in list(services(request).live):
-        if which(connection):
-            identity = connection.identity
-            context = dataclasses.replace(identity.context, prices=limits)
-            connection.identity = dataclasses.replace(identity, context=context)
+    services(request).refresh_price_limits(which, limits)
 
 
 def _summary(product: Product) -> dict[str, Any]:

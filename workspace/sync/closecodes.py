@@ -41,3 +41,9 @@ TOO_MANY_CONNECTIONS = 4529
 """The person already has the most connections one person may hold in this room document. 429 by
 meaning, but in the 45xx "try again later" range: y-websocket stops for good on 44xx and the app
 would drop the local doc, while this clears by itself when the person closes a tab."""
+
+MOVED = 1012
+"""The room moved to another worker (its owner stopped, or this worker lost the room's lease); reconnect."""
+
+TRY_AGAIN_LATER = 1013
+"""The workers cannot coordinate right now (Redis is unreachable); reconnect in a moment."""

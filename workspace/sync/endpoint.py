@@ -80,7 +80,12 @@ async def room_socket(websocket: WebSocket) -> None:
         await _refuse(websocket, svc, error)
         return
 
-    room = await svc.rooms.acquire(room_id, name)
+    try:
+        # With several workers, another one may have claimed the room since this socket was routed here.
+        room = await svc.rooms.acquire(room_id, name)
+    except DealroomError as error:
+        await _refuse(websocket, svc, error)
+        return
     try:
         # Counted and attached with no await in between: two sockets cannot both take the last place.
         taken = (_seat(peer.identity) for peer in room.attached if isinstance(peer, Connection))

@@ -3,6 +3,11 @@
 Lifecycle: created and stopped by the app's lifespan. A document is loaded once even when many
 clients arrive at the same moment; it is unloaded `room_idle_unload_seconds` after its last
 connection leaves, after its log has been compacted.
+
+With several workers (`placement` set, workspace/cluster/leases.py) a room is loaded only by the
+worker that holds its lease: loading claims it (or raises RoomMoved), unloading its last document
+releases it, and a lease lost (`drop`) closes the room's sockets at once so that they reconnect to
+the room's new owner.
 """
 
 from __future__ import annotations
@@ -11,11 +16,12 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Coroutine, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from pycrdt import Doc
 
 from workspace.settings import Settings
+from workspace.sync import closecodes
 from workspace.sync.documents import DocName, doc_from_updates
 from workspace.sync.metrics import SyncMetrics
 from workspace.sync.room import DealHeader, Peer, RoomDoc, WriteObserver, deal_header
@@ -24,6 +30,16 @@ from workspace.sync.store import UpdateStore
 log = logging.getLogger(__name__)
 
 Key = tuple[str, DocName]
+
+MOVED_REASON = "this room moved to another server; reconnect"
+
+
+class Placement(Protocol):
+    """Which worker may load a room (workspace.cluster.leases.Leases)."""
+
+    async def claim(self, room_id: str) -> None: ...
+
+    async def release(self, room_id: str) -> None: ...
 
 
 class RoomManager:
@@ -56,6 +72,8 @@ class RoomManager:
         self._unload_timers: dict[Key, asyncio.TimerHandle] = {}
         self._background: set[asyncio.Task[None]] = set()
         self._sweeper: asyncio.Task[None] | None = None
+        # Several workers: the room's lease, claimed before a load and released after the last unload.
+        self.placement: Placement | None = None
 
     async def start(self) -> None:
         self._sweeper = asyncio.create_task(self._sweep_guards(), name="dealroom-guard-sweeper")
@@ -118,6 +136,8 @@ class RoomManager:
             pending = asyncio.get_running_loop().create_future()
             self._loading[key] = pending
             try:
+                if self.placement is not None:
+                    await self.placement.claim(key[0])
                 room = await self._load(key)
             except BaseException as exc:
                 pending.set_exception(exc)
@@ -203,6 +223,25 @@ class RoomManager:
         if self._users.get(key):  # somebody arrived while we compacted: keep it
             return
         self._rooms.pop(key, None)
+        self.metrics.rooms_loaded.set(len(self._rooms))
+        await self._release_if_unused(key[0])
+
+    async def _release_if_unused(self, room_id: str) -> None:
+        if self.placement is None or any(loaded == room_id for loaded, _ in (*self._rooms, *self._loading)):
+            return
+        await self.placement.release(room_id)
+
+    def drop(self, room_id: str) -> None:
+        """This worker no longer holds the room (its lease was lost): forget its documents without a last
+        compaction (the new owner compacts) and close their sockets, which reconnect to the new owner."""
+        for name in DocName:
+            key = (room_id, name)
+            timer = self._unload_timers.pop(key, None)
+            if timer is not None:
+                timer.cancel()
+            room = self._rooms.pop(key, None)
+            if room is not None:
+                room.close_all(closecodes.MOVED, MOVED_REASON)
         self.metrics.rooms_loaded.set(len(self._rooms))
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:

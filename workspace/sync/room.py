@@ -33,6 +33,8 @@ class Peer(Protocol):
 
     def send(self, message: bytes) -> None: ...
 
+    def close(self, code: int, reason: str) -> None: ...
+
 
 class WriteObserver(Protocol):
     """Told of every accepted client update (the room's record of who changed what, workspace.activity)."""
@@ -191,6 +193,10 @@ class RoomDoc:
         changed = self.awareness.apply(peer, message.entries, identity)
         if changed:
             self.broadcast(protocol.awareness(changed), exclude=peer)
+
+    def close_all(self, code: int, reason: str) -> None:
+        for peer in list(self.attached):
+            peer.close(code, reason)
 
     def detach(self, peer: Peer) -> None:
         self.attached.discard(peer)

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from pycrdt import merge_updates
 from sqlalchemy import Engine, delete, insert, select, update
 
 from workspace.storage.base import utcnow
@@ -78,6 +79,10 @@ class UpdateStore:
         self._task: asyncio.Task[None] | None = None
         # Test seam: called inside the compaction transaction at each step ("merged", "written").
         self.compaction_hook: Callable[[str], None] = lambda step: None
+        # Several workers: a compaction merges its snapshot into the stored one (under a row lock) instead of
+        # replacing it, so a worker that still believes it holds a room can never drop what its new owner
+        # compacted. One worker alone has nobody to race, and replaces.
+        self.merge_on_compact = False
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="dealroom-update-writer")
@@ -191,6 +196,14 @@ class UpdateStore:
 
     def compact_sync(self, room_id: str, doc: str, snapshot: bytes, merged_ids: list[int]) -> int:
         with self.engine.begin() as conn:
+            if self.merge_on_compact:
+                stored = conn.execute(
+                    select(DocSnapshot.payload)
+                    .where(DocSnapshot.room_id == room_id, DocSnapshot.doc == doc)
+                    .with_for_update()
+                ).scalar_one_or_none()
+                if stored:
+                    snapshot = merge_updates(stored, snapshot)
             values = {"payload": snapshot, "last_update_id": max(merged_ids, default=0), "compacted_at": utcnow()}
             updated = conn.execute(
                 update(DocSnapshot).where(DocSnapshot.room_id == room_id, DocSnapshot.doc == doc).values(**values)

@@ -1,0 +1,222 @@
+"""Two workers, one room: each room lives in the worker holding its lease; the other relays to it.
+
+Every test runs two real `dealroom serve` processes on PostgreSQL and Redis, with clients spread over both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import signal
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from pycrdt import Map
+
+from tests.support.marks import add_mark, marks
+from tests.support.yclient import YClient, replica
+from tests.workspace.cluster.conftest import Cluster
+
+INTEROP = Path(__file__).resolve().parents[2] / "interop"
+
+
+async def _connected(url: str, headers: dict[str, str], timeout: float = 15) -> YClient:
+    """A synced client, retrying while the room moves between workers (a refused or closed try is retried)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        client = YClient(url, headers)
+        try:
+            await client.connect()
+            if client.synced.is_set():
+                return client
+        except OSError:
+            pass
+        await client.close()
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"could not sync with {url} within {timeout} s (last close {client.close_code})")
+        await asyncio.sleep(0.1)
+
+
+async def test_clients_on_two_workers_converge_and_see_each_others_presence(cluster: Cluster) -> None:
+    rep = await _connected(cluster.a.ws_url(cluster.room_id), cluster.rep)
+    owner = cluster.owner_pid()
+    assert owner == cluster.a.process.pid  # type: ignore[union-attr]
+    customer = await _connected(cluster.b.ws_url(cluster.room_id), cluster.customer)
+    try:
+        await rep.edit(lambda doc: add_mark(doc, "rep on worker a"))
+        await customer.edit(lambda doc: add_mark(doc, "customer on worker b"))
+        both = {"rep on worker a", "customer on worker b"}
+        await rep.wait_for(lambda: both <= marks(rep.doc), what="the customer's paragraph at the rep")
+        await customer.wait_for(lambda: both <= marks(customer.doc), what="the rep's paragraph at the customer")
+
+        await customer.set_awareness({"user": {"name": "relayed"}})
+        await rep.wait_for(lambda: any(s.get("role") == "customer" for s in _users(rep)), what="presence")
+        await rep.set_awareness({"user": {"name": "local"}})
+        await customer.wait_for(lambda: any(s.get("role") == "rep" for s in _users(customer)), what="presence")
+    finally:
+        await rep.close()
+        await customer.close()
+    # The room never loaded in worker b: one process guards, stores and derives it.
+    assert _rooms_loaded(cluster.b.port) == 0
+    assert _rooms_loaded(cluster.a.port) >= 1
+    async with YClient(cluster.b.ws_url(cluster.room_id), cluster.rep) as fresh:
+        assert both <= marks(fresh.doc)
+
+
+def _users(client: YClient) -> list[dict[str, object]]:
+    return [state["user"] for state in client.awareness.values() if isinstance(state, dict) and "user" in state]
+
+
+def _rooms_loaded(port: int) -> float:
+    text = httpx.get(f"http://127.0.0.1:{port}/metrics").text
+    for line in text.splitlines():
+        if line.startswith("dealroom_room_docs_loaded "):
+            return float(line.split()[1])
+    raise AssertionError("no dealroom_room_docs_loaded metric")
+
+
+async def test_a_relayed_customer_is_refused_with_the_reason_and_the_room_is_unchanged(cluster: Cluster) -> None:
+    rep = await _connected(cluster.a.ws_url(cluster.room_id), cluster.rep)
+    try:
+        customer = await _connected(cluster.b.ws_url(cluster.room_id), cluster.customer)
+        before = replica(rep.doc)
+        await customer.edit(lambda doc: doc.get("computed", type=Map).__setitem__("total", "0.00"))
+        await customer.wait_closed()
+        assert customer.close_code == 4403
+        assert customer.close_reason == "a customer may not write 'computed' in the shared document"
+        assert customer.denied == ["a customer may not write 'computed' in the shared document"]
+        async with YClient(cluster.b.ws_url(cluster.room_id), cluster.rep) as fresh:
+            assert replica(fresh.doc) == before  # the refusal left no trace, in the room's one true state
+    finally:
+        await rep.close()
+
+
+async def test_http_on_another_worker_reaches_the_room_where_it_lives(cluster: Cluster) -> None:
+    rep = await _connected(cluster.a.ws_url(cluster.room_id), cluster.rep)
+    try:
+        # Threads are written by the server into the room: a call on worker b must land in worker a's room.
+        response = httpx.post(
+            f"http://127.0.0.1:{cluster.b.port}/api/rooms/{cluster.room_id}/threads",
+            headers=cluster.customer,
+            json={"kind": "question", "anchor": {"type": "room"}, "text": "Can we pay quarterly?"},
+        )
+        assert response.status_code == 201, response.text
+        thread_id = response.json()["id"]
+
+        def seen() -> bool:
+            return thread_id in json.dumps(rep.doc.get("comments", type=Map).to_py())
+
+        await rep.wait_for(seen, what="the thread, live at the rep on worker a")
+        listed = httpx.get(f"http://127.0.0.1:{cluster.b.port}/api/rooms/{cluster.room_id}/threads",
+                           headers=cluster.rep)  # fmt: skip
+        assert [t["id"] for t in listed.json()["threads"]] == [thread_id]
+        assert _rooms_loaded(cluster.b.port) == 0
+    finally:
+        await rep.close()
+
+
+async def test_a_revoked_token_closes_its_socket_on_every_worker(cluster: Cluster) -> None:
+    rep_on_a = await _connected(cluster.a.ws_url(cluster.room_id), cluster.rep)
+    customer_on_a = await _connected(cluster.a.ws_url(cluster.room_id), cluster.customer)
+    customer_on_b = await _connected(cluster.b.ws_url(cluster.room_id), cluster.customer)
+    try:
+        tokens = httpx.get(f"http://127.0.0.1:{cluster.b.port}/api/tokens", headers=cluster.customer).json()
+        token_id = tokens["tokens"][0]["id"]
+        revoked = httpx.delete(f"http://127.0.0.1:{cluster.b.port}/api/tokens/{token_id}", headers=cluster.customer)
+        assert revoked.status_code == 204
+        for client in (customer_on_a, customer_on_b):
+            await client.wait_closed()
+            assert client.close_code == 4401
+        assert not rep_on_a.closed.is_set()
+    finally:
+        for client in (rep_on_a, customer_on_a, customer_on_b):
+            await client.close()
+
+
+async def _edit_until_closed(client: YClient, name: str) -> None:
+    i = 0
+    while not client.closed.is_set():
+        try:
+            await client.edit(lambda doc, i=i: add_mark(doc, f"{name}-{i}"))
+        except Exception:  # the socket died under us: that is the point of this test
+            return
+        i += 1
+        await asyncio.sleep(0.005)
+
+
+async def test_sigkill_of_the_owner_loses_nothing_anyone_saw_and_the_other_worker_takes_the_room(
+    cluster: Cluster,
+) -> None:
+    on_a = await _connected(cluster.a.ws_url(cluster.room_id), cluster.rep)
+    on_b = [await _connected(cluster.b.ws_url(cluster.room_id), h) for h in (cluster.rep, cluster.customer)]
+    assert cluster.owner_pid() == cluster.a.process.pid  # type: ignore[union-attr]
+    editors = [asyncio.create_task(_edit_until_closed(c, n)) for c, n in zip(on_b, ("rep-b", "buyer-b"), strict=True)]
+    await on_a.wait_for(lambda: len(marks(on_a.doc)) >= 100, timeout=30, what="100 relayed edits")
+    os.kill(cluster.a.process.pid, signal.SIGKILL)  # type: ignore[union-attr]
+    killed_at = time.monotonic()
+    for client in (on_a, *on_b):
+        await client.wait_closed(timeout=10)  # the relayed ones are told to reconnect (1012)
+    await asyncio.gather(*editors)
+    assert [c.close_code for c in on_b] == [1012, 1012]
+    seen = marks(on_a.doc) | {m for c, n in zip(on_b, ("rep-b", "buyer-b"), strict=True) for m in marks(c.doc)
+                              if not m.startswith(n)}  # fmt: skip
+    back = await _connected(cluster.b.ws_url(cluster.room_id), cluster.rep, timeout=15)
+    moved_in = time.monotonic() - killed_at
+    try:
+        lost = seen - marks(back.doc)
+        assert lost == set(), f"{len(lost)} edits that clients had received were lost, e.g. {sorted(lost)[:5]}"
+        assert cluster.owner_pid() == cluster.b.process.pid  # type: ignore[union-attr]
+        assert moved_in < 10
+    finally:
+        await back.close()
+
+
+async def test_a_redis_restart_tells_clients_who_resync_and_nothing_acknowledged_is_lost(cluster: Cluster) -> None:
+    on_a = await _connected(cluster.a.ws_url(cluster.room_id), cluster.rep)
+    on_b = await _connected(cluster.b.ws_url(cluster.room_id), cluster.customer)
+    editors = [
+        asyncio.create_task(_edit_until_closed(on_a, "rep-a")),
+        asyncio.create_task(_edit_until_closed(on_b, "b")),
+    ]
+    await on_a.wait_for(lambda: sum(m.startswith("b-") for m in marks(on_a.doc)) >= 30, timeout=30)
+    cluster.redis.restart()
+    for client in (on_a, on_b):
+        await client.wait_closed(timeout=10)
+        assert client.close_code in (1012, 1013)
+    await asyncio.gather(*editors)
+    seen = {m for m in marks(on_a.doc) if m.startswith("b-")} | {m for m in marks(on_b.doc) if m.startswith("rep-a")}
+    again = await _connected(cluster.b.ws_url(cluster.room_id), cluster.rep, timeout=20)
+    try:
+        lost = seen - marks(again.doc)
+        assert lost == set(), f"{len(lost)} acknowledged edits were lost, e.g. {sorted(lost)[:5]}"
+    finally:
+        await again.close()
+
+
+@pytest.mark.skipif(
+    shutil.which("node") is None or not (INTEROP / "node_modules" / "y-websocket").is_dir(),
+    reason="needs node and `npm ci` in tests/interop (the README's test command does both)",
+)
+async def test_a_yjs_client_relayed_through_another_worker_syncs_both_ways(cluster: Cluster) -> None:
+    python = await _connected(cluster.a.ws_url(cluster.room_id), cluster.customer)
+    try:
+        token = cluster.rep["Authorization"].split()[1]
+        node = await asyncio.create_subprocess_exec(
+            "node", str(INTEROP / "interop.mjs"), "roundtrip", f"ws://127.0.0.1:{cluster.b.port}/ws/rooms/{cluster.room_id}",
+            token, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        await python.wait_for(lambda: "from node" in marks(python.doc), what="the node client's paragraph")
+        await python.wait_for(lambda: any(u.get("role") == "rep" for u in _users(python)), what="the node presence")
+        await python.set_awareness({"user": {"name": "python", "color": "#00f"}})
+        await python.edit(lambda doc: add_mark(doc, "from python"))
+        stdout, stderr = await asyncio.wait_for(node.communicate(), 30)
+        assert node.returncode == 0, stderr.decode()
+        result = json.loads(stdout.decode().strip().splitlines()[-1])
+        assert "from node" in result["terms"] and "from python" in result["terms"]
+        assert [p["role"] for p in result["presence"]] == ["customer"]
+    finally:
+        await python.close()
