@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
@@ -94,9 +94,12 @@ class Digest:
         async with self._lock:
             now = self.clock()
             batches, due = await run_in_threadpool(self._due, now)
-            await self.mailer.send([self._mail(batch) for batch in batches])
-            if batches:
-                await run_in_threadpool(self._mark_sent, [item for b in batches for item, _, _ in b.items], now)
+            batches = await run_in_threadpool(self._claim, batches, now)
+            try:
+                await self.mailer.send([self._mail(batch) for batch in batches])
+            except BaseException:
+                await run_in_threadpool(self._unclaim, [item for b in batches for item, _, _ in b.items])
+                raise
             return due
 
     def _due(self, now: datetime) -> tuple[list[_Batch], datetime | None]:
@@ -134,9 +137,28 @@ class Digest:
                 next_due = opens
         return batches, next_due
 
-    def _mark_sent(self, ids: list[int], now: datetime) -> None:
+    def _claim(self, batches: list[_Batch], now: datetime) -> list[_Batch]:
+        """Mark the batches' items sent, keeping only those no other worker claimed first (several workers
+        flush the same table: each item is mailed by exactly one of them)."""
+        ids = [item for batch in batches for item, _, _ in batch.items]
+        if not ids:
+            return []
         with self.sessions.begin() as db:
-            db.execute(update(DigestItem).where(DigestItem.id.in_(ids)).values(sent_at=now))
+            claimed = set(
+                db.execute(
+                    update(DigestItem)
+                    .where(DigestItem.id.in_(ids), DigestItem.sent_at.is_(None))
+                    .values(sent_at=now)
+                    .returning(DigestItem.id)
+                ).scalars()
+            )
+        kept = [replace(b, items=[i for i in b.items if i[0] in claimed]) for b in batches]
+        return [batch for batch in kept if batch.items]
+
+    def _unclaim(self, ids: list[int]) -> None:
+        """The mails could not be sent: their items wait for the next flush."""
+        with self.sessions.begin() as db:
+            db.execute(update(DigestItem).where(DigestItem.id.in_(ids)).values(sent_at=None))
 
     @staticmethod
     def _mail(batch: _Batch) -> Mail:

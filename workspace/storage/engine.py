@@ -49,7 +49,10 @@ def make_engine(settings: Settings) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # pool_pre_ping: a connection cut by a failover or a restart is replaced at its next checkout. The
+    # application name tells the database's operators (pg_stat_activity) which connections are Dealroom's.
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True,
+                         connect_args={"application_name": "dealroom"})  # fmt: skip
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

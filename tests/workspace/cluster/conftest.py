@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,16 +86,29 @@ class Cluster:
         return int(holder.rsplit("-", 2)[1]) if holder else None
 
 
+MakeCluster = Callable[..., Cluster]
+
+
 @pytest.fixture
-def cluster(pg_url: str, redis: Redis, tmp_path: Path) -> Iterator[Cluster]:
-    engine = make_engine(Settings(database_url=pg_url))
-    room_id, rep_token, customer_token = seed_room(make_sessionmaker(engine))
-    engine.dispose()
-    a = ServerProcess(pg_url, tmp_path, redis_url=redis.url, metrics_public="true").start()
-    b = ServerProcess(pg_url, tmp_path, redis_url=redis.url, metrics_public="true").start()
-    try:
-        yield Cluster(a, b, redis, room_id, {"Authorization": f"Bearer {rep_token}"},
-                      {"Authorization": f"Bearer {customer_token}"})  # fmt: skip
-    finally:
-        a.stop()
-        b.stop()
+def make_cluster(pg_url: str, redis: Redis, tmp_path: Path) -> Iterator[MakeCluster]:
+    """Start two workers with these DEALROOM_ settings (lower-case names, string values)."""
+    started: list[ServerProcess] = []
+
+    def start(**settings: str) -> Cluster:
+        engine = make_engine(Settings(database_url=pg_url))
+        room_id, rep_token, customer_token = seed_room(make_sessionmaker(engine))
+        engine.dispose()
+        for _ in range(2):
+            started.append(ServerProcess(pg_url, tmp_path, redis_url=redis.url, metrics_public="true", **settings))
+            started[-1].start()
+        return Cluster(started[-2], started[-1], redis, room_id, {"Authorization": f"Bearer {rep_token}"},
+                       {"Authorization": f"Bearer {customer_token}"})  # fmt: skip
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def cluster(make_cluster: MakeCluster) -> Cluster:
+    return make_cluster()

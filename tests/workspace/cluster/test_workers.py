@@ -17,9 +17,13 @@ import httpx
 import pytest
 from pycrdt import Map
 
+from tests.support.accounts import seed_room
 from tests.support.marks import add_mark, marks
+from tests.support.process import ServerProcess
 from tests.support.yclient import YClient, replica
-from tests.workspace.cluster.conftest import Cluster
+from tests.workspace.cluster.conftest import Cluster, MakeCluster, Redis
+from workspace.settings import Settings
+from workspace.storage.engine import make_engine, make_sessionmaker
 
 INTEROP = Path(__file__).resolve().parents[2] / "interop"
 
@@ -220,3 +224,103 @@ async def test_a_yjs_client_relayed_through_another_worker_syncs_both_ways(clust
         assert [p["role"] for p in result["presence"]] == ["customer"]
     finally:
         await python.close()
+
+
+async def test_one_persons_limit_counts_their_connections_on_every_worker(make_cluster: MakeCluster) -> None:
+    cluster = make_cluster(max_connections_per_person="2")
+    held = [await _connected(cluster.a.ws_url(cluster.room_id), cluster.customer),
+            await _connected(cluster.b.ws_url(cluster.room_id), cluster.customer)]  # fmt: skip
+    try:
+        third = YClient(cluster.b.ws_url(cluster.room_id), cluster.customer)
+        await third.connect()
+        await third.wait_closed()
+        assert third.close_code == 4529
+        assert "already have 2 connections" in third.close_reason
+    finally:
+        for client in held:
+            await client.close()
+
+
+async def test_a_killed_gateways_clients_leave_the_room_and_their_presence_goes(cluster: Cluster) -> None:
+    rep = await _connected(cluster.a.ws_url(cluster.room_id), cluster.rep)
+    customer = await _connected(cluster.b.ws_url(cluster.room_id), cluster.customer)
+    try:
+        await customer.set_awareness({"user": {"name": "on b"}})
+        await rep.wait_for(lambda: any(u.get("role") == "customer" for u in _users(rep)), what="customer's presence")
+        os.kill(cluster.b.process.pid, signal.SIGKILL)  # type: ignore[union-attr]
+        await rep.wait_for(lambda: not any(u.get("role") == "customer" for u in _users(rep)), timeout=10,
+                           what="the customer's presence to go")  # fmt: skip
+        assert not rep.closed.is_set()  # the room stays where it is
+        await rep.edit(lambda doc: add_mark(doc, "still here"))
+        async with YClient(cluster.a.ws_url(cluster.room_id), cluster.rep) as fresh:
+            assert "still here" in marks(fresh.doc)
+    finally:
+        await rep.close()
+        await customer.close()
+
+
+async def test_dealroom_serve_with_two_workers_on_one_port_survives_killing_the_rooms_worker(
+    pg_url: str, redis: Redis, tmp_path: Path
+) -> None:
+    engine = make_engine(Settings(database_url=pg_url))
+    room_id, rep_token, customer_token = seed_room(make_sessionmaker(engine))
+    engine.dispose()
+    server = ServerProcess(pg_url, tmp_path, workers=2, redis_url=redis.url).start()
+    headers = [{"Authorization": f"Bearer {t}"} for t in (rep_token, customer_token)]
+    try:
+        # The kernel spreads the connections of one port over both workers.
+        clients = [await _connected(server.ws_url(room_id), headers[i % 2]) for i in range(6)]
+        names = [f"c{i}" for i in range(6)]
+        editors = [asyncio.create_task(_edit_until_closed(c, n)) for c, n in zip(clients, names, strict=True)]
+        await clients[0].wait_for(lambda: len(marks(clients[0].doc)) >= 150, timeout=30, what="150 edits")
+        holder = redis.get(f"dealroom:room:{room_id}")
+        os.kill(int(holder.rsplit("-", 2)[1]), signal.SIGKILL)
+        for client in clients:
+            await client.wait_closed(timeout=10)  # every client: on the killed worker, or relayed to it
+        await asyncio.gather(*editors)
+        seen = set().union(
+            *({m for m in marks(c.doc) if not m.startswith(f"{n}-")} for c, n in zip(clients, names, strict=True))
+        )
+        back = await _connected(server.ws_url(room_id), headers[0], timeout=20)
+        try:
+            lost = seen - marks(back.doc)
+            assert lost == set(), f"{len(lost)} edits that clients had received were lost, e.g. {sorted(lost)[:5]}"
+        finally:
+            await back.close()
+    finally:
+        server.stop()
+
+
+async def test_database_connections_cut_under_load_lose_nothing_acknowledged(cluster: Cluster, pg_url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    rep = await _connected(cluster.a.ws_url(cluster.room_id), cluster.rep)
+    customer = await _connected(cluster.b.ws_url(cluster.room_id), cluster.customer)
+    editors = [asyncio.create_task(_edit_until_closed(c, n)) for c, n in ((rep, "rep"), (customer, "buyer"))]
+    await rep.wait_for(lambda: sum(m.startswith("buyer-") for m in marks(rep.doc)) >= 50, timeout=30)
+    admin = create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as conn:  # a failover: every connection of the workers is cut at once
+        cut = conn.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                "WHERE application_name = 'dealroom'")).scalar_one()  # fmt: skip
+    admin.dispose()
+    assert cut >= 1
+    await asyncio.sleep(0.5)  # let the editors run into the cut: some commits fail, their clients are closed
+    for editor in editors:
+        editor.cancel()
+    await asyncio.gather(*editors, return_exceptions=True)
+    seen = {m for m in marks(rep.doc) if m.startswith("buyer-")} | {
+        m for m in marks(customer.doc) if m.startswith("rep-")
+    }
+    await rep.close()
+    await customer.close()
+    # The workers carry on with new connections: an edit after the cut is stored and seen.
+    again = await _connected(cluster.b.ws_url(cluster.room_id), cluster.customer)
+    watcher = await _connected(cluster.a.ws_url(cluster.room_id), cluster.rep)
+    try:
+        await again.edit(lambda doc: add_mark(doc, "after the failover"))
+        await watcher.wait_for(lambda: "after the failover" in marks(watcher.doc), what="an edit after the cut")
+        lost = seen - marks(watcher.doc)
+        assert lost == set(), f"{len(lost)} acknowledged edits were lost, e.g. {sorted(lost)[:5]}"
+    finally:
+        await again.close()
+        await watcher.close()

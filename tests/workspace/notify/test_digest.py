@@ -96,3 +96,28 @@ async def test_a_customer_mentioned_in_an_internal_thread_is_never_mailed(make_s
         await _flush(world)
         _quiet(inbox, 1)
         assert inbox.to("buyer@customer.test") == []
+
+
+async def test_two_workers_flushing_at_once_mail_each_waiting_line_once(make_server: Callable[..., object]) -> None:
+    import asyncio
+
+    from workspace.notify.digest import Digest
+    from workspace.notify.models import DigestItem
+
+    with smtp_server() as (smtp_url, inbox):
+        world = World(make_server(smtp_url=smtp_url))  # type: ignore[arg-type]
+        services = world.server.services
+        with services.sessions.begin() as db:
+            for i in range(3):
+                db.add(DigestItem(user_id=world.customer.user_id, room_id=world.room_id, line=f"line {i}",
+                                  link=f"http://testserver.local/rooms/{world.room_id}"))  # fmt: skip
+        workers = [Digest(services.sessions, services.mailer, 15) for _ in range(2)]
+
+        async def both() -> None:
+            await asyncio.gather(*(worker.flush() for worker in workers))
+
+        await world.server.acall(both())
+        [mail] = inbox.wait_for(1)
+        assert mail["Subject"] == "Deal: 3 new updates"
+        await world.server.acall(both())
+        _quiet(inbox, 1)
