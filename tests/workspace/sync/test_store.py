@@ -131,6 +131,32 @@ async def test_rows_committed_after_the_snapshot_was_taken_survive_compaction(st
     assert _content(after.all_updates) == _content(updates)
 
 
+async def test_two_workers_both_believing_they_hold_a_room_cannot_compact_away_each_others_edits(
+    store: UpdateStore,
+) -> None:
+    """A paused worker wakes up still holding a room another worker took meanwhile: both compact. With several
+    workers compaction merges into the stored snapshot, so neither replaces what the other stored."""
+    store.merge_on_compact = True
+    old = Doc()  # the paused worker's copy of the room
+    new = Doc()  # the new owner's copy, loaded from the database after the first edits
+    old_ids = []
+    for i in range(5):
+        state = old.get_state()
+        old.get("deal", type=Map)[f"old{i}"] = i
+        old_ids.append(await store.append("r1", "shared", old.get_update(state)))
+    new.apply_update(old.get_update())
+    new_ids = []
+    for i in range(5):
+        state = new.get_state()
+        new.get("deal", type=Map)[f"new{i}"] = i
+        new_ids.append(await store.append("r1", "shared", new.get_update(state)))
+    assert await store.compact("r1", "shared", new.get_update(), old_ids + new_ids) == 10
+    # The paused worker compacts last, with its stale copy: the new owner's edits must survive.
+    assert await store.compact("r1", "shared", old.get_update(), old_ids) == 0
+    content = _content((await store.load("r1", "shared")).all_updates)
+    assert content == {**{f"old{i}": float(i) for i in range(5)}, **{f"new{i}": float(i) for i in range(5)}}
+
+
 @pytest.mark.parametrize("step", ["written", "deleted"])
 async def test_compaction_interrupted_at_any_step_loses_nothing(store: UpdateStore, step: str) -> None:
     updates = _updates(50)

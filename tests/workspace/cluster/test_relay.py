@@ -1,0 +1,47 @@
+"""The relay's wire format: every ASGI message and scope a gateway passes reaches the owner as it was sent."""
+
+from __future__ import annotations
+
+from workspace.cluster import relay
+
+
+def _roundtrip(message: dict[str, object], raw_type: str) -> dict[str, object]:
+    sid = b"s" * 16
+    encoded = relay._encode(sid, message, raw_type)
+    assert encoded[1:17] == sid
+    if encoded[:1] == b"B":
+        return {"type": raw_type, "bytes": encoded[17:]}
+    return dict(relay._decode_event(encoded[17:]))
+
+
+def test_a_websocket_frame_travels_as_its_raw_bytes() -> None:
+    frame = bytes(range(256)) * 3
+    encoded = relay._encode(b"s" * 16, {"type": "websocket.receive", "bytes": frame}, "websocket.receive")
+    assert encoded == b"B" + b"s" * 16 + frame
+    assert _roundtrip({"type": "websocket.send", "bytes": frame}, "websocket.send")["bytes"] == frame
+
+
+def test_other_messages_keep_their_fields_headers_and_body() -> None:
+    start = {"type": "http.response.start", "status": 201,
+             "headers": [(b"content-type", b"application/json"), (b"set-cookie", b"a=\xe9")]}  # fmt: skip
+    assert _roundtrip(start, "websocket.send") == start
+    body = {"type": "http.response.body", "body": b'{"ok": true}\x00\xff', "more_body": False}
+    assert _roundtrip(body, "websocket.send") == body
+    close = {"type": "websocket.close", "code": 4403, "reason": "a customer may not write 'computed'"}
+    assert _roundtrip(close, "websocket.send") == close
+    text = {"type": "websocket.receive", "text": "not binary"}
+    assert _roundtrip(text, "websocket.receive") == text
+
+
+def test_a_scope_arrives_whole_and_marked_as_relayed_by_its_gateway() -> None:
+    scope = {
+        "type": "websocket", "asgi": {"version": "3.0"}, "http_version": "1.1", "scheme": "ws",
+        "path": "/ws/rooms/r1/shared", "raw_path": b"/ws/rooms/r1/shared", "query_string": b"a=1",
+        "root_path": "", "headers": [(b"origin", b"http://x.test"), (b"cookie", b"dealroom_session=abc")],
+        "client": ("10.0.0.7", 51234), "server": ("10.0.0.1", 8000), "subprotocols": [],
+        "app": object(), "state": {"not": "sent"},
+    }  # fmt: skip
+    restored = relay._restore_scope(relay._portable(scope))
+    for key in ("type", "path", "raw_path", "query_string", "headers", "client", "server", "scheme", "subprotocols"):
+        assert restored[key] == scope[key], key
+    assert "app" not in restored and restored["state"] == {}
