@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import redis
 from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -23,6 +24,7 @@ from workspace.auth.signin_guard import SignInGuard
 from workspace.auth.throttle import Throttle
 from workspace.clause_library.service import ClauseStore
 from workspace.cluster.cluster import Cluster
+from workspace.cluster.throttle import SharedThrottle
 from workspace.derive import Deriver
 from workspace.errors import ClusterUnavailable
 from workspace.notify.digest import Digest
@@ -140,6 +142,12 @@ class Services:
         services.listeners.subscribe()
         if settings.redis_url:
             services._join_cluster(Cluster(settings.redis_url, rooms.drop, services._cluster_down))
+            # One budget of attempts per key for all workers, not one per worker.
+            shared = redis.Redis.from_url(settings.redis_url, socket_timeout=1, socket_connect_timeout=1)
+            services.attempts = SharedThrottle(shared, "attempts", services.attempts.rate, services.attempts.burst)
+            services.signin = SignInGuard(
+                cookie_key, lambda name, rate, burst: SharedThrottle(shared, name, rate, burst)
+            )
         return services
 
     def _join_cluster(self, cluster: Cluster) -> None:

@@ -11,6 +11,7 @@ that account before (it holds a signed "known device" cookie) is not held to it.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from itsdangerous import BadSignature, TimestampSigner
 
@@ -29,11 +30,19 @@ ADDRESS_BURST, ADDRESS_RATE = 20, 1 / 2
 ACCOUNT_BURST, ACCOUNT_RATE = 50, 1 / 60
 
 
+ThrottleFactory = Callable[[str, float, int], Throttle]
+"""Makes a named budget: in memory for one process, in Redis for several workers (workspace.cluster.throttle)."""
+
+
+def _local(name: str, rate: float, burst: int) -> Throttle:
+    return Throttle(rate, burst)
+
+
 class SignInGuard:
-    def __init__(self, secret_key: str) -> None:
-        self.account_address = Throttle(ACCOUNT_ADDRESS_RATE, ACCOUNT_ADDRESS_BURST)
-        self.address = Throttle(ADDRESS_RATE, ADDRESS_BURST)
-        self.account = Throttle(ACCOUNT_RATE, ACCOUNT_BURST)
+    def __init__(self, secret_key: str, throttle: ThrottleFactory = _local) -> None:
+        self.account_address = throttle("account_address", ACCOUNT_ADDRESS_RATE, ACCOUNT_ADDRESS_BURST)
+        self.address = throttle("address", ADDRESS_RATE, ADDRESS_BURST)
+        self.account = throttle("account", ACCOUNT_RATE, ACCOUNT_BURST)
         self._devices = TimestampSigner(secret_key, salt="dealroom.known-device")
 
     def before(self, email: str, address: str, device_cookie: str | None) -> None:

@@ -324,3 +324,13 @@ async def test_database_connections_cut_under_load_lose_nothing_acknowledged(clu
     finally:
         await again.close()
         await watcher.close()
+
+
+def test_failed_sign_ins_spread_over_workers_spend_one_budget(cluster: Cluster) -> None:
+    statuses = []
+    for i in range(11):
+        server = (cluster.a, cluster.b)[i % 2]
+        response = httpx.post(f"http://127.0.0.1:{server.port}/api/session",
+                              json={"email": "rep@seed.test", "password": f"wrong-{i}-password"})  # fmt: skip
+        statuses.append(response.status_code)
+    assert statuses == [401] * 10 + [429]
