@@ -53,7 +53,9 @@ async def _refused(request: Request, status: int, code: str, detail: str) -> Non
 async def _dealroom_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DealroomError)
     await _refused(request, exc.status, exc.code, exc.detail)
-    return JSONResponse(exc.body(), status_code=exc.status)
+    # 503s (a room changing worker, Redis unreachable) clear in a moment: say when to retry.
+    headers = {"Retry-After": "1"} if exc.status == 503 else None
+    return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 
 
 async def _approval_error(request: Request, exc: Exception) -> Response:

@@ -31,6 +31,11 @@ async def readyz(request: Request) -> Response:
     except Exception as exc:  # any failure to answer means "not ready", with the reason
         body = {"error": "not_ready", "detail": "the database does not answer", "database": str(exc)[:200]}
         return JSONResponse({"status": "unavailable", **body}, status_code=503)
+    if svc.cluster is not None and not svc.cluster.link.up:
+        body = {"error": "not_ready", "detail": "Redis does not answer: this worker cannot hold or relay rooms"}
+        return JSONResponse({"status": "unavailable", "database": "ok", "redis": "down", **body}, status_code=503)
+    if svc.cluster is not None:
+        return JSONResponse({"status": "ready", "database": "ok", "redis": "ok"})
     return JSONResponse({"status": "ready", "database": "ok"})
 
 
