@@ -98,7 +98,11 @@ class Relay:
         elif kind == _END:
             stream.queue.put_nowait(_ENDED)
         if stream.queue.qsize() > MAX_QUEUED:
-            self._end(sid)
+            # The reader (a slow client at the gateway, a room busy at the owner) fell far behind: drop
+            # what waits and end the stream, as a connection whose outbox overflows is closed.
+            while not stream.queue.empty():
+                stream.queue.get_nowait()
+            stream.queue.put_nowait(_ENDED)
 
     def down(self) -> None:
         """The Redis line broke: every stream ends (what was in transit is gone)."""

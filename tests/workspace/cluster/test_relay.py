@@ -45,3 +45,23 @@ def test_a_scope_arrives_whole_and_marked_as_relayed_by_its_gateway() -> None:
     for key in ("type", "path", "raw_path", "query_string", "headers", "client", "server", "scheme", "subprotocols"):
         assert restored[key] == scope[key], key
     assert "app" not in restored and restored["state"] == {}
+
+
+class _Link:
+    worker_id = "w-test"
+    up = True
+
+    def publish(self, channel: bytes, data: bytes) -> None:
+        pass
+
+
+def test_a_stream_whose_reader_falls_far_behind_is_ended_not_buffered_without_bound() -> None:
+    hub = relay.Relay(_Link())  # type: ignore[arg-type]
+    sid = b"x" * 16
+    hub._streams[sid] = stream = relay._Stream("w-owner", "websocket")
+    hub._gateway_side.add(sid)
+    for _ in range(relay.MAX_QUEUED):
+        hub.handle(b"B" + sid + b"frame")
+    assert stream.queue.qsize() == relay.MAX_QUEUED
+    hub.handle(b"B" + sid + b"one too many")
+    assert stream.queue.qsize() == 1 and stream.queue.get_nowait() is relay._ENDED
