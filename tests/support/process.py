@@ -64,5 +64,9 @@ class ServerProcess:
             self.process.terminate()
             self.process.wait(timeout=15)
 
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
     def ws_url(self, room_id: str, doc: str = "shared") -> str:
         return f"ws://127.0.0.1:{self.port}/ws/rooms/{room_id}/{doc}"

@@ -15,7 +15,7 @@ describe("close decision", () => {
     expect(closeAction(CLOSE.HANDSHAKE_TIMEOUT)).toBe("reconnect");
   });
 
-  it.each([null, undefined, CLOSE.NORMAL, CLOSE.GOING_AWAY, 1006, CLOSE.INTERNAL_ERROR, 4500])(
+  it.each([null, undefined, CLOSE.NORMAL, CLOSE.GOING_AWAY, 1006, CLOSE.INTERNAL_ERROR, CLOSE.MOVED, CLOSE.TRY_AGAIN_LATER, 4500])(
     "leaves transient closes (%s) to y-websocket's reconnect, keeping offline edits",
     (code) => {
       expect(closeAction(code)).toBe("retry");

@@ -10,6 +10,10 @@ export const CLOSE = {
   NORMAL: 1000,
   GOING_AWAY: 1001,
   INTERNAL_ERROR: 1011,
+  /** The room moved to another worker (several workers): reconnect, keeping the doc. */
+  MOVED: 1012,
+  /** The workers cannot reach Redis for now: reconnect in a moment, keeping the doc. */
+  TRY_AGAIN_LATER: 1013,
   BAD_MESSAGE: 4400,
   UNAUTHENTICATED: 4401,
   FORBIDDEN: 4403,
