@@ -186,3 +186,17 @@ def _doc_of(update: bytes) -> Doc:
     doc = Doc()
     doc.apply_update(update)
     return doc
+
+
+async def edit_until_closed(client: YClient, name: str, pause: float = 0.002) -> None:
+    """Leave marks `name-0`, `name-1`, ... at a fast typist's pace until the socket closes (tests of crashes)."""
+    from tests.support.marks import add_mark
+
+    i = 0
+    while not client.closed.is_set():
+        try:
+            await client.edit(lambda doc, i=i: add_mark(doc, f"{name}-{i}"))
+        except Exception:  # the socket died under us: that is the point of the tests that call this
+            return
+        i += 1
+        await asyncio.sleep(pause)

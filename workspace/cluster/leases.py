@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 LEASE_MS = 5000
 RENEW_EVERY = BEAT_EVERY
-CALL_TIMEOUT = 0.5
+CALL_TIMEOUT = 1.0
 DROP_AFTER = HEARTBEAT_MS / 1000 / 2
 
 # KEYS[1] the lease; ARGV: this worker, the lease's time to live, the heartbeat key prefix.

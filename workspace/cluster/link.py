@@ -28,7 +28,7 @@ from workspace.errors import ClusterUnavailable
 log = logging.getLogger(__name__)
 
 PREFIX = "dealroom:"
-HEARTBEAT_MS = 3000
+HEARTBEAT_MS = 5000
 """A worker whose heartbeat key is older than this is taken for dead: its rooms may be claimed."""
 BEAT_EVERY = 1.0
 RETRY_EVERY = 0.5

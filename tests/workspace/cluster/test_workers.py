@@ -20,7 +20,7 @@ from pycrdt import Map
 from tests.support.accounts import seed_room
 from tests.support.marks import add_mark, marks
 from tests.support.process import ServerProcess
-from tests.support.yclient import YClient, replica
+from tests.support.yclient import YClient, edit_until_closed, replica
 from tests.workspace.cluster.conftest import Cluster, MakeCluster, Redis
 from workspace.settings import Settings
 from workspace.storage.engine import make_engine, make_sessionmaker
@@ -141,24 +141,13 @@ async def test_a_revoked_token_closes_its_socket_on_every_worker(cluster: Cluste
             await client.close()
 
 
-async def _edit_until_closed(client: YClient, name: str) -> None:
-    i = 0
-    while not client.closed.is_set():
-        try:
-            await client.edit(lambda doc, i=i: add_mark(doc, f"{name}-{i}"))
-        except Exception:  # the socket died under us: that is the point of this test
-            return
-        i += 1
-        await asyncio.sleep(0.005)
-
-
 async def test_sigkill_of_the_owner_loses_nothing_anyone_saw_and_the_other_worker_takes_the_room(
     cluster: Cluster,
 ) -> None:
     on_a = await _connected(cluster.a.ws_url(cluster.room_id), cluster.rep)
     on_b = [await _connected(cluster.b.ws_url(cluster.room_id), h) for h in (cluster.rep, cluster.customer)]
     assert cluster.owner_pid() == cluster.a.process.pid  # type: ignore[union-attr]
-    editors = [asyncio.create_task(_edit_until_closed(c, n)) for c, n in zip(on_b, ("rep-b", "buyer-b"), strict=True)]
+    editors = [asyncio.create_task(edit_until_closed(c, n)) for c, n in zip(on_b, ("rep-b", "buyer-b"), strict=True)]
     await on_a.wait_for(lambda: len(marks(on_a.doc)) >= 100, timeout=30, what="100 relayed edits")
     os.kill(cluster.a.process.pid, signal.SIGKILL)  # type: ignore[union-attr]
     killed_at = time.monotonic()
@@ -183,8 +172,8 @@ async def test_a_redis_restart_tells_clients_who_resync_and_nothing_acknowledged
     on_a = await _connected(cluster.a.ws_url(cluster.room_id), cluster.rep)
     on_b = await _connected(cluster.b.ws_url(cluster.room_id), cluster.customer)
     editors = [
-        asyncio.create_task(_edit_until_closed(on_a, "rep-a")),
-        asyncio.create_task(_edit_until_closed(on_b, "b")),
+        asyncio.create_task(edit_until_closed(on_a, "rep-a")),
+        asyncio.create_task(edit_until_closed(on_b, "b")),
     ]
     await on_a.wait_for(lambda: sum(m.startswith("b-") for m in marks(on_a.doc)) >= 30, timeout=30)
     cluster.redis.restart()
@@ -234,7 +223,7 @@ async def test_one_persons_limit_counts_their_connections_on_every_worker(make_c
         third = YClient(cluster.b.ws_url(cluster.room_id), cluster.customer)
         await third.connect()
         await third.wait_closed()
-        assert third.close_code == 4529
+        assert third.close_code == 4529, (third.close_code, third.close_reason)
         assert "already have 2 connections" in third.close_reason
     finally:
         for client in held:
@@ -271,7 +260,7 @@ async def test_dealroom_serve_with_two_workers_on_one_port_survives_killing_the_
         # The kernel spreads the connections of one port over both workers.
         clients = [await _connected(server.ws_url(room_id), headers[i % 2]) for i in range(6)]
         names = [f"c{i}" for i in range(6)]
-        editors = [asyncio.create_task(_edit_until_closed(c, n)) for c, n in zip(clients, names, strict=True)]
+        editors = [asyncio.create_task(edit_until_closed(c, n)) for c, n in zip(clients, names, strict=True)]
         await clients[0].wait_for(lambda: len(marks(clients[0].doc)) >= 150, timeout=30, what="150 edits")
         holder = redis.get(f"dealroom:room:{room_id}")
         os.kill(int(holder.rsplit("-", 2)[1]), signal.SIGKILL)
@@ -296,7 +285,7 @@ async def test_database_connections_cut_under_load_lose_nothing_acknowledged(clu
 
     rep = await _connected(cluster.a.ws_url(cluster.room_id), cluster.rep)
     customer = await _connected(cluster.b.ws_url(cluster.room_id), cluster.customer)
-    editors = [asyncio.create_task(_edit_until_closed(c, n)) for c, n in ((rep, "rep"), (customer, "buyer"))]
+    editors = [asyncio.create_task(edit_until_closed(c, n)) for c, n in ((rep, "rep"), (customer, "buyer"))]
     await rep.wait_for(lambda: sum(m.startswith("buyer-") for m in marks(rep.doc)) >= 50, timeout=30)
     admin = create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
     with admin.begin() as conn:  # a failover: every connection of the workers is cut at once

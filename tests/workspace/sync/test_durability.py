@@ -9,24 +9,13 @@ from pathlib import Path
 import pytest
 
 from tests.support.accounts import seed_room
-from tests.support.marks import add_mark, marks
+from tests.support.marks import marks
 from tests.support.process import ServerProcess
-from tests.support.yclient import YClient
+from tests.support.yclient import YClient, edit_until_closed
 from workspace.settings import Settings
 from workspace.storage.engine import make_engine, make_sessionmaker
 
 pytestmark = pytest.mark.database
-
-
-async def _edit_until_closed(client: YClient, name: str) -> None:
-    i = 0
-    while not client.closed.is_set():
-        try:
-            await client.edit(lambda doc, i=i: add_mark(doc, f"{name}-{i}"))
-        except Exception:  # the socket died under us: that is the point of this test
-            return
-        i += 1
-        await asyncio.sleep(0.002)  # pace the edits like fast typing, not a busy loop
 
 
 def _seen_from_others(client: YClient, name: str) -> set[str]:
@@ -45,7 +34,7 @@ async def test_sigkill_while_editing_loses_nothing_anyone_saw(database_url: str,
         observer = YClient(server.ws_url(room_id), {"Authorization": f"Bearer {rep_token}"})
         for client in [*clients, observer]:
             await client.connect()
-        editors = [asyncio.create_task(_edit_until_closed(c, n)) for c, n in zip(clients, names, strict=True)]
+        editors = [asyncio.create_task(edit_until_closed(c, n)) for c, n in zip(clients, names, strict=True)]
         await observer.wait_for(lambda: len(marks(observer.doc)) >= 300, timeout=30)
         server.kill()
         await asyncio.gather(*editors)
