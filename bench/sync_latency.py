@@ -252,14 +252,15 @@ def main() -> None:
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "docs/benchmarks/sync_latency.png"))
     args = parser.parse_args()
     if args.crash or args.plot:
-        import crash
-        import plot
-
         workers = args.workers or [1]
         with Postgres() as pg, Redis() as redis:
             if args.crash:
+                import crash
+
                 crash.run_all(workers, pg, redis, args)
             if args.plot:
+                import plot
+
                 plot.run(workers, pg, redis, args)
     elif args.workers:
         cluster(args)
