@@ -134,8 +134,11 @@ def peer_case(name: str, pg: Postgres, redis: Redis, with_redis: bool = False) -
 
 
 def run_all(workers: list[int], pg: Postgres, redis: Redis, args: argparse.Namespace) -> None:
-    print(f"# crash: {ROOMS} rooms x {CLIENTS} clients x {RATE} edits/s (a new key per edit), SIGKILL after {LOAD} s; "
-          "even rooms: clients vanish with the server (gone group); odd rooms: clients reconnect and resync", flush=True)
+    print(
+        f"# crash: {ROOMS} rooms x {CLIENTS} clients x {RATE} edits/s (a new key per edit), SIGKILL after {LOAD} s; "
+        "even rooms: clients vanish with the server (gone group); odd rooms: clients reconnect and resync",
+        flush=True,
+    )
     rows: dict[str, dict] = {}
     cases: list[tuple[str, Callable[[], dict]]] = []
     if args.only != "peers":

@@ -7,6 +7,7 @@ Used by bench/sync_latency.py; runnable alone to poke at a seeded server:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -93,22 +94,16 @@ def start(
 
 def stop_all(process: subprocess.Popen[bytes]) -> None:
     """Stop the whole server gracefully (SIGTERM to its session), then SIGKILL whatever is left after 15 s."""
-    try:
+    with contextlib.suppress(ProcessLookupError, subprocess.TimeoutExpired):
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(15)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
-        pass
     kill_all(process)
 
 
 def kill_all(process: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
     """Signal the whole server (the supervisor's session: supervisor and workers) and reap the supervisor."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, sig)
-    except ProcessLookupError:
-        pass
     process.wait()
 
 

@@ -125,13 +125,13 @@ class Redis:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def __enter__(self) -> Redis:
-        binary = shutil.which("redis-server") or ("/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None)
-        if binary is None:
+        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+        if not Path(binary).exists():
             raise SystemExit("redis-server is not installed: apt-get install redis-server")
         self.port = free_port()
         cmd = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
         cmd += ["--daemonize", "no", "--dir", str(self.dir)]
-        log = open(self.dir / "redis.log", "wb")  # noqa: SIM115 - lives as long as the server
+        log = open(self.dir / "redis.log", "wb")
         self.process = subprocess.Popen(cmd, cwd=self.dir, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -145,9 +145,7 @@ class Redis:
         self.__exit__(None, None, None)
         raise SystemExit(f"redis-server did not answer on port {self.port}: see {self.dir / 'redis.log'}")
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:

@@ -3,6 +3,7 @@
     .venv/bin/python bench/sync_latency.py                   # 50 rooms x 4 clients x 5 edits/s, 15 s
     .venv/bin/python bench/sync_latency.py --saturate        # 1 room x 2 clients, ping-pong
     .venv/bin/python bench/sync_latency.py --only dealroom   # skip the peers
+    .venv/bin/python bench/sync_latency.py --only dealroom --saturate --profile /tmp/hot.txt  # py-spy of the server
     .venv/bin/python bench/sync_latency.py --workers 1,2,4   # PostgreSQL + Redis, scenarios a, sat1, sat20
     .venv/bin/python bench/sync_latency.py --workers 1,2 --crash   # SIGKILL under load: seen edits lost
     .venv/bin/python bench/sync_latency.py --workers 1,2 --plot    # latency vs offered load -> PNG
@@ -30,6 +31,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -98,7 +103,25 @@ def dealroom_limits(saturate: bool, clients: int) -> dict[str, str]:
     return {}
 
 
-def run_dealroom(workload: list[str], rooms: int, **settings: str) -> dict:
+def start_profiler(pid: int, output: str, subprocesses: bool = False) -> subprocess.Popen[bytes]:
+    """py-spy sampling the server for the whole loadgen run: a flame graph for .svg, speedscope JSON for
+    .json, else collapsed stacks (one line per stack, count last: `sort -k2 -t' ' -n`). With subprocesses,
+    uvicorn's workers (children of the supervisor) are sampled too."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    # PYSPY_NATIVE=1 adds the C frames (uvloop, pycrdt, sqlite); py-spy must then pause the process to sample.
+    extra = ["--native"] if os.environ.get("PYSPY_NATIVE") else ["--nonblocking"]
+    extra += ["--gil"] if os.environ.get("PYSPY_GIL") else []
+    extra += ["--subprocesses"] if subprocesses else []
+    kind = "flamegraph" if output.endswith(".svg") else "speedscope" if output.endswith(".json") else "raw"
+    return subprocess.Popen([spy, "record", "--pid", str(pid), "--output", output, "--format", kind, *extra])
+
+
+def stop_profiler(spy: subprocess.Popen[bytes]) -> None:
+    spy.send_signal(signal.SIGINT)  # py-spy writes its output on SIGINT
+    spy.wait(30)
+
+
+def run_dealroom(workload: list[str], rooms: int, profile: str | None = None, **settings: str) -> dict:
     """Dealroom on SQLite (one process), as before issue 13."""
     with tempfile.TemporaryDirectory(prefix="bench-dealroom-") as tmp:
         work = Path(tmp)
@@ -106,18 +129,27 @@ def run_dealroom(workload: list[str], rooms: int, **settings: str) -> dict:
         token = dealroom_server.seed(url, rooms)
         port = free_port()
         process = dealroom_server.start(url, port, work, **settings)
+        spy = start_profiler(process.pid, profile) if profile else None
         try:
             cpu0 = tree_cpu_seconds(process.pid)
             args = ["--suffix", "/shared", "--header", f"Authorization: Bearer {token}", *workload]
             result = run_loadgen(f"ws://127.0.0.1:{port}/ws/rooms", args)
             result["cpu_server_s"] = round(tree_cpu_seconds(process.pid) - cpu0, 3)
         finally:
+            if spy is not None:
+                stop_profiler(spy)
             dealroom_server.stop_all(process)
     return result
 
 
 def run_dealroom_cluster(
-    workload: list[str], rooms: int, workers: int, pg: Postgres, redis: Redis, **settings: str
+    workload: list[str],
+    rooms: int,
+    workers: int,
+    pg: Postgres,
+    redis: Redis,
+    profile: str | None = None,
+    **settings: str,
 ) -> dict:
     """`dealroom serve --workers N` on an empty PostgreSQL database and an emptied Redis."""
     with tempfile.TemporaryDirectory(prefix="bench-dealroom-") as tmp:
@@ -130,6 +162,7 @@ def run_dealroom_cluster(
             process = dealroom_server.start(url, port, work, workers=workers, redis_url=redis.url, **settings)
         except RuntimeError as error:
             return {"server": "dealroom", "workers": workers, "error": str(error)[-600:]}
+        spy = start_profiler(process.pid, profile, subprocesses=workers > 1) if profile else None
         try:
             cpu0 = tree_cpu_seconds(process.pid)
             engines0 = pg.cpu_seconds() + redis.cpu_seconds()
@@ -138,8 +171,16 @@ def run_dealroom_cluster(
             result["cpu_server_s"] = round(tree_cpu_seconds(process.pid) - cpu0, 3)
             result["cpu_engines_s"] = round(pg.cpu_seconds() + redis.cpu_seconds() - engines0, 3)
         finally:
+            if spy is not None:
+                stop_profiler(spy)
             dealroom_server.stop_all(process)
     return {"server": "dealroom", "workers": workers, **result}
+
+
+def profile_path(profile: str, scenario: str, workers: int) -> str:
+    """/tmp/hot.svg -> /tmp/hot-sat1-w2.svg: one profile per scenario and worker count."""
+    path = Path(profile)
+    return str(path.with_name(f"{path.stem}-{scenario}-w{workers}{path.suffix}"))
 
 
 def cpu_ms_per_delivery(result: dict) -> float | None:
@@ -184,7 +225,7 @@ def legacy(args: argparse.Namespace) -> None:
     if args.only != "peers":
         ours_name = f"dealroom (SQLite, {args.synchronous})"
         limits = dealroom_limits(args.saturate, args.clients)
-        results[ours_name] = run_dealroom(workload, rooms, sqlite_synchronous=args.synchronous, **limits)
+        results[ours_name] = run_dealroom(workload, rooms, args.profile, sqlite_synchronous=args.synchronous, **limits)
         print(json.dumps({"server": "dealroom", **results[ours_name]}), flush=True)
     if args.only != "dealroom":
         for name, peer, disk in (
@@ -199,7 +240,10 @@ def legacy(args: argparse.Namespace) -> None:
 
 def run_peer_named(peer: str, workload: list[str], redis: Redis) -> dict:
     if peer == "hocuspocus-redis":
-        return {**run_peer("hocuspocus", workload, disk=True, redis=redis, instances=2), "server": "hocuspocus+redis x2"}
+        return {
+            **run_peer("hocuspocus", workload, disk=True, redis=redis, instances=2),
+            "server": "hocuspocus+redis x2",
+        }
     return run_peer(peer, workload, disk=peer == "hocuspocus")
 
 
@@ -218,7 +262,8 @@ def cluster(args: argparse.Namespace) -> None:
             results: dict[str, dict] = {}
             if args.only != "peers":
                 for n in args.workers:
-                    result = run_dealroom_cluster(workload, rooms, n, pg, redis, **limits)
+                    profile = profile_path(args.profile, scenario, n) if args.profile else None
+                    result = run_dealroom_cluster(workload, rooms, n, pg, redis, profile, **limits)
                     results[f"dealroom ({n} worker{'s' if n > 1 else ''}, PG+Redis)"] = result
                     print(json.dumps({"scenario": scenario, **result}), flush=True)
             if args.only != "dealroom":
@@ -244,12 +289,23 @@ def main() -> None:
     parser.add_argument("--saturate", action="store_true", help="without --workers: 1 room x 2 clients")
     parser.add_argument("--only", choices=["dealroom", "peers"])
     parser.add_argument("--synchronous", default="FULL", choices=["FULL", "NORMAL"], help="Dealroom's SQLite mode")
+    parser.add_argument("--profile", metavar="FILE", help="record the Dealroom server with py-spy (.svg, .json or raw)")
     parser.add_argument("--workers", type=parse_workers, help="e.g. 1,2,4: Dealroom on PostgreSQL + Redis")
     parser.add_argument("--scenarios", type=parse_list(SCENARIOS), default=list(SCENARIOS), help="with --workers")
     parser.add_argument("--peers", type=parse_list(PEERS), default=list(PEERS), help="with --workers")
     parser.add_argument("--crash", action="store_true", help="SIGKILL under load; count seen edits lost")
     parser.add_argument("--plot", action="store_true", help="sweep the offered load; write the PNG")
-    parser.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "docs/benchmarks/sync_latency.png"))
+    parser.add_argument(
+        "--plot-rates",
+        type=lambda t: [float(x) for x in t.split(",")],
+        default=[1, 2.5, 5, 10, 20],
+        help="edits/s per client, one point each (default 1,2.5,5,10,20)",
+    )
+    parser.add_argument("--plot-rooms", type=int, default=20, help="rooms of the sweep (x 4 clients)")
+    parser.add_argument("--plot-seconds", type=float, default=8, help="measured seconds per point")
+    parser.add_argument(
+        "--out", default=str(Path(__file__).resolve().parent.parent / "docs/benchmarks/sync_latency.png")
+    )
     args = parser.parse_args()
     if args.crash or args.plot:
         workers = args.workers or [1]
