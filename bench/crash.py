@@ -44,23 +44,27 @@ def crashcheck(urls: list[str], extra: list[str], kill: Callable[[], None], rest
     proc = subprocess.Popen(cmd, cwd=BENCH, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert proc.stdin and proc.stdout
     result: dict = {"error": "crashcheck ended without a result"}
-    for line in proc.stdout:
-        line = line.strip()
-        if line == "KILL":
-            t0 = time.monotonic()
-            kill()
-            proc.stdin.write("killed\n")
-            proc.stdin.flush()
-            restart()
-            proc.stdin.write("restarted\n")
-            proc.stdin.flush()
-            result_restart_s = round(time.monotonic() - t0, 3)
-        elif line.startswith("{"):
-            result = json.loads(line)
-    proc.wait(120)
-    if "error" not in result:
-        result["restart_s"] = result_restart_s
-    return result
+    restart_s = None
+    try:
+        for line in proc.stdout:
+            line = line.strip()
+            if line == "KILL":
+                t0 = time.monotonic()
+                kill()
+                proc.stdin.write("killed\n")
+                proc.stdin.flush()
+                restart()
+                proc.stdin.write("restarted\n")
+                proc.stdin.flush()
+                restart_s = round(time.monotonic() - t0, 3)
+            elif line.startswith("{"):
+                result = json.loads(line)
+        proc.wait(120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return {**result, "restart_s": restart_s}
 
 
 def _cmdline(pid: int) -> str:
@@ -92,7 +96,10 @@ def dealroom_case(workers: int, whole: bool, pg: Postgres, redis: Redis) -> dict
                 killed.append(state["process"].pid)
                 dealroom_server.kill_all(state["process"])
             else:
-                victim = workers_of(state["process"].pid)[0]
+                found = workers_of(state["process"].pid)
+                if not found:
+                    raise RuntimeError("no worker process under `dealroom serve`'s supervisor")
+                victim = found[0]
                 killed.append(victim)
                 os.kill(victim, signal.SIGKILL)
 
