@@ -78,14 +78,14 @@ def draw(series: dict[str, list[dict]], out: Path, subtitle: str) -> None:
     ax.legend(fontsize=7, loc="upper left")
     ax.set_title(f"Edit latency against offered load\n{subtitle}", fontsize=9)
     fig.tight_layout()
-    out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out)
     plt.close(fig)
 
 
 def run(workers: list[int], pg: Postgres, redis: Redis, args: argparse.Namespace) -> None:
-    series = sweep(workers, pg, redis, args)
     out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)  # before the sweep: a missing folder must not cost a run
+    series = sweep(workers, pg, redis, args)
     subtitle = (
         f"{args.plot_rooms} rooms x {CLIENTS} clients, {args.plot_seconds:g} s per point, one Node load generator, "
         f"loopback; {machine()}"
