@@ -2,7 +2,10 @@
 
 Sweeps the paced scenario over --plot-rates (edits/s per client) on --plot-rooms rooms x 4 clients, each
 point a separate run of --plot-seconds, and writes a PNG (matplotlib) plus the figures as JSON beside it.
-The title names the machine: nproc, the CPU model from /proc/cpuinfo, and the date.
+The title names the machine: nproc, the CPU model from /proc/cpuinfo, and the date, and how late the load
+generator was at worst (its p99 send lag: other work on the machine shows there).
+
+    .venv/bin/python bench/plot.py docs/benchmarks/sync_latency.json   # redraw the PNG from saved figures
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import argparse
 import datetime
 import json
 import os
+import sys
 from pathlib import Path
 
 from engines import Postgres, Redis
@@ -67,11 +71,23 @@ def draw(series: dict[str, list[dict]], out: Path, subtitle: str) -> None:
         for p in points:
             if p.get("expected_deliveries") and p["delivered"] < 0.99 * p["expected_deliveries"]:
                 share = p["delivered"] / p["expected_deliveries"]
-                ax.annotate(f"{share:.0%} delivered", (p["offered_edits_per_s"], p["p99_ms"]), fontsize=7)
+                ax.annotate(
+                    f"{share:.0%} delivered",
+                    (p["offered_edits_per_s"], p["p99_ms"]),
+                    xytext=(-70, 4),
+                    textcoords="offset points",
+                    fontsize=7,
+                )
     ax.set_xscale("log")
     ax.set_yscale("log")
+    offered = sorted({p["offered_edits_per_s"] for points in series.values() for p in points})
+    ax.set_xticks(offered)
+    ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
     for axis in (ax.xaxis, ax.yaxis):
         axis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    lags = [p["send_lag_p99_ms"] for points in series.values() for p in points if p.get("send_lag_p99_ms") is not None]
+    if lags:
+        subtitle += f"\nload generator late by up to {max(lags):.0f} ms (p99 send lag of a point)"
     ax.set_xlabel("offered load (edits/s sent, all clients; each edit reaches 3 other clients)")
     ax.set_ylabel("edit propagation latency (ms)")
     ax.grid(True, which="both", alpha=0.3)
@@ -93,3 +109,10 @@ def run(workers: list[int], pg: Postgres, redis: Redis, args: argparse.Namespace
     out.with_suffix(".json").write_text(json.dumps({"machine": subtitle, "series": series}, indent=1) + "\n")
     draw(series, out, subtitle)
     print(f"wrote {out} and {out.with_suffix('.json')}")
+
+
+if __name__ == "__main__":
+    saved = Path(sys.argv[1])
+    figures = json.loads(saved.read_text())
+    draw(figures["series"], saved.with_suffix(".png"), figures["machine"])
+    print(f"wrote {saved.with_suffix('.png')}")
