@@ -7,7 +7,9 @@ Used by bench/sync_latency.py; runnable alone to poke at a seeded server:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -52,7 +54,10 @@ def seed(database_url: str, rooms: int, prefix: str = "bench-") -> str:
     return token
 
 
-def start(database_url: str, port: int, workdir: Path, **settings: str) -> subprocess.Popen[bytes]:
+def start(
+    database_url: str, port: int, workdir: Path, workers: int = 1, redis_url: str | None = None, **settings: str
+) -> subprocess.Popen[bytes]:
+    """`dealroom serve --workers N` on port, in a session of its own (`kill_all` ends supervisor and workers)."""
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -62,22 +67,44 @@ def start(database_url: str, port: int, workdir: Path, **settings: str) -> subpr
         # subject here, but they stay on at their defaults unless a run overrides them.
         **{f"DEALROOM_{k.upper()}": v for k, v in settings.items()},
     }
+    if redis_url:
+        env["DEALROOM_REDIS_URL"] = redis_url
+    log = workdir / "dealroom.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "workspace.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "workspace.cli", "serve", "--port", str(port), "--workers", str(workers)],
         cwd=workdir,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=open(workdir / "dealroom.log", "wb"),  # noqa: SIM115
+        stderr=open(log, "ab"),  # noqa: SIM115
+        start_new_session=True,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
+        if process.poll() is not None:
+            tail = log.read_text(errors="replace")[-1500:]
+            raise RuntimeError(f"dealroom serve --workers {workers} exited with {process.returncode}:\n{tail}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
                 return process
         except httpx.TransportError:
             time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("Dealroom did not start; see dealroom.log")
+    kill_all(process)
+    raise RuntimeError(f"Dealroom did not start; see {log}")
+
+
+def stop_all(process: subprocess.Popen[bytes]) -> None:
+    """Stop the whole server gracefully (SIGTERM to its session), then SIGKILL whatever is left after 15 s."""
+    with contextlib.suppress(ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(15)
+    kill_all(process)
+
+
+def kill_all(process: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
+    """Signal the whole server (the supervisor's session: supervisor and workers) and reap the supervisor."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
+    process.wait()
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@
 //
 //   node loadgen.mjs --url ws://127.0.0.1:8000/ws --rooms 50 --clients 4 --rate 5 --seconds 20
 //   node loadgen.mjs --url ws://127.0.0.1:8000/ws --saturate --seconds 10
+//   node loadgen.mjs --url ws://127.0.0.1:8000/ws --saturate --rooms 20 --clients 4 --seconds 10
+//   node loadgen.mjs --url ws://127.0.0.1:1235,ws://127.0.0.1:1237 --protocol hocuspocus ...
 //
 // Every client is a real provider (y-websocket's WebsocketProvider, or HocuspocusProvider with
 // --protocol hocuspocus) with its own Y.Doc, connected to URL/ROOM[SUFFIX]. An edit sets the
@@ -13,6 +15,11 @@
 // Y.Map event minus performance.now() just before the sender's map.set (one process, one clock).
 // Send times are kept in a local table, so updates that arrive merged (e.g. after a resync) still count each
 // skipped seq as delivered with its own latency.
+//
+// --url may list several servers (comma-separated): client c of room r connects to URL number
+// (r + c) mod n, so every room's clients are spread over all of them (two Hocuspocus instances).
+// --saturate: one edit in flight per room, passed round the room's clients in turn (client k edits as soon
+// as it observes client k-1's edit); without --rooms/--clients that is 1 room x 2 clients (ping-pong).
 //
 // Edits are sent on a fixed schedule (client k of N is phase-shifted); a late timer sends every
 // missed slot at once, so a slow server or a busy generator never lowers the offered load
@@ -30,8 +37,8 @@ const { values: o } = parseArgs({
     url: { type: 'string', default: 'ws://127.0.0.1:8000/ws' },
     suffix: { type: 'string', default: '' },
     'room-prefix': { type: 'string', default: 'bench-' },
-    rooms: { type: 'string', default: '50' },
-    clients: { type: 'string', default: '4' },
+    rooms: { type: 'string' }, // default 50, or 1 with --saturate
+    clients: { type: 'string' }, // default 4, or 2 with --saturate
     rate: { type: 'string', default: '5' }, // edits per second per client
     seconds: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '3' },
@@ -50,8 +57,9 @@ const { values: o } = parseArgs({
 
 const num = (k) => Number(o[k])
 const SAT = o.saturate
-const ROOMS = SAT ? 1 : num('rooms')
-const CLIENTS = SAT ? 2 : num('clients')
+const ROOMS = o.rooms !== undefined ? num('rooms') : SAT ? 1 : 50
+const CLIENTS = o.clients !== undefined ? num('clients') : SAT ? 2 : 4
+const URLS = o.url.split(',').map((u) => u.trim()).filter(Boolean)
 const RATE = num('rate')
 const SECONDS = num('seconds')
 const WARMUP = SAT ? Math.min(num('warmup'), 1) : num('warmup')
@@ -73,15 +81,15 @@ class HeaderWebSocket extends WebSocket {
   constructor (url, protocols) { super(url, protocols, { headers, perMessageDeflate: o.deflate }) }
 }
 
-const makeProvider = async (room, doc) => {
+const makeProvider = async (room, doc, url) => {
   if (o.protocol === 'hocuspocus') {
     const { HocuspocusProvider } = await import('@hocuspocus/provider')
     const p = new HocuspocusProvider({
-      url: o.url, name: room, document: doc, token: o.token, WebSocketPolyfill: HeaderWebSocket
+      url, name: room, document: doc, token: o.token, WebSocketPolyfill: HeaderWebSocket
     })
     return { isSynced: () => p.isSynced, onSynced: (f) => p.on('synced', f), onClose: (f) => p.on('close', f), destroy: () => p.destroy() }
   }
-  const p = new WebsocketProvider(o.url, room, doc, { WebSocketPolyfill: HeaderWebSocket, disableBc: true })
+  const p = new WebsocketProvider(url, room, doc, { WebSocketPolyfill: HeaderWebSocket, disableBc: true })
   return { isSynced: () => p.synced, onSynced: (f) => p.on('sync', f), onClose: (f) => p.on('connection-close', f), destroy: () => p.destroy() }
 }
 
@@ -140,7 +148,7 @@ const observe = (cl) => cl.map.observe((ev) => {
     for (let s = last + 1; s <= val.s; s++) {
       if (recording && sender.counted[s]) { delivered++; latencies.push(t - sender.sendT[s]) }
     }
-    if (onDelivery) onDelivery(cl)
+    if (onDelivery) onDelivery(cl, Number(key))
   }
 })
 
@@ -154,7 +162,8 @@ setTimeout(() => { console.log(JSON.stringify({ error: 'hard time limit hit' }))
 
 for (const cl of clients) {
   observe(cl)
-  cl.provider = await makeProvider(`${o['room-prefix']}${cl.room}${o.suffix}`, cl.doc)
+  const url = URLS[(cl.room + Number(cl.key)) % URLS.length]
+  cl.provider = await makeProvider(`${o['room-prefix']}${cl.room}${o.suffix}`, cl.doc, url)
   cl.provider.onClose(() => { if (now() >= tStart) disconnects++ })
 }
 const tConnect = now()
@@ -176,10 +185,12 @@ const later = (f, ms) => { const h = setTimeout(() => { timers.delete(h); f() },
 let cpu0
 
 if (SAT) {
-  // Ping-pong: each client edits as soon as it observes the other's edit. One edit in flight.
-  onDelivery = (cl) => { if (now() < tEnd) queueMicrotask(() => edit(cl, now())) }
+  // One edit in flight per room: client k edits as soon as it observes client k-1's (ping-pong for two).
+  onDelivery = (cl, sender) => {
+    if (Number(cl.key) === (sender + 1) % CLIENTS && now() < tEnd) queueMicrotask(() => edit(cl, now()))
+  }
   later(() => { cpu0 = process.cpuUsage() }, WARMUP * 1000)
-  edit(clients[0], now())
+  for (const cl of clients) if (cl.key === '0') edit(cl, now())
 } else {
   const interval = 1000 / RATE
   scheduling = clients.length
@@ -212,6 +223,7 @@ const out = {
   protocol: o.protocol,
   deflate: o.deflate,
   url: o.url,
+  servers: URLS.length,
   rooms: ROOMS,
   clients: CLIENTS,
   rate: SAT ? null : RATE,

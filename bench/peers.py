@@ -11,7 +11,9 @@ line is printed per server (loadgen's output plus "server" and "cpu_server_s", t
 process's CPU seconds over the whole loadgen run); with --target, a final line gives the
 target/peer ratios of the latency percentiles and of delivered/s.
 
-Python use: run_peer("hocuspocus", ["--rooms", "5"]) -> dict; run_loadgen(url, args) -> dict.
+Python use: run_peer("hocuspocus", ["--rooms", "5"]) -> dict; run_loadgen(url, args) -> dict;
+run_peer("hocuspocus", args, disk=True, redis=engines.Redis(), instances=2): Hocuspocus with its Redis
+extension on two Node processes sharing one SQLite file, each room's clients spread over both.
 """
 
 from __future__ import annotations
@@ -20,22 +22,18 @@ import argparse
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
+
+from engines import free_port, tree_cpu_seconds
 
 BENCH = Path(__file__).resolve().parent
 PYTHON = sys.executable
 PEERS = ("hocuspocus", "pycrdt-websocket")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def cpu_seconds(pid: int) -> float:
@@ -54,27 +52,30 @@ def run_loadgen(url: str, args: list[str], timeout: float = 600) -> dict:
         return {"error": f"loadgen exit {proc.returncode}", "stderr": proc.stderr[-2000:]}
 
 
-def start_peer(name: str, port: int, workdir: Path, disk: bool) -> subprocess.Popen:
+def start_peer(name: str, port: int, workdir: Path, disk: bool, redis_url: str | None = None) -> subprocess.Popen:
     if name == "hocuspocus":
         cmd = ["node", str(BENCH / "peers/hocuspocus.mjs"), "--port", str(port)]
         if disk:
             cmd += ["--db", str(workdir / "hocuspocus.sqlite")]
+        if redis_url:
+            cmd += ["--redis", redis_url]
     elif name == "pycrdt-websocket":
         script = BENCH / "peers/pycrdt_websocket_server.py"
         cmd = [PYTHON, str(script), "--port", str(port), "--db", str(workdir / "ystore.db")]
     else:
         raise ValueError(f"unknown peer {name!r}; choose from {PEERS}")
-    log = open(workdir / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
+    logfile = workdir / f"{name}-{port}-{time.monotonic_ns()}.log"  # one per start (a restart gets its own)
+    log = open(logfile, "w")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(cmd, cwd=BENCH, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        if f"ready {port}" in (workdir / f"{name}.log").read_text():
+        if f"ready {port}" in logfile.read_text():
             return proc
         if proc.poll() is not None:
             break
         time.sleep(0.05)
     stop(proc)
-    raise RuntimeError(f"{name} did not become ready:\n{(workdir / f'{name}.log').read_text()[-2000:]}")
+    raise RuntimeError(f"{name} did not become ready:\n{logfile.read_text()[-2000:]}")
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -87,18 +88,31 @@ def stop(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
-def run_peer(name: str, args: list[str], disk: bool = False) -> dict:
-    """Start peer `name`, run the loadgen workload `args` against it, stop it, return the result."""
+def run_peer(name: str, args: list[str], disk: bool = False, redis: Any = None, instances: int = 1) -> dict:
+    """Start peer `name`, run the loadgen workload `args` against it, stop it, return the result.
+
+    With `redis` (an engines.Redis), Hocuspocus gets its Redis extension; `instances` processes share one
+    SQLite file and the load generator spreads each room's clients over them. `cpu_server_s` sums the
+    instances' CPU; `cpu_engines_s` is Redis's (0 without an engine).
+    """
     with tempfile.TemporaryDirectory(prefix=f"bench-{name}-") as tmp:
-        port = free_port()
-        proc = start_peer(name, port, Path(tmp), disk)
+        procs, urls = [], []
         try:
+            if redis is not None:
+                redis.flush()
+            for _ in range(instances):
+                port = free_port()
+                procs.append(start_peer(name, port, Path(tmp), disk, redis.url if redis is not None else None))
+                urls.append(f"ws://127.0.0.1:{port}")
             extra = ["--protocol", "hocuspocus"] if name == "hocuspocus" else []
-            cpu0 = cpu_seconds(proc.pid)
-            result = run_loadgen(f"ws://127.0.0.1:{port}", [*extra, *args])
-            result["cpu_server_s"] = round(cpu_seconds(proc.pid) - cpu0, 3)
+            cpu0 = sum(tree_cpu_seconds(p.pid) for p in procs)
+            engine0 = redis.cpu_seconds() if redis is not None else 0.0
+            result = run_loadgen(",".join(urls), [*extra, *args])
+            result["cpu_server_s"] = round(sum(tree_cpu_seconds(p.pid) for p in procs) - cpu0, 3)
+            result["cpu_engines_s"] = round((redis.cpu_seconds() if redis is not None else 0.0) - engine0, 3)
         finally:
-            stop(proc)
+            for proc in procs:
+                stop(proc)
     return {"server": name, **result}
 
 
