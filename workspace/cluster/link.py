@@ -54,7 +54,11 @@ class Link:
         on_down: Callable[[], None],
     ) -> None:
         self.worker_id = worker_id
-        self.redis = aioredis.from_url(url, socket_timeout=5, socket_connect_timeout=2, health_check_interval=0)
+        # A few connections serve every command (80 sockets opening at once must not open 80 connections).
+        pool = aioredis.BlockingConnectionPool.from_url(
+            url, max_connections=8, timeout=2, socket_timeout=5, socket_connect_timeout=2
+        )
+        self.redis = aioredis.Redis(connection_pool=pool)
         self._on_message = on_message
         self._on_down = on_down
         self._outbox: deque[tuple[bytes, bytes]] = deque()
@@ -83,7 +87,7 @@ class Link:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         with contextlib.suppress(RedisError, OSError):  # the key expires by itself
             await self.redis.delete(worker_key(self.worker_id))
-        await self.redis.aclose()
+        await self.redis.aclose(close_connection_pool=True)
 
     # --- publishing ---------------------------------------------------------------------------
 
