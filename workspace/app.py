@@ -113,6 +113,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             yield
         finally:
+            if services.cluster is not None:
+                await services.cluster.leave()
             services.close_connections(lambda c: True, closecodes.GOING_AWAY, "the server is restarting")
             await services.stop()
 

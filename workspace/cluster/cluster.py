@@ -38,6 +38,13 @@ class Cluster:
         await self.leases.start()
         await self.relay.start()
 
+    async def leave(self) -> None:
+        """Before this worker closes its sockets at shutdown: take no new relayed request and give up every
+        room, so that the clients it is about to close find the rooms' next owners when they come back."""
+        self.relay.closing = True
+        for room_id in list(self.leases.held):
+            await self.leases.release(room_id)
+
     async def stop(self) -> None:
         await self.relay.stop()
         await self.leases.stop()

@@ -65,6 +65,7 @@ class Relay:
         self._gateway_side: set[bytes] = set()  # streams whose client is here (the others are served here)
         self._served: set[asyncio.Task[None]] = set()
         self._watcher: asyncio.Task[None] | None = None
+        self.closing = False  # this worker is stopping: it serves no new relayed request
 
     async def start(self) -> None:
         self._watcher = asyncio.create_task(self._watch(), name="dealroom-relay-watcher")
@@ -165,6 +166,10 @@ class Relay:
 
     def _open(self, sid: bytes, header: dict[str, Any]) -> None:
         gateway = str(header["from"])
+        if self.closing:  # the gateway tells its client to come back: the room is claimed anew by then
+            with contextlib.suppress(ClusterUnavailable):
+                self.link.publish(relay_channel(gateway), _END + sid)
+            return
         scope = _restore_scope(header["scope"])
         scope[RELAYED] = gateway
         stream = _Stream(gateway, scope["type"])

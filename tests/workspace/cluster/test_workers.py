@@ -323,3 +323,23 @@ def test_failed_sign_ins_spread_over_workers_spend_one_budget(cluster: Cluster) 
                               json={"email": "rep@seed.test", "password": f"wrong-{i}-password"})  # fmt: skip
         statuses.append(response.status_code)
     assert statuses == [401] * 10 + [429]
+
+
+async def test_a_worker_stopped_for_a_deploy_hands_its_rooms_over_at_once(cluster: Cluster) -> None:
+    on_a = await _connected(cluster.a.ws_url(cluster.room_id), cluster.rep)
+    on_b = await _connected(cluster.b.ws_url(cluster.room_id), cluster.customer)
+    await on_b.edit(lambda doc: add_mark(doc, "before the deploy"))
+    await on_a.wait_for(lambda: "before the deploy" in marks(on_a.doc))
+    cluster.a.stop()  # SIGTERM: a graceful stop
+    stopped_at = time.monotonic()
+    await on_b.wait_closed()
+    assert on_b.close_code in (1001, 1012)
+    back = await _connected(cluster.b.ws_url(cluster.room_id), cluster.customer)
+    try:
+        assert "before the deploy" in marks(back.doc)
+        # Given up at the stop, not after the heartbeat expired: the room is this worker's at once.
+        assert time.monotonic() - stopped_at < 4
+        assert cluster.owner_pid() == cluster.b.process.pid  # type: ignore[union-attr]
+    finally:
+        await back.close()
+        await on_a.close()
