@@ -65,6 +65,8 @@ class Link:
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._subscribed = asyncio.Event()
+        # Rewrites each batch before it is published (the relay merges one broadcast's frames to one worker).
+        self.coalesce: Callable[[list[tuple[bytes, bytes]]], list[tuple[bytes, bytes]]] = lambda batch: batch
         self.up = False
         self.last_beat = 0.0  # monotonic time of the last heartbeat Redis took
 
@@ -103,7 +105,7 @@ class Link:
             await self._wake.wait()
             self._wake.clear()
             while self._outbox:
-                batch = [self._outbox.popleft() for _ in range(min(len(self._outbox), 512))]
+                batch = self.coalesce([self._outbox.popleft() for _ in range(min(len(self._outbox), 512))])
                 try:
                     async with self.redis.pipeline(transaction=False) as pipe:
                         for channel, data in batch:

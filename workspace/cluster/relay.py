@@ -40,7 +40,8 @@ RELAYED = "dealroom.relayed"
 WATCH_EVERY = 1.0
 MAX_QUEUED = 4096  # messages waiting for a slow client at the gateway before it is closed
 
-_OPEN, _EVENT, _BYTES, _END = b"O", b"E", b"B", b"X"
+_OPEN, _EVENT, _BYTES, _END, _MANY = b"O", b"E", b"B", b"X", b"M"
+_MAX_MERGED = 255
 _ENDED = object()  # put in a stream's queue when the other side is gone
 _HEADERED = ("headers",)
 _SCOPE_KEYS = ("type", "asgi", "http_version", "scheme", "path", "raw_path", "query_string", "root_path",
@@ -66,6 +67,7 @@ class Relay:
         self._served: set[asyncio.Task[None]] = set()
         self._watcher: asyncio.Task[None] | None = None
         self.closing = False  # this worker is stopping: it serves no new relayed request
+        link.coalesce = coalesce
 
     async def start(self) -> None:
         self._watcher = asyncio.create_task(self._watch(), name="dealroom-relay-watcher")
@@ -83,6 +85,12 @@ class Relay:
     # --- arriving messages (from the link) ---------------------------------------------------
 
     def handle(self, data: bytes) -> None:
+        if data[:1] == _MANY:  # one frame for several streams: `count`, their ids, the frame
+            count = data[1]
+            frame = data[2 + 16 * count :]
+            for at in range(2, 2 + 16 * count, 16):
+                self.handle(_BYTES + data[at : at + 16] + frame)
+            return
         kind, sid, body = data[:1], data[1:17], data[17:]
         if kind == _OPEN:
             self._open(sid, json.loads(body))
@@ -217,6 +225,34 @@ class Relay:
 
 
 # --- encoding -------------------------------------------------------------------------------
+
+
+def coalesce(batch: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """Merge runs of one websocket frame to several streams of one worker (a broadcast to the clients that
+    worker relays) into one message. Only neighbours merge, so no stream's frames change order."""
+    out: list[tuple[bytes, bytes]] = []
+    run: list[bytes] = []  # the stream ids of the current run
+    run_channel, run_frame = b"", b""
+    for channel, data in batch:
+        if data[:1] == _BYTES and run and channel == run_channel and data[17:] == run_frame and len(run) < _MAX_MERGED:
+            run.append(data[1:17])
+            continue
+        if run:
+            out.append(_merged(run_channel, run, run_frame))
+            run = []
+        if data[:1] == _BYTES:
+            run, run_channel, run_frame = [data[1:17]], channel, data[17:]
+        else:
+            out.append((channel, data))
+    if run:
+        out.append(_merged(run_channel, run, run_frame))
+    return out
+
+
+def _merged(channel: bytes, sids: list[bytes], frame: bytes) -> tuple[bytes, bytes]:
+    if len(sids) == 1:
+        return channel, _BYTES + sids[0] + frame
+    return channel, _MANY + bytes([len(sids)]) + b"".join(sids) + frame
 
 
 def _encode(sid: bytes, message: Message, raw_type: str) -> bytes:

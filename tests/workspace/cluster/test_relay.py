@@ -65,3 +65,27 @@ def test_a_stream_whose_reader_falls_far_behind_is_ended_not_buffered_without_bo
     assert stream.queue.qsize() == relay.MAX_QUEUED
     hub.handle(b"B" + sid + b"one too many")
     assert stream.queue.qsize() == 1 and stream.queue.get_nowait() is relay._ENDED
+
+
+def test_one_broadcast_to_several_relayed_clients_of_a_worker_travels_once_and_reaches_each() -> None:
+    s1, s2, s3 = b"1" * 16, b"2" * 16, b"3" * 16
+    update, other = b"\x00\x02update", b"\x00\x02other"
+    batch = [
+        (b"gw-a", b"B" + s1 + update),
+        (b"gw-a", b"B" + s2 + update),
+        (b"gw-b", b"B" + s3 + update),  # another worker: its own message
+        (b"gw-a", b"B" + s1 + other),  # the next frame of s1 stays after the first
+        (b"gw-a", b"X" + s2),
+    ]
+    merged = relay.coalesce(batch)
+    assert [channel for channel, _ in merged] == [b"gw-a", b"gw-b", b"gw-a", b"gw-a"]
+    assert merged[0][1] == b"M\x02" + s1 + s2 + update
+    assert merged[1:] == batch[2:]
+
+    hub = relay.Relay(_Link())  # type: ignore[arg-type]
+    for sid in (s1, s2):
+        hub._streams[sid] = relay._Stream("w-owner", "websocket")
+        hub._gateway_side.add(sid)
+    hub.handle(merged[0][1])
+    for sid in (s1, s2):
+        assert hub._streams[sid].queue.get_nowait() == {"type": "websocket.send", "bytes": update}
