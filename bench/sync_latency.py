@@ -98,9 +98,7 @@ def main() -> None:
             # Every load-generator client uses the one bench token: one person, whom the server allows
             # 8 connections per room (DEALROOM_MAX_CONNECTIONS_PER_PERSON) unless told otherwise.
             limits = {"max_connections_per_person": str(args.clients)}
-        results[ours_name] = run_dealroom(
-            workload, rooms, args.profile, sqlite_synchronous=args.synchronous, **limits
-        )
+        results[ours_name] = run_dealroom(workload, rooms, args.profile, sqlite_synchronous=args.synchronous, **limits)
         print(json.dumps({"server": "dealroom", **results[ours_name]}), flush=True)
     if args.only != "dealroom":
         for name, peer, disk in (

@@ -76,6 +76,9 @@ DEBOUNCE_SECONDS = 0.005
 ACCEPTED_QUOTE = "quote_accepted"
 # Without a price book there is nothing to price: look again after this long, not on every edit.
 NO_BOOK_RETRY_SECONDS = 5.0
+# The roots of the shared document the clause lane reads: the terms, the deal (the clause variables' values)
+# and `computed` (the standard terms). A client change elsewhere (lines, notes) leaves its verdicts as they are.
+CLAUSE_INPUTS = frozenset({"terms", "deal", "computed"})
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,18 @@ def _delete(key: str) -> Callable[[Doc], None]:
     return change
 
 
+@dataclass(frozen=True)
+class _ClauseInputs:
+    """What a room's clause check was given besides its terms."""
+
+    values: dict[str, str]
+    standard: tuple[str, ...]
+    library: ClauseLibrary
+
+    def same(self, values: dict[str, str], standard: tuple[str, ...], library: ClauseLibrary) -> bool:
+        return self.library is library and self.values == values and self.standard == standard
+
+
 def _current(room: RoomDoc, key: str) -> Any:
     return room.doc.get("computed", type=Map).get(key)
 
@@ -204,6 +219,7 @@ class Deriver:
         self._pricing = SerialRuns(self._run, DEBOUNCE_SECONDS)
         self._clauses = SerialRuns(self._run_clauses, DEBOUNCE_SECONDS)
         self.runs = 0
+        self.clause_checks = 0  # clause lane runs that read the terms and checked them (tests, benchmarks)
         # The price book version each room is pinned to: re-pricing on every keystroke must not
         # query the database (SQLite has one writer, and the update log needs it).
         self._versions: dict[str, int] = {}
@@ -214,6 +230,11 @@ class Deriver:
         # Bumped by every request change: a read that started before one must not be kept as current.
         self._request_changes: dict[str, int] = {}
         self._no_book_until = (0.0, 0)  # (monotonic deadline, catalog.books_saved then)
+        # Rooms whose terms may have changed since their clause lane last read them.
+        self._terms_changed: set[str] = set()
+        # What each room's last clause check was given besides the terms (variables, standard terms, library):
+        # with the terms unchanged and these equal, the check would say the same again.
+        self._clause_inputs: dict[str, _ClauseInputs] = {}
         # The room's pending proposals (`workspace.proposals`), None when the tracker does not hold the room.
         self.pending: Callable[[str], Pending | None] = lambda room_id: None
 
@@ -222,10 +243,16 @@ class Deriver:
         self._versions.pop(room_id, None)
 
     def changed(self, room: RoomDoc) -> None:
-        """A client changed the shared document (or it was loaded): re-check and re-price soon."""
+        """A client changed the shared document (or it was loaded): re-check and re-price soon. When the room is
+        committing a client's change whose roots it knows (`RoomDoc.committing`), the clause lane runs only
+        when that change touched what it reads, and reads the terms again only when they changed."""
         if room.name is not DocName.SHARED:
             return
-        self._clauses.schedule(room.room_id)
+        roots = room.committing
+        if roots is None or "terms" in roots:
+            self._terms_changed.add(room.room_id)
+        if roots is None or roots & CLAUSE_INPUTS:
+            self._clauses.schedule(room.room_id)
         self._pricing.schedule(room.room_id)
 
     def idle(self, room_id: str) -> bool:
@@ -329,15 +356,28 @@ class Deriver:
         """Write each clause block's verdict and the variables' values to the room (both docs)."""
         shared = self.rooms.loaded(room_id, DocName.SHARED)
         if shared is None:
+            self._clause_inputs.pop(room_id, None)
             return
+        terms_changed = room_id in self._terms_changed
+        self._terms_changed.discard(room_id)  # a change from here on is read by the next run
         try:
             values = room_variables(shared.doc, self.vendor)  # written to the room below
-            library, found = await self.check_doc(shared.doc, values)
+            library = await self.library()
+            standard = read_standard_terms(shared.doc)
+            last = self._clause_inputs.pop(room_id, None)
+            if not terms_changed and last is not None and last.same(values, standard, library):
+                self._clause_inputs[room_id] = last
+                return  # e.g. a deal field no variable reads: the same verdicts, already written
+            self.clause_checks += 1
+            found = await run_in_threadpool(check_room, read_terms(shared.doc), library, values, standard)
         except Exception:
+            self._terms_changed.add(room_id)  # read them again next time
             log.exception("could not check the clauses of room %s", room_id)
             return
+        written = _ClauseInputs(values, standard, library)
         clauses, outside = split_free_text(found)
         if not found and _current(shared, "clauses") is None and _current(shared, FREE_TEXT) is None:
+            self._clause_inputs[room_id] = written
             return  # a room that never had a clause block nor free text: nothing to show, nothing to write
         public = [deviation_view(d, library, internal=False) for d in clauses]
         internal_view_ = [deviation_view(d, library, internal=True) for d in clauses]
@@ -361,7 +401,10 @@ class Deriver:
                 finally:
                     self.rooms.release(room_id, DocName.INTERNAL)
         except Exception:
+            self._terms_changed.add(room_id)  # check and write again next time
             log.exception("could not store the clause checks of room %s", room_id)
+            return
+        self._clause_inputs[room_id] = written
 
     async def _approvals(
         self, room_id: str, priced: Priced, room_deal: RoomDeal, clauses: list[dict[str, Any]]

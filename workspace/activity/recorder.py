@@ -5,14 +5,16 @@ queued; one task hands what has queued up to a worker thread, which writes it in
 once every `WRITE_EVERY` (nothing waits on it: the edit itself is durable and visible long before). A
 typing person folds into one row rewrite per batch instead of one transaction per keystroke: the record's
 transactions had cost more than the edits' own group commits and fought them for SQLite's one writer lock
-(bench/sync_latency.py --saturate: 2 ms of CPU per edit). `flush` and `stop` write at once. Consecutive edits of one person on
-the same subject are folded into one event: an event less than `FOLD_WINDOW` old is extended (its
-`last_at`, its count of edits, the fields it touched) rather than followed by another row, so a typed
-paragraph is one event, not one per keystroke, and who, when (first and last edit) and what are all kept.
-An extended event is stored again under a new id (the old row deleted in the same transaction): ids stay
-in the order of the last edit, so the feed's newest-first and the bell's read marker see it as new.
+(bench/sync_latency.py --saturate: 2 ms of CPU per edit). `flush` and `stop` write at once.
 
-The record is written right after the document's commit; "nothing acknowledged is lost" is the document's
+Consecutive edits of one person on the same subject are folded into one event: an event less than
+`FOLD_WINDOW` old is extended (its `last_at`, its count of edits, the fields it touched) rather than
+followed by another row, so a typed paragraph is one event, not one per keystroke, and who, when (first
+and last edit) and what are all kept. An extended event is stored again under a new id (the old row
+deleted in the same transaction): ids stay in the order of the last edit, so the feed's newest-first and
+the bell's read marker see it as new.
+
+The record is written after the document's commit; "nothing acknowledged is lost" is the document's
 promise (the update log), and a record that cannot be written is logged, never a refused edit.
 """
 
@@ -112,7 +114,8 @@ class _Open:
     def row(self) -> dict[str, Any]:
         """The row's columns as they stand now."""
         summary = change_summary(self.values["actor_name"], self.values["kind"], self.subject)[:MAX_SUMMARY]
-        return {**self.values, "last_at": self.last_at, "edits": self.edits, "subject": self.subject, "summary": summary}
+        changing = {"last_at": self.last_at, "edits": self.edits, "subject": self.subject, "summary": summary}
+        return {**self.values, **changing}
 
 
 def _subject(touch: Touch) -> dict[str, Any]:

@@ -116,6 +116,9 @@ class RoomDoc:
         self.after_commit: Callable[[RoomDoc, Peer | None], None] = lambda room, sender: None
         self.header: DealHeader | None = None
         self.write_observer: WriteObserver | None = None
+        # While `after_commit` runs for a client's update: the roots it changed (as the guard's observers saw
+        # them), so that listeners skip work whose inputs it did not touch (workspace.derive). None otherwise.
+        self.committing: frozenset[str] | None = None
 
     def _accepted_updates(self) -> list[bytes]:
         return [self.doc.get_update(), *self._in_flight.values()]
@@ -138,14 +141,16 @@ class RoomDoc:
         delta = self.guard.check(update, context)
         if delta is None:
             return False
+        observed = self.guard.observed
+        roots = frozenset(change.root for change in observed)
         observer = self.write_observer
         described: object = None
         if observer is not None:
             try:  # read now: by the time the commit is back, other updates may have moved the twin on
-                described = observer.describe(self, self.guard.observed, self.guard.twin)
+                described = observer.describe(self, observed, self.guard.twin)
             except Exception:  # the record must never cost an accepted edit
                 log.exception("could not describe a change to %s/%s for the record", self.room_id, self.name.value)
-        await self.commit(sender, delta)
+        await self.commit(sender, delta, roots)
         if observer is not None and described is not None:
             observer.committed(self, context, described)
         return True
@@ -159,13 +164,14 @@ class RoomDoc:
         await self.commit(None, delta)
         return True
 
-    async def commit(self, sender: Peer | None, delta: bytes) -> None:
+    async def commit(self, sender: Peer | None, delta: bytes, roots: frozenset[str] | None = None) -> None:
         """Make an already-guarded change durable, then visible. Shielded: when the connection that
         sent it is torn down meanwhile (its client left), a change already on its way to the store
-        is still applied, so the stored log and the live document never disagree."""
-        await asyncio.shield(self._commit(sender, delta))
+        is still applied, so the stored log and the live document never disagree. `roots`: the roots
+        the change touched, when known."""
+        await asyncio.shield(self._commit(sender, delta, roots))
 
-    async def _commit(self, sender: Peer | None, delta: bytes) -> None:
+    async def _commit(self, sender: Peer | None, delta: bytes, roots: frozenset[str] | None = None) -> None:
         key = next(self._ids)
         self._in_flight[key] = delta
         try:
@@ -178,7 +184,11 @@ class RoomDoc:
         self.doc.apply_update(delta)
         self.log_ids.append(row_id)
         self.broadcast(protocol.sync_update(delta), exclude=sender)
-        self.after_commit(self, sender)
+        self.committing = roots
+        try:
+            self.after_commit(self, sender)
+        finally:
+            self.committing = None
 
     def broadcast(self, message: bytes, exclude: Peer | None = None) -> None:
         for peer in list(self.synced):
