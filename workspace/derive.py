@@ -253,7 +253,8 @@ class Deriver:
             self._terms_changed.add(room.room_id)
         if roots is None or roots & CLAUSE_INPUTS:
             self._clauses.schedule(room.room_id)
-        self._pricing.schedule(room.room_id)
+        if not self._known_to_have_no_book():  # the run would return at once (`_run`)
+            self._pricing.schedule(room.room_id)
 
     def idle(self, room_id: str) -> bool:
         """Whether no derivation of the room is scheduled or running (for tests and benchmarks)."""
