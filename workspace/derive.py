@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +25,7 @@ from clauses.deviation import Deviation
 from clauses.errors import ClauseError
 from clauses.free_text import FREE_TEXT
 from clauses.library import ClauseLibrary
+from clauses.variables import DEAL_VARIABLE_KEYS
 from workspace.approval_policy.preview import required_for
 from workspace.approval_policy.service import Policies
 from workspace.approval_policy.standing import (
@@ -64,6 +65,7 @@ from workspace.rooms.models import Room
 from workspace.serial import SerialRuns
 from workspace.storage.base import utcnow
 from workspace.sync.documents import DocName
+from workspace.sync.guard import Change
 from workspace.sync.manager import RoomManager
 from workspace.sync.room import RoomDoc
 from workspace.threads.disputes import open_disputes
@@ -76,9 +78,17 @@ DEBOUNCE_SECONDS = 0.005
 ACCEPTED_QUOTE = "quote_accepted"
 # Without a price book there is nothing to price: look again after this long, not on every edit.
 NO_BOOK_RETRY_SECONDS = 5.0
-# The roots of the shared document the clause lane reads: the terms, the deal (the clause variables' values)
-# and `computed` (the standard terms). A client change elsewhere (lines, notes) leaves its verdicts as they are.
-CLAUSE_INPUTS = frozenset({"terms", "deal", "computed"})
+
+
+def moves_clauses(changes: Sequence[Change]) -> bool:
+    """Whether a client change can move the clause lane's verdicts: it touched the terms, a deal field some clause
+    variable reads, or `computed` (the standard terms). The lines, comments or other deal keys cannot."""
+    for change in changes:
+        if change.root in ("terms", "computed"):
+            return True
+        if change.root == "deal" and (change.path or not change.keys.isdisjoint(DEAL_VARIABLE_KEYS)):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -244,14 +254,14 @@ class Deriver:
 
     def changed(self, room: RoomDoc) -> None:
         """A client changed the shared document (or it was loaded): re-check and re-price soon. When the room is
-        committing a client's change whose roots it knows (`RoomDoc.committing`), the clause lane runs only
-        when that change touched what it reads, and reads the terms again only when they changed."""
+        committing a client's change it knows (`RoomDoc.committing`), the clause lane runs only when that
+        change touched what it reads (`moves_clauses`), and reads the terms again only when they changed."""
         if room.name is not DocName.SHARED:
             return
-        roots = room.committing
-        if roots is None or "terms" in roots:
+        changes = room.committing
+        if changes is None or any(change.root == "terms" for change in changes):
             self._terms_changed.add(room.room_id)
-        if roots is None or roots & CLAUSE_INPUTS:
+        if changes is None or moves_clauses(changes):
             self._clauses.schedule(room.room_id)
         if not self._known_to_have_no_book():  # the run would return at once (`_run`)
             self._pricing.schedule(room.room_id)

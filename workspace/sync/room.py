@@ -116,9 +116,9 @@ class RoomDoc:
         self.after_commit: Callable[[RoomDoc, Peer | None], None] = lambda room, sender: None
         self.header: DealHeader | None = None
         self.write_observer: WriteObserver | None = None
-        # While `after_commit` runs for a client's update: the roots it changed (as the guard's observers saw
-        # them), so that listeners skip work whose inputs it did not touch (workspace.derive). None otherwise.
-        self.committing: frozenset[str] | None = None
+        # While `after_commit` runs for a client's update: what it changed (as the guard's observers saw it), so
+        # that listeners skip work whose inputs it did not touch (workspace.derive). None otherwise.
+        self.committing: tuple[Change, ...] | None = None
 
     def _accepted_updates(self) -> list[bytes]:
         return [self.doc.get_update(), *self._in_flight.values()]
@@ -142,7 +142,6 @@ class RoomDoc:
         if delta is None:
             return False
         observed = self.guard.observed
-        roots = frozenset(change.root for change in observed)
         observer = self.write_observer
         described: object = None
         if observer is not None:
@@ -150,7 +149,7 @@ class RoomDoc:
                 described = observer.describe(self, observed, self.guard.twin)
             except Exception:  # the record must never cost an accepted edit
                 log.exception("could not describe a change to %s/%s for the record", self.room_id, self.name.value)
-        await self.commit(sender, delta, roots)
+        await self.commit(sender, delta, observed)
         if observer is not None and described is not None:
             observer.committed(self, context, described)
         return True
@@ -164,14 +163,14 @@ class RoomDoc:
         await self.commit(None, delta)
         return True
 
-    async def commit(self, sender: Peer | None, delta: bytes, roots: frozenset[str] | None = None) -> None:
+    async def commit(self, sender: Peer | None, delta: bytes, changes: tuple[Change, ...] | None = None) -> None:
         """Make an already-guarded change durable, then visible. Shielded: when the connection that
         sent it is torn down meanwhile (its client left), a change already on its way to the store
-        is still applied, so the stored log and the live document never disagree. `roots`: the roots
-        the change touched, when known."""
-        await asyncio.shield(self._commit(sender, delta, roots))
+        is still applied, so the stored log and the live document never disagree. `changes`: what the
+        guard saw the change do, when known."""
+        await asyncio.shield(self._commit(sender, delta, changes))
 
-    async def _commit(self, sender: Peer | None, delta: bytes, roots: frozenset[str] | None = None) -> None:
+    async def _commit(self, sender: Peer | None, delta: bytes, changes: tuple[Change, ...] | None = None) -> None:
         key = next(self._ids)
         self._in_flight[key] = delta
         try:
@@ -184,7 +183,7 @@ class RoomDoc:
         self.doc.apply_update(delta)
         self.log_ids.append(row_id)
         self.broadcast(protocol.sync_update(delta), exclude=sender)
-        self.committing = roots
+        self.committing = changes
         try:
             self.after_commit(self, sender)
         finally:
