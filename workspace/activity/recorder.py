@@ -144,8 +144,10 @@ class ChangeRecorder:
     _queue: list[_Queued] = field(default_factory=list)
     _open: dict[tuple[str, int | None, str, str], _Open] = field(default_factory=dict)
     _wake: asyncio.Event | None = None
-    _idle: asyncio.Event | None = None
     _hurry: asyncio.Event | None = None  # set by `flush`: write what is queued without waiting
+    _noted: int = 0  # changes queued so far
+    _done: int = 0  # of those, how many the writer has handled (written, or failed and logged)
+    _flushes: list[tuple[int, asyncio.Future[None]]] = field(default_factory=list)  # (changes to wait for, waiter)
     _task: asyncio.Task[None] | None = None
     written: int = 0  # events written or extended, for tests and benchmarks
     batches: int = 0  # transactions written, for tests and benchmarks
@@ -170,9 +172,9 @@ class ChangeRecorder:
     def note(self, room_id: str, actor: Actor | None, touch: Touch, at: datetime) -> None:
         """Queue one change of `touch`'s subject by `actor` at `at` (written by the writer task)."""
         self._queue.append(_Queued(room_id, actor, touch, at))
+        self._noted += 1
         self._ensure_running()
-        assert self._wake is not None and self._idle is not None
-        self._idle.clear()
+        assert self._wake is not None
         self._wake.set()
 
     # --- lifecycle ---------------------------------------------------------------------------------
@@ -180,8 +182,6 @@ class ChangeRecorder:
     def _ensure_running(self) -> None:
         if self._task is None or self._task.done():
             self._wake = asyncio.Event()
-            self._idle = asyncio.Event()
-            self._idle.set()
             self._hurry = asyncio.Event()
             self._task = asyncio.create_task(self._run(), name="dealroom-activity-writer")
 
@@ -189,12 +189,16 @@ class ChangeRecorder:
         self._ensure_running()
 
     async def flush(self) -> None:
-        """Return once everything queued so far is written."""
-        if self._idle is not None and self._task is not None and not self._task.done():
-            if not self._idle.is_set():
-                assert self._hurry is not None
-                self._hurry.set()
-            await self._idle.wait()
+        """Return once everything queued so far is written (at once: a reader of the record calls this first, so
+        that it reads its own writes, e.g. who changed the room since somebody last looked)."""
+        target = self._noted
+        if self._done >= target or self._task is None or self._task.done():
+            return
+        assert self._hurry is not None
+        self._hurry.set()
+        waiter = asyncio.get_running_loop().create_future()
+        self._flushes.append((target, waiter))
+        await waiter
 
     async def stop(self) -> None:
         await self.flush()
@@ -202,9 +206,13 @@ class ChangeRecorder:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
+        for _, waiter in self._flushes:  # nobody is left to write: do not keep a reader waiting
+            if not waiter.done():
+                waiter.set_result(None)
+        self._flushes = []
 
     async def _run(self) -> None:
-        assert self._wake is not None and self._idle is not None and self._hurry is not None
+        assert self._wake is not None and self._hurry is not None
         loop = asyncio.get_running_loop()
         last = -WRITE_EVERY
         while True:
@@ -224,8 +232,21 @@ class ChangeRecorder:
                     # The documents are safe; only these events are missing. Start folding afresh.
                     log.exception("could not record %d change events of the rooms", len(batch))
                     self._open.clear()
-            if not self._queue:
-                self._idle.set()
+                self._done += len(batch)
+                self._release_flushes()
+
+    def _release_flushes(self) -> None:
+        waiting = []
+        for target, waiter in self._flushes:
+            if self._done >= target:
+                if not waiter.done():
+                    waiter.set_result(None)
+            else:
+                waiting.append((target, waiter))
+        self._flushes = waiting
+        if waiting:
+            assert self._hurry is not None
+            self._hurry.set()  # a flush that came in during the write: its changes go at once too
 
     # --- the writer (one worker thread at a time) ----------------------------------------------------
 
