@@ -110,3 +110,31 @@ async def test_a_burst_of_keystrokes_is_written_in_one_transaction_without_a_flu
     [event] = _events(sessions)
     assert event.edits == 100 and event.last_at == T0 + timedelta(seconds=99 * 0.01)
     await recorder.stop()
+
+
+async def test_a_flush_writes_what_was_queued_before_it_while_edits_keep_coming(
+    sessions: sessionmaker[Session],
+) -> None:
+    room_id, _, buyer_id = new_room(sessions)
+    recorder = ChangeRecorder(sessions)
+    buyer = Actor(buyer_id, "Bo Buyer", "customer")
+    typing = True
+
+    async def type_on() -> None:
+        n = 0
+        while typing:
+            n += 1
+            recorder.note(room_id, buyer, CLAUSE, T0 + timedelta(seconds=n * 0.01))
+            await asyncio.sleep(0.002)
+
+    typist = asyncio.create_task(type_on())
+    for _ in range(3):
+        await asyncio.sleep(0.05)
+        queued = recorder._noted
+        await asyncio.wait_for(recorder.flush(), 10)  # never waits for the room to go quiet
+        assert recorder.written >= queued
+        [event] = _events(sessions)
+        assert event.edits >= queued
+    typing = False
+    await typist
+    await recorder.stop()
