@@ -81,11 +81,24 @@ def _text(value: object) -> str | None:
     return value.strip()[:200] or None if isinstance(value, str) else None
 
 
+_HEADER_KEYS = frozenset({"title", "customerName"})
+
+
 def deal_header(room: RoomDoc) -> DealHeader | None:
+    """The deal's title and customer name (None for the internal document). While a client's change is being
+    committed (`RoomDoc.committing`) that left both alone, the header the room holds is still right: reading the
+    document again (a Map object and two reads per keystroke) is spared."""
     if room.name is not DocName.SHARED:
         return None
+    changes = room.committing
+    if changes is not None and room.header is not None and not any(_moves_header(change) for change in changes):
+        return room.header
     deal = room.doc.get("deal", type=Map)
     return DealHeader(_text(deal.get("title")), _text(deal.get("customerName")))
+
+
+def _moves_header(change: Change) -> bool:
+    return change.root == "deal" and (bool(change.path) or not change.keys.isdisjoint(_HEADER_KEYS))
 
 
 class RoomDoc:
