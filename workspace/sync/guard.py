@@ -325,8 +325,11 @@ class Guard:
         rest = Reader(get_update(update, state))
         if rest.var_uint() != 0:
             raise InvalidInput("update depends on changes the server does not have; resync first")
+        deleting = rest.var_uint()
+        if not deleting:
+            return  # typing deletes nothing: the state vector (one entry per client the room ever had) stays unread
         have = read_state_vector(state)
-        for _ in range(rest.var_uint()):
+        for _ in range(deleting):
             client = rest.var_uint()
             for _ in range(rest.var_uint()):
                 clock = rest.var_uint()
