@@ -56,6 +56,9 @@ _DEAL_FIELDS: Mapping[str, str] = {
     "paymentTermsDays": "deal.payment_terms_days",
     "billing": "deal.billing",
 }
+DEAL_VARIABLE_KEYS = frozenset(_DEAL_FIELDS)
+"""The keys of the room's `deal` map that some variable reads: a change of any other key moves no clause."""
+
 # Enumerated deal values as the words a clause reads: "invoice the fees {{deal.billing}} in advance" must say
 # "annually", not the stored "annual". A value not listed here is shown as stored.
 _WORDS: Mapping[str, Mapping[str, str]] = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -25,6 +25,7 @@ from clauses.deviation import Deviation
 from clauses.errors import ClauseError
 from clauses.free_text import FREE_TEXT
 from clauses.library import ClauseLibrary
+from clauses.variables import DEAL_VARIABLE_KEYS
 from workspace.approval_policy.preview import required_for
 from workspace.approval_policy.service import Policies
 from workspace.approval_policy.standing import (
@@ -64,6 +65,7 @@ from workspace.rooms.models import Room
 from workspace.serial import SerialRuns
 from workspace.storage.base import utcnow
 from workspace.sync.documents import DocName
+from workspace.sync.guard import Change
 from workspace.sync.manager import RoomManager
 from workspace.sync.room import RoomDoc
 from workspace.threads.disputes import open_disputes
@@ -76,6 +78,17 @@ DEBOUNCE_SECONDS = 0.005
 ACCEPTED_QUOTE = "quote_accepted"
 # Without a price book there is nothing to price: look again after this long, not on every edit.
 NO_BOOK_RETRY_SECONDS = 5.0
+
+
+def moves_clauses(changes: Sequence[Change]) -> bool:
+    """Whether a client change can move the clause lane's verdicts: it touched the terms, a deal field some clause
+    variable reads, or `computed` (the standard terms). The lines, comments or other deal keys cannot."""
+    for change in changes:
+        if change.root in ("terms", "computed"):
+            return True
+        if change.root == "deal" and (change.path or not change.keys.isdisjoint(DEAL_VARIABLE_KEYS)):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -182,6 +195,18 @@ def _delete(key: str) -> Callable[[Doc], None]:
     return change
 
 
+@dataclass(frozen=True)
+class _ClauseInputs:
+    """What a room's clause check was given besides its terms."""
+
+    values: dict[str, str]
+    standard: tuple[str, ...]
+    library: ClauseLibrary
+
+    def same(self, values: dict[str, str], standard: tuple[str, ...], library: ClauseLibrary) -> bool:
+        return self.library is library and self.values == values and self.standard == standard
+
+
 def _current(room: RoomDoc, key: str) -> Any:
     return room.doc.get("computed", type=Map).get(key)
 
@@ -204,6 +229,7 @@ class Deriver:
         self._pricing = SerialRuns(self._run, DEBOUNCE_SECONDS)
         self._clauses = SerialRuns(self._run_clauses, DEBOUNCE_SECONDS)
         self.runs = 0
+        self.clause_checks = 0  # clause lane runs that read the terms and checked them (tests, benchmarks)
         # The price book version each room is pinned to: re-pricing on every keystroke must not
         # query the database (SQLite has one writer, and the update log needs it).
         self._versions: dict[str, int] = {}
@@ -214,6 +240,11 @@ class Deriver:
         # Bumped by every request change: a read that started before one must not be kept as current.
         self._request_changes: dict[str, int] = {}
         self._no_book_until = (0.0, 0)  # (monotonic deadline, catalog.books_saved then)
+        # Rooms whose terms may have changed since their clause lane last read them.
+        self._terms_changed: set[str] = set()
+        # What each room's last clause check was given besides the terms (variables, standard terms, library):
+        # with the terms unchanged and these equal, the check would say the same again.
+        self._clause_inputs: dict[str, _ClauseInputs] = {}
         # The room's pending proposals (`workspace.proposals`), None when the tracker does not hold the room.
         self.pending: Callable[[str], Pending | None] = lambda room_id: None
 
@@ -222,11 +253,18 @@ class Deriver:
         self._versions.pop(room_id, None)
 
     def changed(self, room: RoomDoc) -> None:
-        """A client changed the shared document (or it was loaded): re-check and re-price soon."""
+        """A client changed the shared document (or it was loaded): re-check and re-price soon. When the room is
+        committing a client's change it knows (`RoomDoc.committing`), the clause lane runs only when that
+        change touched what it reads (`moves_clauses`), and reads the terms again only when they changed."""
         if room.name is not DocName.SHARED:
             return
-        self._clauses.schedule(room.room_id)
-        self._pricing.schedule(room.room_id)
+        changes = room.committing
+        if changes is None or any(change.root == "terms" for change in changes):
+            self._terms_changed.add(room.room_id)
+        if changes is None or moves_clauses(changes):
+            self._clauses.schedule(room.room_id)
+        if not self._known_to_have_no_book():  # the run would return at once (`_run`)
+            self._pricing.schedule(room.room_id)
 
     def idle(self, room_id: str) -> bool:
         """Whether no derivation of the room is scheduled or running (for tests and benchmarks)."""
@@ -329,15 +367,28 @@ class Deriver:
         """Write each clause block's verdict and the variables' values to the room (both docs)."""
         shared = self.rooms.loaded(room_id, DocName.SHARED)
         if shared is None:
+            self._clause_inputs.pop(room_id, None)
             return
+        terms_changed = room_id in self._terms_changed
+        self._terms_changed.discard(room_id)  # a change from here on is read by the next run
         try:
             values = room_variables(shared.doc, self.vendor)  # written to the room below
-            library, found = await self.check_doc(shared.doc, values)
+            library = await self.library()
+            standard = read_standard_terms(shared.doc)
+            last = self._clause_inputs.pop(room_id, None)
+            if not terms_changed and last is not None and last.same(values, standard, library):
+                self._clause_inputs[room_id] = last
+                return  # e.g. a deal field no variable reads: the same verdicts, already written
+            self.clause_checks += 1
+            found = await run_in_threadpool(check_room, read_terms(shared.doc), library, values, standard)
         except Exception:
+            self._terms_changed.add(room_id)  # read them again next time
             log.exception("could not check the clauses of room %s", room_id)
             return
+        written = _ClauseInputs(values, standard, library)
         clauses, outside = split_free_text(found)
         if not found and _current(shared, "clauses") is None and _current(shared, FREE_TEXT) is None:
+            self._clause_inputs[room_id] = written
             return  # a room that never had a clause block nor free text: nothing to show, nothing to write
         public = [deviation_view(d, library, internal=False) for d in clauses]
         internal_view_ = [deviation_view(d, library, internal=True) for d in clauses]
@@ -361,7 +412,10 @@ class Deriver:
                 finally:
                     self.rooms.release(room_id, DocName.INTERNAL)
         except Exception:
+            self._terms_changed.add(room_id)  # check and write again next time
             log.exception("could not store the clause checks of room %s", room_id)
+            return
+        self._clause_inputs[room_id] = written
 
     async def _approvals(
         self, room_id: str, priced: Priced, room_deal: RoomDeal, clauses: list[dict[str, Any]]

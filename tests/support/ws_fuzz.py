@@ -249,9 +249,11 @@ class Fuzz:
             return found
 
     async def settle(self, room_id: str) -> None:
-        """Wait until the server's own derivations of the room (prices, clause checks) have finished."""
-        deriver = self.server.services.deriver
-        await wait_until(lambda: deriver.idle(room_id), 10, "the room's derivations to finish")
+        """Wait until the server's own derivations of the room (prices, clause checks) and its writes of proposals
+        have finished (a derivation no longer runs for a change it cannot be moved by, so it no longer gives the
+        proposals' write time to land)."""
+        deriver, proposals = self.server.services.deriver, self.server.services.proposals
+        await wait_until(lambda: deriver.idle(room_id) and proposals.idle(room_id), 10, "the room to be at rest")
 
     # --- the checks ----------------------------------------------------------------------------------
 

@@ -1,21 +1,27 @@
 """Change events from the room documents, written off the event loop in batches.
 
 Every accepted client update is described on the event loop (`capture.touched`, a few microseconds) and
-queued; one task hands what has queued up to a worker thread, which writes it in one transaction (while it
-writes, the next batch gathers: no timer, no delay on the edit path). Consecutive edits of one person on
-the same subject are folded into one event: an event less than `FOLD_WINDOW` old is extended (its
-`last_at`, its count of edits, the fields it touched) rather than followed by another row, so a typed
-paragraph is one event, not one per keystroke, and who, when (first and last edit) and what are all kept.
-An extended event is stored again under a new id (the old row deleted in the same transaction): ids stay
-in the order of the last edit, so the feed's newest-first and the bell's read marker see it as new.
+queued; one task hands what has queued up to a worker thread, which writes it in one transaction, at most
+once every `WRITE_EVERY` (nothing waits on it: the edit itself is durable and visible long before). A
+typing person folds into one row rewrite per batch instead of one transaction per keystroke: the record's
+transactions had cost more than the edits' own group commits and fought them for SQLite's one writer lock
+(bench/sync_latency.py --saturate: 2 ms of CPU per edit). `flush` and `stop` write at once.
 
-The record is written right after the document's commit; "nothing acknowledged is lost" is the document's
+Consecutive edits of one person on the same subject are folded into one event: an event less than
+`FOLD_WINDOW` old is extended (its `last_at`, its count of edits, the fields it touched) rather than
+followed by another row, so a typed paragraph is one event, not one per keystroke, and who, when (first
+and last edit) and what are all kept. An extended event is stored again under a new id (the old row
+deleted in the same transaction): ids stay in the order of the last edit, so the feed's newest-first and
+the bell's read marker see it as new.
+
+The record is written after the document's commit; "nothing acknowledged is lost" is the document's
 promise (the update log), and a record that cannot be written is logged, never a refused edit.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,7 +29,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pycrdt import Doc
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from workspace.activity.capture import Touch, touched
@@ -46,6 +52,10 @@ log = logging.getLogger(__name__)
 # timeline says when things happened, long enough that typing a paragraph is one row.
 FOLD_WINDOW = timedelta(seconds=60)
 MAX_ADDED = 20  # products named in one "lines added" event
+# The most often the record is written: a second folds the five or so edits a typing person makes of one
+# subject into one row rewrite (50 rooms x 4 typists at 5 edits/s: 200 rows/s, not 1,000), and nobody reading
+# the timeline notices a second.
+WRITE_EVERY = 1.0
 
 
 class _Products:
@@ -81,6 +91,10 @@ class _Products:
         return subject
 
 
+# The rows deleted are this writer's own, never loaded into a session: nothing to synchronise.
+_NO_SYNC = {"synchronize_session": False}
+
+
 @dataclass(frozen=True)
 class _Queued:
     room_id: str
@@ -99,9 +113,11 @@ class _Open:
     subject: dict[str, Any]
     id: int | None = None  # the stored row, once written
 
-    def row(self) -> RoomEvent:
+    def row(self) -> dict[str, Any]:
+        """The row's columns as they stand now."""
         summary = change_summary(self.values["actor_name"], self.values["kind"], self.subject)[:MAX_SUMMARY]
-        return RoomEvent(**self.values, last_at=self.last_at, edits=self.edits, subject=self.subject, summary=summary)
+        changing = {"last_at": self.last_at, "edits": self.edits, "subject": self.subject, "summary": summary}
+        return {**self.values, **changing}
 
 
 def _subject(touch: Touch) -> dict[str, Any]:
@@ -128,9 +144,13 @@ class ChangeRecorder:
     _queue: list[_Queued] = field(default_factory=list)
     _open: dict[tuple[str, int | None, str, str], _Open] = field(default_factory=dict)
     _wake: asyncio.Event | None = None
-    _idle: asyncio.Event | None = None
+    _hurry: asyncio.Event | None = None  # set by `flush`: write what is queued without waiting
+    _noted: int = 0  # changes queued so far
+    _done: int = 0  # of those, how many the writer has handled (written, or failed and logged)
+    _flushes: list[tuple[int, asyncio.Future[None]]] = field(default_factory=list)  # (changes to wait for, waiter)
     _task: asyncio.Task[None] | None = None
     written: int = 0  # events written or extended, for tests and benchmarks
+    batches: int = 0  # transactions written, for tests and benchmarks
 
     # --- the rooms' side (event loop) -------------------------------------------------------------
 
@@ -152,9 +172,9 @@ class ChangeRecorder:
     def note(self, room_id: str, actor: Actor | None, touch: Touch, at: datetime) -> None:
         """Queue one change of `touch`'s subject by `actor` at `at` (written by the writer task)."""
         self._queue.append(_Queued(room_id, actor, touch, at))
+        self._noted += 1
         self._ensure_running()
-        assert self._wake is not None and self._idle is not None
-        self._idle.clear()
+        assert self._wake is not None
         self._wake.set()
 
     # --- lifecycle ---------------------------------------------------------------------------------
@@ -162,17 +182,23 @@ class ChangeRecorder:
     def _ensure_running(self) -> None:
         if self._task is None or self._task.done():
             self._wake = asyncio.Event()
-            self._idle = asyncio.Event()
-            self._idle.set()
+            self._hurry = asyncio.Event()
             self._task = asyncio.create_task(self._run(), name="dealroom-activity-writer")
 
     async def start(self) -> None:
         self._ensure_running()
 
     async def flush(self) -> None:
-        """Return once everything queued so far is written."""
-        if self._idle is not None and self._task is not None and not self._task.done():
-            await self._idle.wait()
+        """Return once everything queued so far is written (at once: a reader of the record calls this first, so
+        that it reads its own writes, e.g. who changed the room since somebody last looked)."""
+        target = self._noted
+        if self._done >= target or self._task is None or self._task.done():
+            return
+        assert self._hurry is not None
+        self._hurry.set()
+        waiter = asyncio.get_running_loop().create_future()
+        self._flushes.append((target, waiter))
+        await waiter
 
     async def stop(self) -> None:
         await self.flush()
@@ -180,12 +206,24 @@ class ChangeRecorder:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
+        for _, waiter in self._flushes:  # nobody is left to write: do not keep a reader waiting
+            if not waiter.done():
+                waiter.set_result(None)
+        self._flushes = []
 
     async def _run(self) -> None:
-        assert self._wake is not None and self._idle is not None
+        assert self._wake is not None and self._hurry is not None
+        loop = asyncio.get_running_loop()
+        last = -WRITE_EVERY
         while True:
             await self._wake.wait()
+            wait = last + WRITE_EVERY - loop.time()
+            if wait > 0 and not self._hurry.is_set():
+                with contextlib.suppress(TimeoutError):  # the interval is up: write what gathered
+                    await asyncio.wait_for(self._hurry.wait(), wait)
             self._wake.clear()
+            self._hurry.clear()
+            last = loop.time()
             batch, self._queue = self._queue, []
             if batch:
                 try:
@@ -194,8 +232,21 @@ class ChangeRecorder:
                     # The documents are safe; only these events are missing. Start folding afresh.
                     log.exception("could not record %d change events of the rooms", len(batch))
                     self._open.clear()
-            if not self._queue:
-                self._idle.set()
+                self._done += len(batch)
+                self._release_flushes()
+
+    def _release_flushes(self) -> None:
+        waiting = []
+        for target, waiter in self._flushes:
+            if self._done >= target:
+                if not waiter.done():
+                    waiter.set_result(None)
+            else:
+                waiting.append((target, waiter))
+        self._flushes = waiting
+        if waiting:
+            assert self._hurry is not None
+            self._hurry.set()  # a flush that came in during the write: its changes go at once too
 
     # --- the writer (one worker thread at a time) ----------------------------------------------------
 
@@ -222,20 +273,21 @@ class ChangeRecorder:
                     subject = products.named(item.room_id, _subject(item.touch))
                     current = self._open[key] = _Open(values, item.at, 1, subject)
                 changed[id(current)] = current
-            rows: list[tuple[_Open, RoomEvent]] = []
-            for current in changed.values():
-                # An extended event is written anew under a new id: it is then the room's newest event again,
-                # unread in the bell of whoever read it before and first in the feed (still one row).
-                if current.id is not None:
-                    db.execute(delete(RoomEvent).where(RoomEvent.id == current.id))
-                row = current.row()
-                db.add(row)
-                rows.append((current, row))
-            db.flush()
-            ids = [(current, row.id) for current, row in rows]
-        for current, row_id in ids:
+            events = list(changed.values())
+            # An extended event is written anew under a new id: it is then the room's newest event again,
+            # unread in the bell of whoever read it before and first in the feed (still one row). One delete
+            # and one insert for the batch (statements, not the ORM's unit of work: a tenth of the time).
+            stale = [current.id for current in events if current.id is not None]
+            if stale:
+                db.execute(delete(RoomEvent).where(RoomEvent.id.in_(stale)), execution_options=_NO_SYNC)
+            inserted = db.scalars(
+                insert(RoomEvent).returning(RoomEvent.id, sort_by_parameter_order=True),
+                [current.row() for current in events],
+            ).all()
+        for current, row_id in zip(events, inserted, strict=True):
             current.id = row_id
         self.written += len(batch)
+        self.batches += 1
         # Forget subjects nobody has edited for a window (measured in the events' own time).
         cutoff = max(item.at for item in batch) - self.window
         for key in [key for key, current in self._open.items() if current.last_at < cutoff]:

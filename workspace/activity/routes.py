@@ -13,7 +13,7 @@ from starlette.routing import Route
 from workspace.activity import feed, timeline
 from workspace.errors import InvalidInput
 from workspace.rooms.access import room_access
-from workspace.web import caller, in_db, json_body
+from workspace.web import caller, in_db, json_body, services
 
 MAX_EVENTS = 100
 MAX_SESSIONS = 50
@@ -50,6 +50,7 @@ async def _room_page(request: Request, default: int, most: int, read: Callable[.
         internal = room_access(db, principal, room_id).role.is_internal
         return read(db, room_id, internal=internal, before=before, limit=limit)
 
+    await services(request).activity.flush()  # the record is written in batches: read it with what is queued
     return JSONResponse(await in_db(request, work))
 
 
@@ -65,6 +66,7 @@ async def get_notifications(request: Request) -> Response:
     principal = await caller(request)
     _only(request, {"limit"})
     limit = _int_param(request, "limit", 20, 1, MAX_EVENTS) or 20
+    await services(request).activity.flush()
     return JSONResponse(await in_db(request, lambda db: feed.notifications(db, principal, limit)))
 
 

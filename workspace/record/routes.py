@@ -186,6 +186,7 @@ async def since_last_seen(http: Request) -> Response:
     now = await snapshot_now(svc, room_id)
     result = await run_in_threadpool(compare, row.plain, now.plain)
     since = row.created_at
+    await svc.activity.flush()  # who changed it reads the record, written in batches
     who = await in_db(http, lambda db: who_changed_since(db, room_id, since, customer, principal.user_id))
     return JSONResponse({"first_visit": False, "since": since.isoformat(), "changes": result["counts"]["total"],
                          "who": who, "compare": result})  # fmt: skip

@@ -244,7 +244,11 @@ class Guard:
             raise InvalidInput(f"malformed update: {exc}") from exc
         try:
             self._check_complete(twin, update)
-            self._check_roots(twin)
+            # Only an item naming a root by name can add one: reading the twin's roots (a Python object per
+            # root) is left to the updates that name a root this document does not declare.
+            roots = ROOT_TYPES[self.name]
+            if any(type(item.parent) is str and item.parent not in roots for item in structs):
+                self._check_roots(twin)
             for change in self._seen.changes:
                 self._check_change(change, context, locked_before)
             # What the observers cannot see: every item, where Yjs puts it, whether it shows or not.
@@ -321,8 +325,11 @@ class Guard:
         rest = Reader(get_update(update, state))
         if rest.var_uint() != 0:
             raise InvalidInput("update depends on changes the server does not have; resync first")
+        deleting = rest.var_uint()
+        if not deleting:
+            return  # typing deletes nothing: the state vector (one entry per client the room ever had) stays unread
         have = read_state_vector(state)
-        for _ in range(rest.var_uint()):
+        for _ in range(deleting):
             client = rest.var_uint()
             for _ in range(rest.var_uint()):
                 clock = rest.var_uint()

@@ -83,11 +83,24 @@ def _text(value: object) -> str | None:
     return value.strip()[:200] or None if isinstance(value, str) else None
 
 
+_HEADER_KEYS = frozenset({"title", "customerName"})
+
+
 def deal_header(room: RoomDoc) -> DealHeader | None:
+    """The deal's title and customer name (None for the internal document). While a client's change is being
+    committed (`RoomDoc.committing`) that left both alone, the header the room holds is still right: reading the
+    document again (a Map object and two reads per keystroke) is spared."""
     if room.name is not DocName.SHARED:
         return None
+    changes = room.committing
+    if changes is not None and room.header is not None and not any(_moves_header(change) for change in changes):
+        return room.header
     deal = room.doc.get("deal", type=Map)
     return DealHeader(_text(deal.get("title")), _text(deal.get("customerName")))
+
+
+def _moves_header(change: Change) -> bool:
+    return change.root == "deal" and (bool(change.path) or not change.keys.isdisjoint(_HEADER_KEYS))
 
 
 class RoomDoc:
@@ -118,6 +131,9 @@ class RoomDoc:
         self.after_commit: Callable[[RoomDoc, Peer | None], None] = lambda room, sender: None
         self.header: DealHeader | None = None
         self.write_observer: WriteObserver | None = None
+        # While `after_commit` runs for a client's update: what it changed (as the guard's observers saw it), so
+        # that listeners skip work whose inputs it did not touch (workspace.derive). None otherwise.
+        self.committing: tuple[Change, ...] | None = None
 
     def _accepted_updates(self) -> list[bytes]:
         return [self.doc.get_update(), *self._in_flight.values()]
@@ -140,14 +156,15 @@ class RoomDoc:
         delta = self.guard.check(update, context)
         if delta is None:
             return False
+        observed = self.guard.observed
         observer = self.write_observer
         described: object = None
         if observer is not None:
             try:  # read now: by the time the commit is back, other updates may have moved the twin on
-                described = observer.describe(self, self.guard.observed, self.guard.twin)
+                described = observer.describe(self, observed, self.guard.twin)
             except Exception:  # the record must never cost an accepted edit
                 log.exception("could not describe a change to %s/%s for the record", self.room_id, self.name.value)
-        await self.commit(sender, delta)
+        await self.commit(sender, delta, observed)
         if observer is not None and described is not None:
             observer.committed(self, context, described)
         return True
@@ -161,13 +178,14 @@ class RoomDoc:
         await self.commit(None, delta)
         return True
 
-    async def commit(self, sender: Peer | None, delta: bytes) -> None:
+    async def commit(self, sender: Peer | None, delta: bytes, changes: tuple[Change, ...] | None = None) -> None:
         """Make an already-guarded change durable, then visible. Shielded: when the connection that
         sent it is torn down meanwhile (its client left), a change already on its way to the store
-        is still applied, so the stored log and the live document never disagree."""
-        await asyncio.shield(self._commit(sender, delta))
+        is still applied, so the stored log and the live document never disagree. `changes`: what the
+        guard saw the change do, when known."""
+        await asyncio.shield(self._commit(sender, delta, changes))
 
-    async def _commit(self, sender: Peer | None, delta: bytes) -> None:
+    async def _commit(self, sender: Peer | None, delta: bytes, changes: tuple[Change, ...] | None = None) -> None:
         key = next(self._ids)
         self._in_flight[key] = delta
         try:
@@ -180,7 +198,11 @@ class RoomDoc:
         self.doc.apply_update(delta)
         self.log_ids.append(row_id)
         self.broadcast(protocol.sync_update(delta), exclude=sender)
-        self.after_commit(self, sender)
+        self.committing = changes
+        try:
+            self.after_commit(self, sender)
+        finally:
+            self.committing = None
 
     def broadcast(self, message: bytes, exclude: Peer | None = None) -> None:
         for peer in list(self.synced):

@@ -4,6 +4,7 @@ person starts a new one."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -89,3 +90,51 @@ async def test_a_client_write_is_queued_with_the_sender_from_the_write_context(s
     await recorder.stop()  # stopping writes what is queued
     [event] = _events(sessions)
     assert (event.actor_id, event.actor_role, event.kind) == (buyer_id, "customer", "change.terms")
+
+
+async def test_a_burst_of_keystrokes_is_written_in_one_transaction_without_a_flush(
+    sessions: sessionmaker[Session],
+) -> None:
+    room_id, _, buyer_id = new_room(sessions)
+    recorder = ChangeRecorder(sessions)
+    buyer = Actor(buyer_id, "Bo Buyer", "customer")
+    recorder.note(room_id, buyer, CLAUSE, T0)  # the first edit is written at once
+    for n in range(1, 100):  # typed while it is written: gathered, then written together
+        recorder.note(room_id, buyer, CLAUSE, T0 + timedelta(seconds=n * 0.01))
+        await asyncio.sleep(0)
+    deadline = asyncio.get_running_loop().time() + 10
+    while recorder.written < 100:  # written on its own, no flush asked
+        assert asyncio.get_running_loop().time() < deadline, "the record was not written"
+        await asyncio.sleep(0.01)
+    assert recorder.batches <= 3
+    [event] = _events(sessions)
+    assert event.edits == 100 and event.last_at == T0 + timedelta(seconds=99 * 0.01)
+    await recorder.stop()
+
+
+async def test_a_flush_writes_what_was_queued_before_it_while_edits_keep_coming(
+    sessions: sessionmaker[Session],
+) -> None:
+    room_id, _, buyer_id = new_room(sessions)
+    recorder = ChangeRecorder(sessions)
+    buyer = Actor(buyer_id, "Bo Buyer", "customer")
+    typing = True
+
+    async def type_on() -> None:
+        n = 0
+        while typing:
+            n += 1
+            recorder.note(room_id, buyer, CLAUSE, T0 + timedelta(seconds=n * 0.01))
+            await asyncio.sleep(0.002)
+
+    typist = asyncio.create_task(type_on())
+    for _ in range(3):
+        await asyncio.sleep(0.05)
+        queued = recorder._noted
+        await asyncio.wait_for(recorder.flush(), 10)  # never waits for the room to go quiet
+        assert recorder.written >= queued
+        [event] = _events(sessions)
+        assert event.edits >= queued
+    typing = False
+    await typist
+    await recorder.stop()
