@@ -79,6 +79,16 @@ class UpdateStore:
         self._task: asyncio.Task[None] | None = None
         # Test seam: called inside the compaction transaction at each step ("merged", "written").
         self.compaction_hook: Callable[[str], None] = lambda step: None
+        self._sqlite = engine.dialect.name == "sqlite"
+        marker = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+        self._insert = (
+            f"INSERT INTO {DocUpdate.__tablename__} (room_id, doc, payload, created_at) "
+            f"VALUES ({marker}, {marker}, {marker}, {marker}) RETURNING id"
+        )
+        # The column's own conversion of a time (UTC; SQLite's text form), as SQLAlchemy would bind it.
+        column_type = DocUpdate.__table__.c.created_at.type
+        bind = column_type.dialect_impl(engine.dialect).bind_processor(engine.dialect)
+        self._created_at: Callable[[Any], Any] = bind or (lambda value: value)
         # Several workers: a compaction merges its snapshot into the stored one (under a row lock) instead of
         # replacing it, so a worker that still believes it holds a room can never drop what its new owner
         # compacted. One worker alone has nobody to race, and replaces.
@@ -171,14 +181,34 @@ class UpdateStore:
             entry.done.set_result(merged)
 
     def _write_batch(self, appends: list[_Append]) -> None:
-        now = utcnow()
-        rows: list[dict[str, Any]] = [
-            {"room_id": a.room_id, "doc": a.doc, "payload": a.payload, "created_at": now} for a in appends
-        ]
-        with self.engine.begin() as conn:
-            ids = conn.execute(insert(DocUpdate).returning(DocUpdate.id, sort_by_parameter_order=True), rows)
-            for entry, row_id in zip(appends, ids.scalars(), strict=True):
-                entry.row_id = row_id
+        """One transaction for the batch, on the driver's own connection: the hottest write of the server
+        (every accepted edit) skips SQLAlchemy's statement building, about 0.3 ms of CPU per commit."""
+        created = self._created_at(utcnow())
+        rows = [(a.room_id, a.doc, a.payload, created) for a in appends]
+        raw = self.engine.raw_connection()
+        try:
+            cursor: Any = raw.cursor()  # the driver's own (sqlite3 or psycopg)
+            if self._sqlite:
+                cursor.execute("BEGIN IMMEDIATE")  # as the engine does: the write lock up front
+                ids = []
+                for row in rows:
+                    cursor.execute(self._insert, row)
+                    ids.append(cursor.fetchone()[0])
+            else:  # psycopg: one pipelined round trip for the batch, a result per row, in order
+                cursor.executemany(self._insert, rows, returning=True)
+                ids = []
+                while True:
+                    ids.append(cursor.fetchone()[0])
+                    if not cursor.nextset():
+                        break
+            raw.commit()
+        except BaseException:
+            raw.rollback()
+            raise
+        finally:
+            raw.close()  # back to the pool
+        for entry, row_id in zip(appends, ids, strict=True):
+            entry.row_id = row_id
 
     # --- synchronous parts (writer or reader threads) ------------------------------------------
 
