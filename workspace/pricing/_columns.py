@@ -3,10 +3,9 @@
 Each function gives exactly what `money.format_money`, `money.format_unit_price` and `views.plain` give for
 each value, but a 1,000-line quote has some 15,000 amounts: formatting them one Python call at a time was
 most of the time a room spent writing its quote. The engine rounds every amount it sums to the currency, so
-`str()` of each already is the text shown; a column is converted in one pass and checked in one regular
-expression (plain notation, exactly the currency's places, no "-0"), and only a column that fails the check
-is formatted value by value. Unit prices come from the price book, so a quote holds few distinct ones: each is
-formatted once per column.
+`str()` of each already is the text shown: a column whose amounts all have the currency's places is converted
+in one pass, and only another is rounded value by value. Unit prices come from the price book, so a quote
+holds few distinct ones: each is formatted once per column.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import cache
+from itertools import repeat
 
 from workspace.pricing.money import MINOR_UNITS, UNIT_PRICE_MAX_PLACES
 
@@ -63,18 +63,20 @@ def _rounded(places: int) -> Column:
     """Each amount half-even to `places` places, in plain notation, never "-0.00"."""
     step = Decimal(1).scaleb(-places)
     zero = str(Decimal(0).quantize(step))
-    fraction = rf"\.[0-9]{{{places}}}" if places else ""
-    rounded = re.compile(rf"(?:(?:-(?!{re.escape(zero)}\n))?[0-9]+{fraction}\n)*")
+    negative_zero = "-" + zero
 
     def one(amount: Decimal) -> str:
         value = amount.quantize(step, ROUND_HALF_EVEN)
         return str(value) if value else zero  # plain notation for exponents 0 to -3; never "-0.00"
 
     def column(amounts: Sequence[Decimal]) -> list[str]:
+        if not all(map(Decimal.same_quantum, amounts, repeat(step))):
+            return list(map(one, amounts))
+        # Rounded to `places` already: str() is the text (quantize would give the same number back).
         texts = list(map(str, amounts))
-        if rounded.fullmatch("\n".join(texts) + "\n"):
-            return texts
-        return list(map(one, amounts))
+        if negative_zero in texts:
+            return [zero if text == negative_zero else text for text in texts]
+        return texts
 
     return column
 

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
-from itertools import repeat
+from itertools import accumulate, repeat
 from operator import attrgetter, is_, mul, sub, truediv
 from typing import Any
 
@@ -25,7 +25,8 @@ __all__ = ["internal_view", "plain", "public_view", "unpriceable_reason"]
 _HUNDRED = Decimal(100)
 _PERCENT = Decimal("0.01")
 _FIELDS = attrgetter("list_total", "tier_total", "net_total", "per_period", "annual_recurring", "list_unit",
-                     "tier_unit", "net_unit", "qty", "discount_pct", "cost_total", "floor_unit")  # fmt: skip
+                     "tier_unit", "net_unit", "qty", "discount_pct", "cost_total", "floor_unit", "year_qty",
+                     "years")  # fmt: skip
 
 
 def public_view(quote: Quote) -> dict[str, Any]:
@@ -33,13 +34,13 @@ def public_view(quote: Quote) -> dict[str, Any]:
     (or the deal as a whole) cannot be priced; `pricing_problems` then says why, in the violations' shape.
     `currencies` are the ones the room's price book prices."""
     shown = _shown(quote)
-    return _view(quote, shown, _public_lines(shown.rows), shown.totals.copy())
+    return _view(quote, shown, _public_lines(shown), shown.totals.copy())
 
 
 def internal_view(quote: Quote) -> dict[str, Any]:
     """The public view plus, per line and in the totals, cost, margin and floor information."""
     shown = _shown(quote)
-    return _view(quote, shown, _internal_lines(shown.rows, shown.extra_rows), shown.internal_totals.copy())
+    return _view(quote, shown, _internal_lines(shown), shown.internal_totals.copy())
 
 
 def unpriceable_reason(view: dict[str, Any]) -> str | None:
@@ -54,16 +55,19 @@ def unpriceable_reason(view: dict[str, Any]) -> str | None:
 
 # --- made once per quote -----------------------------------------------------------------------------------
 
-Row = tuple[Any, ...]
+Column_ = list[Any]
 
 
 @dataclass(frozen=True, slots=True)
 class _Shown:
-    """A quote's strings, for both views: per line its public values (`_public_lines` says in which order, with
-    `year_qty` and `years` as tuples) and its internal ones (`_internal_lines`), and the totals likewise."""
+    """A quote's strings, for both views, a column per value of the lines (in the order `_public_lines` and
+    `_internal_lines` read them): `year_qty` and `years` as slices of one flat list each (each view slices lists
+    of its own), and the totals."""
 
-    rows: list[Row]
-    extra_rows: list[Row]
+    columns: tuple[Column_, ...]
+    extra_columns: tuple[Column_, ...]
+    quantities: list[str]  # every line's `year_qty`, one after the other
+    years: list[str]  # every line's `years`, likewise
     totals: dict[str, Any]
     internal_totals: dict[str, Any]
     violations: tuple[tuple[str | None, str, str], ...]
@@ -81,11 +85,52 @@ def _shown(quote: Quote) -> _Shown:
 
 def _make(quote: Quote) -> _Shown:
     money, unit = money_column(quote.currency), unit_column(quote.currency)
-    rows, extra_rows = _rows(quote.lines, len(quote.months), money, unit)
+    lines = quote.lines
     totals = _totals(quote.totals, money)
+    if lines:
+        (list_totals, tier_totals, net_totals, per_periods, annuals, list_units, tier_units, net_units, qtys,
+         discounts, costs, floors, year_qtys, years) = zip(*map(_FIELDS, lines), strict=True)  # fmt: skip
+    else:
+        list_totals = tier_totals = net_totals = per_periods = annuals = list_units = tier_units = net_units = ()
+        qtys = discounts = costs = floors = year_qtys = years = ()
+    # Texts are made a column at a time (`_columns`); the year columns flat, each line a slice of them.
+    quantities = plain_column([qty for each in year_qtys for qty in each])
+    qty_starts, qty_ends = _bounds(year_qtys)
+    year_texts = money([amount for each in years for amount in each])
+    year_starts, year_ends = _bounds(years)
+    net_texts = money(net_totals)
+    first_years = [year_texts[start] if end > start else net
+                   for start, end, net in zip(year_starts, year_ends, net_texts, strict=True)]  # fmt: skip
+    columns = (
+        [line.id for line in lines],
+        [line.sku for line in lines],
+        [line.name for line in lines],
+        [None if line.period is None else line.period._value_ for line in lines],
+        [line.unit for line in lines],
+        plain_column(qtys),
+        qty_starts,
+        qty_ends,
+        plain_column(discounts),
+        [line.priced for line in lines],
+        unit(list_units),
+        unit(tier_units),
+        unit(net_units),
+        money(per_periods),
+        year_starts,
+        year_ends,
+        first_years,
+        money(annuals),
+        money(list_totals),
+        money(list(map(sub, list_totals, tier_totals))),  # volume discount
+        money(list(map(sub, tier_totals, net_totals))),  # negotiated discount
+        money(list(map(sub, list_totals, net_totals))),  # total discount
+        net_texts,
+    )
     return _Shown(
-        rows,
-        extra_rows,
+        columns,
+        _extra_columns(lines, net_totals, costs, floors, money, unit),
+        quantities,
+        year_texts,
         totals,
         {**totals, **_totals_extra(quote.totals, money)},
         tuple(_violation(violation) for violation in quote.violations),
@@ -94,66 +139,20 @@ def _make(quote: Quote) -> _Shown:
     )
 
 
-def _rows(lines: list[LineQuote], years: int, money: Column, unit: Column) -> tuple[list[Row], list[Row]]:
-    if not lines:
-        return [], []
-    (list_totals, tier_totals, net_totals, per_periods, annuals, list_units, tier_units, net_units, qtys, discounts,
-     costs, floors) = zip(*map(_FIELDS, lines), strict=True)  # fmt: skip
-    qty_texts = plain_column(qtys)
-    per_year = _years(lines, years, money)
-    net_texts = money(net_totals)
-    rows = list(zip(
-        [line.id for line in lines],
-        [line.sku for line in lines],
-        [line.name for line in lines],
-        [None if line.period is None else line.period._value_ for line in lines],
-        [line.unit for line in lines],
-        qty_texts,
-        [_year_qty(line, qty) for line, qty in zip(lines, qty_texts, strict=True)],
-        plain_column(discounts),
-        [line.priced for line in lines],
-        unit(list_units),
-        unit(tier_units),
-        unit(net_units),
-        money(per_periods),
-        per_year,
-        [line_years[0] if line_years else net for line_years, net in zip(per_year, net_texts, strict=True)],
-        money(annuals),
-        money(list_totals),
-        money(list(map(sub, list_totals, tier_totals))),  # volume discount
-        money(list(map(sub, tier_totals, net_totals))),  # negotiated discount
-        money(list(map(sub, list_totals, net_totals))),  # total discount
-        net_texts,
-        strict=True,
-    ))  # fmt: skip
-    return rows, _extra_rows(lines, net_totals, costs, floors, money, unit)
+def _bounds(groups: Sequence[Sequence[object]]) -> tuple[list[int], list[int]]:
+    """Where each group starts and ends in the flat list of all of them."""
+    ends = list(accumulate(map(len, groups)))
+    return [0, *ends[:-1]] if ends else [], ends
 
 
-def _years(lines: list[LineQuote], years: int, money: Column) -> list[tuple[str, ...]]:
-    """Each line's amount per contract year. Every line has one per year of the term (a one-time item zeros
-    after the first); grouped back by that count, or line by line should a line ever have another."""
-    per_line = [line.years for line in lines]
-    if years and all(len(amounts) == years for amounts in per_line):
-        texts = money([amount for amounts in per_line for amount in amounts])
-        return list(zip(*[iter(texts)] * years, strict=True))
-    return [tuple(money(amounts)) for amounts in per_line]
-
-
-def _year_qty(line: LineQuote, qty: str) -> tuple[str, ...]:
-    quantities = line.year_qty
-    if quantities.count(line.qty) == len(quantities):  # a flat line: its quantity every year (equal shows alike)
-        return (qty,) * len(quantities)
-    return tuple(plain_column(quantities))
-
-
-def _extra_rows(
+def _extra_columns(
     lines: list[LineQuote],
     nets: tuple[Decimal, ...],
     costs: tuple[Decimal | None, ...],
     floors: tuple[Decimal | None, ...],
     money: Column,
     unit: Column,
-) -> list[Row]:
+) -> tuple[Column_, ...]:
     """Per line: cost, margin, margin percentage (None where the cost is unknown, the percentage also where net
     is zero), floor unit price, whether below the floor."""
     cost_texts: list[str | None]
@@ -174,8 +173,7 @@ def _extra_rows(
         margins_known = [None if cost is None else net - cost for net, cost in zip(nets, costs, strict=True)]
         margin_texts = _where_known(margins_known, money)
         percents = [None if cost is None else _percent(net - cost, net) for net, cost in zip(nets, costs, strict=True)]
-    floor_texts = _where_known(floors, unit)
-    return list(zip(cost_texts, margin_texts, percents, floor_texts, [line.below_floor for line in lines], strict=True))
+    return cost_texts, margin_texts, percents, _where_known(floors, unit), [line.below_floor for line in lines]
 
 
 def _where_known(values: Sequence[Decimal | None], column: Column) -> list[str | None]:
@@ -223,29 +221,35 @@ def _violation(violation: Violation) -> tuple[str | None, str, str]:
 # --- handed out: every call its own dicts and lists --------------------------------------------------------
 
 
-def _public_lines(rows: list[Row]) -> list[dict[str, Any]]:
+def _public_lines(shown: _Shown) -> list[dict[str, Any]]:
+    quantities, years = shown.quantities, shown.years
     return [
-        {"id": id_, "sku": sku, "name": name, "period": period, "unit": unit_, "qty": qty, "year_qty": list(year_qty),
-         "discount_pct": discount, "priced": priced, "list_unit": list_unit, "tier_unit": tier_unit,
-         "net_unit": net_unit, "per_period": per_period, "years": list(years), "first_year": first_year,
-         "annual_recurring": annual, "list_total": list_total, "volume_discount": volume,
-         "negotiated_discount": negotiated, "total_discount": total_discount, "net_total": net_total}
-        for (id_, sku, name, period, unit_, qty, year_qty, discount, priced, list_unit, tier_unit, net_unit,
-             per_period, years, first_year, annual, list_total, volume, negotiated, total_discount, net_total) in rows
+        {"id": id_, "sku": sku, "name": name, "period": period, "unit": unit_, "qty": qty,
+         "year_qty": quantities[qty_start:qty_end], "discount_pct": discount, "priced": priced,
+         "list_unit": list_unit, "tier_unit": tier_unit, "net_unit": net_unit, "per_period": per_period,
+         "years": years[year_start:year_end], "first_year": first_year, "annual_recurring": annual,
+         "list_total": list_total, "volume_discount": volume, "negotiated_discount": negotiated,
+         "total_discount": total_discount, "net_total": net_total}
+        for (id_, sku, name, period, unit_, qty, qty_start, qty_end, discount, priced, list_unit, tier_unit, net_unit,
+             per_period, year_start, year_end, first_year, annual, list_total, volume, negotiated, total_discount,
+             net_total) in zip(*shown.columns, strict=True)
     ]  # fmt: skip
 
 
-def _internal_lines(rows: list[Row], extra_rows: list[Row]) -> list[dict[str, Any]]:
+def _internal_lines(shown: _Shown) -> list[dict[str, Any]]:
+    quantities, years = shown.quantities, shown.years
     return [
-        {"id": id_, "sku": sku, "name": name, "period": period, "unit": unit_, "qty": qty, "year_qty": list(year_qty),
-         "discount_pct": discount, "priced": priced, "list_unit": list_unit, "tier_unit": tier_unit,
-         "net_unit": net_unit, "per_period": per_period, "years": list(years), "first_year": first_year,
-         "annual_recurring": annual, "list_total": list_total, "volume_discount": volume,
-         "negotiated_discount": negotiated, "total_discount": total_discount, "net_total": net_total,
+        {"id": id_, "sku": sku, "name": name, "period": period, "unit": unit_, "qty": qty,
+         "year_qty": quantities[qty_start:qty_end], "discount_pct": discount, "priced": priced,
+         "list_unit": list_unit, "tier_unit": tier_unit, "net_unit": net_unit, "per_period": per_period,
+         "years": years[year_start:year_end], "first_year": first_year, "annual_recurring": annual,
+         "list_total": list_total, "volume_discount": volume, "negotiated_discount": negotiated,
+         "total_discount": total_discount, "net_total": net_total,
          "cost_total": cost, "margin": margin, "margin_pct": margin_pct, "floor_unit": floor, "below_floor": below}
-        for (id_, sku, name, period, unit_, qty, year_qty, discount, priced, list_unit, tier_unit, net_unit,
-             per_period, years, first_year, annual, list_total, volume, negotiated, total_discount, net_total),
-            (cost, margin, margin_pct, floor, below) in zip(rows, extra_rows, strict=True)
+        for (id_, sku, name, period, unit_, qty, qty_start, qty_end, discount, priced, list_unit, tier_unit, net_unit,
+             per_period, year_start, year_end, first_year, annual, list_total, volume, negotiated, total_discount,
+             net_total, cost, margin, margin_pct, floor, below) in zip(*shown.columns, *shown.extra_columns,
+                                                                       strict=True)
     ]  # fmt: skip
 
 
