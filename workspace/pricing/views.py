@@ -55,7 +55,7 @@ def unpriceable_reason(view: dict[str, Any]) -> str | None:
 
 # --- made once per quote -----------------------------------------------------------------------------------
 
-Column_ = list[Any]
+Values = list[Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +64,8 @@ class _Shown:
     `_internal_lines` read them): `year_qty` and `years` as slices of one flat list each (each view slices lists
     of its own), and the totals."""
 
-    columns: tuple[Column_, ...]
-    extra_columns: tuple[Column_, ...]
+    columns: tuple[Values, ...]
+    extra_columns: tuple[Values, ...]
     quantities: list[str]  # every line's `year_qty`, one after the other
     years: list[str]  # every line's `years`, likewise
     totals: dict[str, Any]
@@ -152,7 +152,7 @@ def _extra_columns(
     floors: tuple[Decimal | None, ...],
     money: Column,
     unit: Column,
-) -> tuple[Column_, ...]:
+) -> tuple[Values, ...]:
     """Per line: cost, margin, margin percentage (None where the cost is unknown, the percentage also where net
     is zero), floor unit price, whether below the floor."""
     cost_texts: list[str | None]
