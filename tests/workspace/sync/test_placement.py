@@ -139,3 +139,8 @@ def test_a_log_of_generated_updates_merged_places_every_item_where_its_pieces_do
     again, merged = layouts(log)
     assert_same_layout(pieces, again)
     assert_same_layout(pieces, merged)
+
+
+def test_a_room_with_no_log_has_an_empty_layout() -> None:
+    layout = Layout.from_log(ROOT_KINDS[DocName.SHARED], [])
+    assert layout.state == {} and layout.segments() == {} and layout.types == {}
