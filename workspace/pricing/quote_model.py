@@ -7,7 +7,7 @@ Differences (discounts, margin) are properties, computed from the stored rounded
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from workspace.pricing.catalog import BillingPeriod
@@ -132,6 +132,8 @@ class Quote:
     totals: Totals
     violations: list[Violation]
     currencies: tuple[str, ...] = ()
+    # The strings `views` made of this quote, kept for the second view the room writes (not part of the quote).
+    shown: object = field(default=None, repr=False, compare=False)
 
     @property
     def pricing_problems(self) -> list[Violation]:

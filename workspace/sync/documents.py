@@ -39,10 +39,27 @@ def new_doc(name: DocName) -> Doc:
 
 
 def doc_from_updates(name: DocName, updates: list[bytes]) -> Doc:
+    """The document a snapshot and the log after it make, applied in order."""
     doc = new_doc(name)
-    for update in updates:
-        doc.apply_update(update)
+    # One transaction: yrs tidies up after each transaction (merging neighbours, collecting deleted
+    # content); once for a log of 10,000 keystrokes instead of 10,000 times takes a third off a cold load.
+    with doc.transaction():
+        for update in updates:
+            doc.apply_update(update)
     return doc
+
+
+def merged_update(updates: list[bytes]) -> bytes:
+    """One update holding every item of `updates`, each as it was sent: its place and its content, deleted or
+    not (no garbage collection), so that it decodes to the same items as the pieces, merged where Yjs merges
+    neighbours. pycrdt's `merge_updates` gives the same but takes 30 times as long on a log of keystrokes."""
+    if len(updates) == 1:
+        return updates[0]
+    doc: Doc = Doc(skip_gc=True)
+    with doc.transaction():
+        for update in updates:
+            doc.apply_update(update)
+    return doc.get_update()
 
 
 def to_json(doc: Doc, name: DocName) -> dict[str, object]:

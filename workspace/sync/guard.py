@@ -123,7 +123,7 @@ class Guard:
 
     async def prepare(self, updates: list[bytes]) -> None:
         """Build the layout of the document these updates make, off the event loop (at a room's load)."""
-        self._layout = await asyncio.to_thread(Layout.build, ROOT_KINDS[self.name], updates)
+        self._layout = await asyncio.to_thread(Layout.from_log, ROOT_KINDS[self.name], updates)
 
     @property
     def layout(self) -> Layout:

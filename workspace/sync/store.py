@@ -222,7 +222,9 @@ class UpdateStore:
                 .where(DocUpdate.room_id == room_id, DocUpdate.doc == doc)
                 .order_by(DocUpdate.id)
             ).all()
-        return StoredDoc(snapshot, [row.payload for row in rows], [row.id for row in rows])
+        # Unpacked by position: reading 10,000 rows by attribute name costs as much as fetching them.
+        update_ids = [row_id for row_id, _ in rows]
+        return StoredDoc(snapshot, [payload for _, payload in rows], update_ids)
 
     def compact_sync(self, room_id: str, doc: str, snapshot: bytes, merged_ids: list[int]) -> int:
         with self.engine.begin() as conn:
