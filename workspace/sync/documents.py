@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from enum import StrEnum
 
 from pycrdt import Array, Doc, Map, XmlFragment
+
+log = logging.getLogger(__name__)
 
 
 class DocName(StrEnum):
@@ -60,6 +63,18 @@ def merged_update(updates: list[bytes]) -> bytes:
         for update in updates:
             doc.apply_update(update)
     return doc.get_update()
+
+
+def merged_log(updates: list[bytes]) -> list[bytes]:
+    """The log as one merged update (`merged_update`), or as it is should yrs panic merging it (pyo3 raises
+    a Rust panic as a BaseException): either makes the same document and the same layout."""
+    try:
+        return [merged_update(updates)]
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:
+        log.exception("merging a log of %d updates failed: it is used update by update", len(updates))
+        return updates
 
 
 def to_json(doc: Doc, name: DocName) -> dict[str, object]:

@@ -22,7 +22,7 @@ from pycrdt import Doc
 
 from workspace.settings import Settings
 from workspace.sync import closecodes
-from workspace.sync.documents import DocName, doc_from_updates
+from workspace.sync.documents import DocName, doc_from_updates, merged_log
 from workspace.sync.metrics import SyncMetrics
 from workspace.sync.room import DealHeader, Peer, RoomDoc, WriteObserver, deal_header
 from workspace.sync.store import UpdateStore
@@ -155,12 +155,14 @@ class RoomManager:
         room_id, name = key
         stored = await self.store.load(room_id, name.value)
         self.metrics.room_loads.inc()
-        doc = doc_from_updates(name, stored.all_updates)
+        # Merged once, off the event loop, for both the document and the guard's layout.
+        log = await asyncio.to_thread(merged_log, stored.all_updates)
+        doc = doc_from_updates(name, log)
         room = RoomDoc(
             room_id, name, doc, self.store, list(stored.update_ids), self.settings.room_max_bytes,
             self.settings.max_items_per_update,
         )  # fmt: skip
-        await room.guard.prepare(stored.all_updates)
+        await room.guard.prepare(log)
         room.after_commit = self._after_commit
         room.write_observer = self.write_observer
         room.header = deal_header(room)

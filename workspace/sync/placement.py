@@ -9,16 +9,13 @@ with each accepted one.
 
 from __future__ import annotations
 
-import logging
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from workspace.errors import InvalidInput
-from workspace.sync.documents import merged_update
+from workspace.sync.documents import merged_log
 from workspace.sync.structs import ID, Content, Struct, decode_update
-
-log = logging.getLogger(__name__)
 
 UNDECLARED = -1
 """The kind of a root the document does not declare."""
@@ -79,14 +76,7 @@ class Layout:
         """The same layout as `build`, from the updates merged into one first (a room's load): decoding one
         update of merged items costs a fraction of decoding thousands of keystrokes, and the merge keeps
         every item's place and content (tests/workspace/sync/test_placement.py)."""
-        try:
-            merged = [merged_update(updates)]
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException:  # pyo3 raises a Rust panic as a BaseException: then the pieces, as before
-            log.exception("merging a log of %d updates failed: its layout is built from each of them", len(updates))
-            merged = updates
-        return cls.build(roots, merged)
+        return cls.build(roots, merged_log(updates))
 
     def root(self, name: str) -> Node:
         return self._roots.get(name) or Node(UNDECLARED, name)
