@@ -108,15 +108,13 @@ class Leases:
     async def owner(self, room_id: str) -> str | None:
         """The worker holding the room, if any worker with a heartbeat does."""
         try:
-            async with self.link.redis.pipeline(transaction=False) as pipe:
-                pipe.get(lease_key(room_id))
-                holder = (await pipe.execute())[0]
-                if holder is None:
-                    return None
-                worker = holder.decode()
-                if worker == self.worker_id:
-                    return worker
-                return worker if worker in await self.link.alive([worker]) else None
+            holder = await self.link.redis.get(lease_key(room_id))
+            if holder is None:
+                return None
+            worker = holder.decode()
+            if worker == self.worker_id:
+                return worker
+            return worker if worker in await self.link.alive([worker]) else None
         except (RedisError, OSError) as exc:
             raise ClusterUnavailable("Redis cannot be reached to find the worker holding this room") from exc
 
