@@ -111,7 +111,7 @@ class Leases:
             holder = await self.link.redis.get(lease_key(room_id))
             if holder is None:
                 return None
-            worker = holder.decode()
+            worker = holder.decode() if isinstance(holder, bytes) else str(holder)
             if worker == self.worker_id:
                 return worker
             return worker if worker in await self.link.alive([worker]) else None
