@@ -24,6 +24,7 @@ from workspace.auth.signin_guard import SignInGuard
 from workspace.auth.throttle import Throttle
 from workspace.clause_library.service import ClauseStore
 from workspace.cluster.cluster import Cluster
+from workspace.cluster.relay import GatewayLimits
 from workspace.cluster.throttle import SharedThrottle
 from workspace.derive import Deriver
 from workspace.errors import ClusterUnavailable
@@ -42,6 +43,7 @@ from workspace.sync.metrics import SyncMetrics
 from workspace.sync.room import DealHeader
 from workspace.sync.store import UpdateStore
 from workspace.threads.service import Threads
+from workspace.web import MAX_JSON_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +143,10 @@ class Services:
         services.listeners = Listeners(services)
         services.listeners.subscribe()
         if settings.redis_url:
-            services._join_cluster(Cluster(settings.redis_url, rooms.drop, services._cluster_down))
+            limits = GatewayLimits(
+                settings.max_message_bytes, settings.messages_per_second, settings.message_burst, MAX_JSON_BYTES
+            )
+            services._join_cluster(Cluster(settings.redis_url, limits, rooms.drop, services._cluster_down))
             # One budget of attempts per key for all workers, not one per worker.
             shared = redis.Redis.from_url(settings.redis_url, socket_timeout=1, socket_connect_timeout=1)
             services.attempts = SharedThrottle(shared, "attempts", services.attempts.rate, services.attempts.burst)

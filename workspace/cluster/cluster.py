@@ -17,7 +17,7 @@ from collections.abc import Callable
 from workspace.cluster.leases import Leases
 from workspace.cluster.link import NOTICES, Link
 from workspace.cluster.notices import Notices
-from workspace.cluster.relay import Relay
+from workspace.cluster.relay import GatewayLimits, Relay
 
 
 def new_worker_id() -> str:
@@ -25,12 +25,14 @@ def new_worker_id() -> str:
 
 
 class Cluster:
-    def __init__(self, url: str, on_room_lost: Callable[[str], None], on_down: Callable[[], None]) -> None:
+    def __init__(
+        self, url: str, limits: GatewayLimits, on_room_lost: Callable[[str], None], on_down: Callable[[], None]
+    ) -> None:
         self.worker_id = new_worker_id()
         self._on_down = on_down
         self.link = Link(url, self.worker_id, self._arrived, self._down)
         self.leases = Leases(self.link, on_room_lost)
-        self.relay = Relay(self.link)
+        self.relay = Relay(self.link, limits)
         self.notices = Notices(self.link)
 
     async def start(self) -> None:

@@ -31,6 +31,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from workspace.cluster.link import Link, relay_channel
 from workspace.errors import ClusterUnavailable
 from workspace.sync import closecodes
+from workspace.sync.connection import close_reason
+from workspace.sync.ratelimit import TokenBucket
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,18 @@ MAX_QUEUED = 4096  # messages waiting for a slow client at the gateway before it
 _OPEN, _EVENT, _BYTES, _END, _MANY = b"O", b"E", b"B", b"X", b"M"
 _MAX_MERGED = 255
 _ENDED = object()  # put in a stream's queue when the other side is gone
+
+
+class _Refused:
+    """Put in a gateway stream's queue when the gateway refuses what its client sent."""
+
+    __slots__ = ("code", "reason")
+
+    def __init__(self, code: int, reason: str) -> None:
+        self.code = code  # a websocket close code, or an HTTP status
+        self.reason = reason
+
+
 _HEADERED = ("headers",)
 _SCOPE_KEYS = ("type", "asgi", "http_version", "scheme", "path", "raw_path", "query_string", "root_path",
                "headers", "client", "server", "method", "subprotocols")  # fmt: skip
@@ -57,9 +71,21 @@ class _Stream:
         self.queue: asyncio.Queue[Any] = asyncio.Queue()
 
 
+class GatewayLimits:
+    """What a gateway lets through to Redis: the same limits the owner applies, checked before a byte is
+    relayed, so that a hostile client cannot push oversized or endless frames through the shared line."""
+
+    def __init__(self, message_bytes: int, messages_per_second: float, burst: int, body_bytes: int) -> None:
+        self.message_bytes = message_bytes
+        self.messages_per_second = messages_per_second
+        self.burst = burst
+        self.body_bytes = body_bytes
+
+
 class Relay:
-    def __init__(self, link: Link) -> None:
+    def __init__(self, link: Link, limits: GatewayLimits) -> None:
         self.link = link
+        self.limits = limits
         self.worker_id = link.worker_id
         self.app: ASGIApp | None = None  # set once the app exists: the owner runs relayed requests through it
         self._streams: dict[bytes, _Stream] = {}
@@ -150,7 +176,7 @@ class Relay:
         try:
             header = json.dumps({"from": self.worker_id, "scope": _portable(scope)}).encode()
             self.link.publish(channel, _OPEN + sid + header)
-            upstream = asyncio.create_task(self._upstream(sid, channel, receive))
+            upstream = asyncio.create_task(self._upstream(sid, stream, channel, receive))
             ended = await _downstream(stream, send)
             if not ended:
                 self.link.publish(channel, _END + sid)
@@ -163,12 +189,40 @@ class Relay:
             self._streams.pop(sid, None)
             self._gateway_side.discard(sid)
 
-    async def _upstream(self, sid: bytes, channel: bytes, receive: Receive) -> None:
+    async def _upstream(self, sid: bytes, stream: _Stream, channel: bytes, receive: Receive) -> None:
+        limits = self.limits
+        bucket = TokenBucket(limits.messages_per_second, limits.burst)
+        body_bytes = 0
         while True:
             message = await receive()
+            kind = message["type"]
+            if kind == "websocket.receive":
+                size = len(message.get("bytes") or message.get("text") or b"")
+                if size > limits.message_bytes:
+                    refusal = (
+                        closecodes.MESSAGE_TOO_LARGE,
+                        f"message of {size} bytes exceeds the limit of {limits.message_bytes} bytes",
+                    )
+                    self._refuse_at_gateway(stream, refusal)
+                    return
+                if not bucket.take():
+                    refusal = (closecodes.RATE_LIMITED, f"more than {limits.messages_per_second:g} messages per second")
+                    self._refuse_at_gateway(stream, refusal)
+                    return
+            elif kind == "http.request":
+                body_bytes += len(message.get("body", b""))
+                if body_bytes > limits.body_bytes:
+                    refusal = (413, f"request body exceeds the limit of {limits.body_bytes} bytes")
+                    self._refuse_at_gateway(stream, refusal)
+                    return
             self.link.publish(channel, _encode(sid, message, "websocket.receive"))
-            if message["type"] in ("websocket.disconnect", "http.disconnect"):
+            if kind in ("websocket.disconnect", "http.disconnect"):
                 return
+
+    @staticmethod
+    def _refuse_at_gateway(stream: _Stream, refusal: tuple[int, str]) -> None:
+        """Answer the client here with the owner's own refusal (`forward` then ends the stream at the owner)."""
+        stream.queue.put_nowait(_Refused(*refusal))
 
     # --- the owner: a relayed request runs here ----------------------------------------------
 
@@ -322,12 +376,16 @@ def _is_last(message: Message) -> bool:
 
 
 async def _downstream(stream: _Stream, send: Send) -> bool:
-    """Pass the owner's messages to the client until the last one; False when the owner went away first."""
+    """Pass the owner's messages to the client until the last one; False when the owner went away first
+    (or the gateway refused the client, which then has its answer)."""
     started = False
     while True:
         item = await stream.queue.get()
         if item is _ENDED:
             await _end_client(stream, send, started)
+            return False
+        if isinstance(item, _Refused):
+            await _refuse_client(stream, send, started, item)
             return False
         message: Message = item
         try:
@@ -337,6 +395,27 @@ async def _downstream(stream: _Stream, send: Send) -> bool:
         started = started or message["type"] in ("websocket.accept", "http.response.start")
         if _is_last(message):
             return True
+
+
+async def _refuse_client(stream: _Stream, send: Send, started: bool, refusal: _Refused) -> None:
+    try:
+        if stream.kind == "websocket":
+            if started:
+                await send({"type": "websocket.close", "code": refusal.code, "reason": close_reason(refusal.reason)})
+            else:
+                await send({"type": "websocket.close", "code": refusal.code})
+        elif not started:
+            body = json.dumps({"error": "too_large", "detail": refusal.reason}).encode()
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": refusal.code,
+                    "headers": [(b"content-type", b"application/json"), (b"connection", b"close")],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
+    except OSError:
+        pass  # the client left as well
 
 
 async def _end_client(stream: _Stream, send: Send, started: bool) -> None:

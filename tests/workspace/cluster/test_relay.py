@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+
+from starlette.types import Message
+
 from workspace.cluster import relay
+from workspace.sync import closecodes
 
 
 def _roundtrip(message: dict[str, object], raw_type: str) -> dict[str, object]:
@@ -51,12 +57,64 @@ class _Link:
     worker_id = "w-test"
     up = True
 
+    def __init__(self) -> None:
+        self.published: list[bytes] = []
+
     def publish(self, channel: bytes, data: bytes) -> None:
-        pass
+        self.published.append(data)
+
+
+LIMITS = relay.GatewayLimits(message_bytes=1000, messages_per_second=5, burst=3, body_bytes=2000)
+
+
+async def _forward_to_a_silent_owner(scope_type: str, messages: list[Message]) -> tuple[_Link, list[Message]]:
+    """Run a gateway stream whose client sends `messages` (then waits) to an owner that never answers."""
+    link = _Link()
+    hub = relay.Relay(link, LIMITS)  # type: ignore[arg-type]
+    pending = list(messages)
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        if pending:
+            return pending.pop(0)
+        await asyncio.sleep(3600)
+        raise AssertionError("unreachable")
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {"type": scope_type, "path": "/ws/rooms/r1/shared", "headers": [], "query_string": b""}
+    await asyncio.wait_for(hub.forward("w-owner", scope, receive, send), timeout=5)
+    return link, sent
+
+
+async def test_a_gateway_refuses_an_oversized_frame_before_it_reaches_redis() -> None:
+    frames: list[Message] = [{"type": "websocket.connect"}, {"type": "websocket.receive", "bytes": b"\0" * 1001}]
+    link, sent = await _forward_to_a_silent_owner("websocket", frames)
+    assert sent == [{"type": "websocket.close", "code": closecodes.MESSAGE_TOO_LARGE}]
+    assert [data[:1] for data in link.published] == [b"O", b"E", b"X"]  # opened, connect, ended: no frame
+    assert all(len(data) < 1000 for data in link.published)
+
+
+async def test_a_gateway_refuses_a_client_past_the_message_rate() -> None:
+    frames: list[Message] = [{"type": "websocket.receive", "bytes": b"\0\0"} for _ in range(10)]
+    link, sent = await _forward_to_a_silent_owner("websocket", frames)
+    assert sent == [{"type": "websocket.close", "code": closecodes.RATE_LIMITED}]
+    assert [data[:1] for data in link.published] == [b"O", b"B", b"B", b"B", b"X"]  # the burst, then the end
+
+
+async def test_a_gateway_refuses_an_oversized_request_body_with_413() -> None:
+    chunks: list[Message] = [{"type": "http.request", "body": b"{" * 1500, "more_body": True},
+                             {"type": "http.request", "body": b"{" * 1500, "more_body": False}]  # fmt: skip
+    link, sent = await _forward_to_a_silent_owner("http", chunks)
+    assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 413
+    detail = "request body exceeds the limit of 2000 bytes"
+    assert json.loads(sent[1]["body"]) == {"error": "too_large", "detail": detail}
+    assert [data[:1] for data in link.published] == [b"O", b"E", b"X"]  # the first chunk only
 
 
 def test_a_stream_whose_reader_falls_far_behind_is_ended_not_buffered_without_bound() -> None:
-    hub = relay.Relay(_Link())  # type: ignore[arg-type]
+    hub = relay.Relay(_Link(), LIMITS)  # type: ignore[arg-type]
     sid = b"x" * 16
     hub._streams[sid] = stream = relay._Stream("w-owner", "websocket")
     hub._gateway_side.add(sid)
@@ -82,7 +140,7 @@ def test_one_broadcast_to_several_relayed_clients_of_a_worker_travels_once_and_r
     assert merged[0][1] == b"M\x02" + s1 + s2 + update
     assert merged[1:] == batch[2:]
 
-    hub = relay.Relay(_Link())  # type: ignore[arg-type]
+    hub = relay.Relay(_Link(), LIMITS)  # type: ignore[arg-type]
     for sid in (s1, s2):
         hub._streams[sid] = relay._Stream("w-owner", "websocket")
         hub._gateway_side.add(sid)
