@@ -45,7 +45,7 @@ class Api:
 
 
 def sign_in(base_url: str, email: str, password: str = PASSWORD) -> Api:
-    http = httpx.Client(base_url=base_url, timeout=10)
+    http = httpx.Client(base_url=base_url, timeout=60)
     response = http.post("/api/session", json={"email": email, "password": password})
     response.raise_for_status()
     http.headers["X-CSRF-Token"] = http.cookies["dealroom_csrf"]

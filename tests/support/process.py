@@ -27,7 +27,7 @@ class ServerProcess:
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self, timeout: float = 30) -> ServerProcess:
+    def start(self, timeout: float = 90) -> ServerProcess:
         env = {
             **os.environ,
             "PYTHONPATH": str(Path(__file__).resolve().parents[2]),

@@ -400,10 +400,7 @@ async def _downstream(stream: _Stream, send: Send) -> bool:
 async def _refuse_client(stream: _Stream, send: Send, started: bool, refusal: _Refused) -> None:
     try:
         if stream.kind == "websocket":
-            if started:
-                await send({"type": "websocket.close", "code": refusal.code, "reason": close_reason(refusal.reason)})
-            else:
-                await send({"type": "websocket.close", "code": refusal.code})
+            await _close_socket(send, started, refusal.code, refusal.reason)
         elif not started:
             body = json.dumps({"error": "too_large", "detail": refusal.reason}).encode()
             await send(
@@ -423,10 +420,7 @@ async def _end_client(stream: _Stream, send: Send, started: bool) -> None:
     reason = "the room moved to another server; reconnect"
     try:
         if stream.kind == "websocket":
-            if started:
-                await send({"type": "websocket.close", "code": closecodes.MOVED, "reason": reason})
-            else:
-                await send({"type": "websocket.close", "code": closecodes.MOVED})
+            await _close_socket(send, started, closecodes.MOVED, reason)
         elif not started:
             body = json.dumps({"error": "room_moved", "detail": reason}).encode()
             headers = [(b"content-type", b"application/json"), (b"retry-after", b"1")]
@@ -434,3 +428,11 @@ async def _end_client(stream: _Stream, send: Send, started: bool) -> None:
             await send({"type": "http.response.body", "body": body})
     except OSError:
         pass  # the client left as well
+
+
+async def _close_socket(send: Send, accepted: bool, code: int, reason: str) -> None:
+    """Close the client's socket with `code`: accepted first if it was not yet, since a close before the accept
+    is an HTTP 403 to the client, which would read as "not allowed" rather than as the reason."""
+    if not accepted:
+        await send({"type": "websocket.accept"})
+    await send({"type": "websocket.close", "code": code, "reason": close_reason(reason)})

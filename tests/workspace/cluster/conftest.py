@@ -88,6 +88,10 @@ class Cluster:
 
 MakeCluster = Callable[..., Cluster]
 
+# The crash tests type at 500 edits a second per client (tests/support/yclient.edit_until_closed) to have
+# plenty in flight when a worker dies; the per-connection rate limit (60/s) is the relay tests' subject, not theirs.
+LOAD_TEST_RATES = {"messages_per_second": "2000", "message_burst": "2000"}
+
 
 @pytest.fixture
 def make_cluster(pg_url: str, redis: Redis, tmp_path: Path) -> Iterator[MakeCluster]:
@@ -99,7 +103,8 @@ def make_cluster(pg_url: str, redis: Redis, tmp_path: Path) -> Iterator[MakeClus
         room_id, rep_token, customer_token = seed_room(make_sessionmaker(engine))
         engine.dispose()
         for _ in range(2):
-            started.append(ServerProcess(pg_url, tmp_path, redis_url=redis.url, metrics_public="true", **settings))
+            started.append(ServerProcess(pg_url, tmp_path, redis_url=redis.url, metrics_public="true",
+                                         **{**LOAD_TEST_RATES, **settings}))  # fmt: skip
             started[-1].start()
         return Cluster(started[-2], started[-1], redis, room_id, {"Authorization": f"Bearer {rep_token}"},
                        {"Authorization": f"Bearer {customer_token}"})  # fmt: skip

@@ -8,7 +8,6 @@ import json
 from starlette.types import Message
 
 from workspace.cluster import relay
-from workspace.sync import closecodes
 
 
 def _roundtrip(message: dict[str, object], raw_type: str) -> dict[str, object]:
@@ -91,7 +90,8 @@ async def _forward_to_a_silent_owner(scope_type: str, messages: list[Message]) -
 async def test_a_gateway_refuses_an_oversized_frame_before_it_reaches_redis() -> None:
     frames: list[Message] = [{"type": "websocket.connect"}, {"type": "websocket.receive", "bytes": b"\0" * 1001}]
     link, sent = await _forward_to_a_silent_owner("websocket", frames)
-    assert sent == [{"type": "websocket.close", "code": closecodes.MESSAGE_TOO_LARGE}]
+    reason = "message of 1001 bytes exceeds the limit of 1000 bytes"
+    assert sent == [{"type": "websocket.accept"}, {"type": "websocket.close", "code": 4413, "reason": reason}]
     assert [data[:1] for data in link.published] == [b"O", b"E", b"X"]  # opened, connect, ended: no frame
     assert all(len(data) < 1000 for data in link.published)
 
@@ -99,7 +99,8 @@ async def test_a_gateway_refuses_an_oversized_frame_before_it_reaches_redis() ->
 async def test_a_gateway_refuses_a_client_past_the_message_rate() -> None:
     frames: list[Message] = [{"type": "websocket.receive", "bytes": b"\0\0"} for _ in range(10)]
     link, sent = await _forward_to_a_silent_owner("websocket", frames)
-    assert sent == [{"type": "websocket.close", "code": closecodes.RATE_LIMITED}]
+    reason = "more than 5 messages per second"
+    assert sent == [{"type": "websocket.accept"}, {"type": "websocket.close", "code": 4429, "reason": reason}]
     assert [data[:1] for data in link.published] == [b"O", b"B", b"B", b"B", b"X"]  # the burst, then the end
 
 

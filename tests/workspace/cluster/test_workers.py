@@ -16,12 +16,13 @@ from pathlib import Path
 import httpx
 import pytest
 from pycrdt import Map
+from websockets.exceptions import WebSocketException
 
 from tests.support.accounts import seed_room
 from tests.support.marks import add_mark, marks
 from tests.support.process import ServerProcess
 from tests.support.yclient import YClient, edit_until_closed, replica
-from tests.workspace.cluster.conftest import Cluster, MakeCluster, Redis
+from tests.workspace.cluster.conftest import LOAD_TEST_RATES, Cluster, MakeCluster, Redis
 from workspace.settings import Settings
 from workspace.storage.engine import make_engine, make_sessionmaker
 
@@ -37,7 +38,7 @@ async def _connected(url: str, headers: dict[str, str], timeout: float = 15) -> 
             await client.connect()
             if client.synced.is_set():
                 return client
-        except OSError:
+        except (OSError, WebSocketException):  # refused, or told to reconnect (1012) while the room moves
             pass
         await client.close()
         if time.monotonic() > deadline:
@@ -95,6 +96,13 @@ async def test_a_relayed_customer_is_refused_with_the_reason_and_the_room_is_unc
         assert customer.denied == ["a customer may not write 'computed' in the shared document"]
         async with YClient(cluster.b.ws_url(cluster.room_id), cluster.rep) as fresh:
             assert replica(fresh.doc) == before  # the refusal left no trace, in the room's one true state
+            # The gateway itself refuses a frame past the size limit: it never crosses Redis to the owner.
+            await fresh.send_raw(b"\x00\x02" + b"\x00" * (1024 * 1024))
+            await fresh.wait_closed()
+            assert fresh.close_code == 4413
+            assert fresh.close_reason == f"message of {1024 * 1024 + 2} bytes exceeds the limit of {1024 * 1024} bytes"
+        async with YClient(cluster.b.ws_url(cluster.room_id), cluster.rep) as fresh:
+            assert replica(fresh.doc) == before
     finally:
         await rep.close()
 
@@ -254,7 +262,7 @@ async def test_dealroom_serve_with_two_workers_on_one_port_survives_killing_the_
     engine = make_engine(Settings(database_url=pg_url))
     room_id, rep_token, customer_token = seed_room(make_sessionmaker(engine))
     engine.dispose()
-    server = ServerProcess(pg_url, tmp_path, workers=2, redis_url=redis.url).start()
+    server = ServerProcess(pg_url, tmp_path, workers=2, redis_url=redis.url, **LOAD_TEST_RATES).start()
     headers = [{"Authorization": f"Bearer {t}"} for t in (rep_token, customer_token)]
     try:
         # The kernel spreads the connections of one port over both workers.
