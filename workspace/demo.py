@@ -10,6 +10,7 @@ from clauses.samples_library import sample_library
 from workspace.approval_policy.service import Policies, parse_yaml
 from workspace.auth import passwords
 from workspace.auth.models import User, UserRole
+from workspace.clause_library.service import ClauseStore
 from workspace.clause_library.service import seed as seed_clauses
 from workspace.pricebook.service import Catalog
 from workspace.pricing.samples import SAMPLE_INCENTIVE_PLAN, SAMPLE_PRICE_BOOK
@@ -18,6 +19,8 @@ from workspace.rooms.models import Membership, Room, RoomRole
 from workspace.rooms.service import initial_deal_update
 from workspace.sync.documents import DocName
 from workspace.sync.models import DocUpdate
+from workspace.templates import service as templates
+from workspace.templates.models import RoomTemplate
 
 DEMO_PASSWORD = "demo-password"
 DEMO_ROOM_ID = "demo-acme-renewal"
@@ -25,6 +28,16 @@ DEMO_ROOM_TITLE = "Acme — Platform renewal"
 # The demo room's terms: clauses of the demo library, all standard to begin with.
 DEMO_CLAUSES = ("subscription", "payment", "term_termination", "confidentiality", "data_protection", "sla",
                 "liability", "indemnity", "governing_law")  # fmt: skip
+# Templates for new rooms, one per deal type: a short set of terms and the usual first lines.
+DEMO_TEMPLATES = [
+    {"name": "New logo", "deal_type": "New business", "description": "A first subscription: Pro seats, onboarding.",
+     "clauses": ["subscription", "payment", "term_termination", "confidentiality", "liability", "governing_law"],
+     "lines": [{"sku": "PLAT-PRO", "qty": 50, "discountPct": 0}, {"sku": "PS-ONBOARD", "qty": 1, "discountPct": 0},
+               {"sku": "SUP-PREM", "qty": 1, "discountPct": 0}]},
+    {"name": "Renewal", "deal_type": "Renewal", "description": "Renewing an enterprise customer on the full terms.",
+     "clauses": list(DEMO_CLAUSES),
+     "lines": [{"sku": "PLAT-ENT", "qty": 250, "discountPct": 10}, {"sku": "SUP-ENT", "qty": 1, "discountPct": 0}]},
+]  # fmt: skip
 DEMO_USERS = [
     ("rep@demo.test", "Riley Rep", UserRole.REP),
     ("manager@demo.test", "Morgan Manager", UserRole.SALES_MANAGER),
@@ -84,6 +97,11 @@ def seed_demo(db: Session) -> list[str]:
     if policies.current_data(db) is None:
         policies.save(db, parse_yaml(DEMO_POLICY_YAML), users["admin@demo.test"].id)
         created.append("approval policy")
+    if db.execute(select(RoomTemplate.id).limit(1)).first() is None:
+        library, book = ClauseStore().library(db), catalog.book(db)
+        for template in DEMO_TEMPLATES:
+            templates.create(db, templates.checked(template, library, book), users["admin@demo.test"].id)
+        created.append(f"{len(DEMO_TEMPLATES)} room templates")
     if db.get(Room, DEMO_ROOM_ID) is None:
         rep, buyer = users["rep@demo.test"], users["buyer@acme.test"]
         db.add(

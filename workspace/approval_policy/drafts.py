@@ -71,9 +71,8 @@ async def preview_draft(request: Request) -> Response:
         for step in current.required:
             plain = required_step_to_plain(step)
             ids = resolve(step.approvers)
-            names: dict[object, str] = dict(
-                db.execute(select(User.id, User.name).where(User.id.in_(ids))).tuples().all()
-            )
+            rows = db.execute(select(User.id, User.name).where(User.id.in_(ids))).all()
+            names: dict[object, str] = {row.id: row.name for row in rows}
             plain["people"] = [{"id": i, "name": names.get(i, "")} for i in ids]
             steps.append(plain)
         return steps
