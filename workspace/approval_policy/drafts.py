@@ -38,28 +38,31 @@ def _problems(data: dict[str, Any]) -> tuple[Policy | None, list[str]]:
         return None, [invalid.detail]
 
 
-async def _read(request: Request) -> tuple[Policy | None, list[str]]:
+async def _read(request: Request) -> tuple[Policy | None, list[str], dict[str, Any] | None]:
+    """The draft as a policy (or the problems), and the document as read (None when it could not be read)."""
     try:
         data = await policy_body(request)
     except Unprocessable as invalid:
-        return None, [str(e) for e in invalid.extra.get("errors", [invalid.detail])]
-    return _problems(data)
+        return None, [str(e) for e in invalid.extra.get("errors", [invalid.detail])], None
+    policy, errors = _problems(data)
+    return policy, errors, data
 
 
 async def validate_policy(request: Request) -> Response:
-    """`{"valid", "errors", "rules"}` for a draft (YAML or JSON); nothing is saved, whatever it holds."""
+    """`{"valid", "errors", "rules", "policy"}` for a draft (YAML or JSON; `policy`: the document as read, for
+    the form editor); nothing is saved, whatever it holds."""
     principal = await caller(request)
     _admin(principal)
-    policy, errors = await _read(request)
+    policy, errors, data = await _read(request)
     rules = [rule.id for rule in policy.rules] if policy is not None else []
-    return JSONResponse({"valid": policy is not None, "errors": errors, "rules": rules})
+    return JSONResponse({"valid": policy is not None, "errors": errors, "rules": rules, "policy": data})
 
 
 async def preview_draft(request: Request) -> Response:
     """The steps a draft policy would require of the room as it is now, each with the people it would ask."""
     principal = await caller(request)
     _admin(principal)
-    policy, errors = await _read(request)
+    policy, errors, _data = await _read(request)
     if policy is None:
         raise Unprocessable(f"{len(errors)} problem(s) in the draft policy", errors=errors)
     room_id = request.path_params["room_id"]

@@ -322,7 +322,7 @@ export interface Person {
   manager_id: number | null;
 }
 
-export type PersonChange = { active: boolean } | { manager: string | null };
+export type PersonChange = { active: boolean } | { manager: string | null } | { role: string };
 
 /** `GET /api/sso/settings` (admins): whether an identity provider is set up and whether staff must use it. */
 export interface SsoSettings {

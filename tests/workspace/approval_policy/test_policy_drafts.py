@@ -33,8 +33,9 @@ def _room_at_25_percent(priced: PricedWorld) -> str:
 def test_validate_reports_problems_without_saving(priced: PricedWorld) -> None:
     _with_policy(priced)
     good = priced.admin.http.post("/api/approvals/policy/validate", content=DEMO_POLICY_YAML, headers=YAML).json()
-    assert good == {"valid": True, "errors": [], "rules": ["discount-over-20", "discount-over-30", "finance-terms",
-                                                           "legal-clauses"]}  # fmt: skip
+    assert (good["valid"], good["errors"]) == (True, [])
+    assert good["rules"] == ["discount-over-20", "discount-over-30", "finance-terms", "legal-clauses"]
+    assert good["policy"]["rules"][0]["when"] == "max_line_discount_pct > 20"  # as read, for the form editor
     broken = DEMO_POLICY_YAML.replace("max_line_discount_pct > 20", "max_line_discount_pct => 20")
     bad = priced.admin.http.post("/api/approvals/policy/validate", content=broken, headers=YAML).json()
     assert bad["valid"] is False and any(error.startswith("rules[0].when") for error in bad["errors"])
