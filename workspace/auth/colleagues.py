@@ -55,7 +55,8 @@ def _invite(db: Session, user: User, actor: int, days: int) -> str:
     token = new_token("col")
     db.add(ColleagueInvitation(user_id=user.id, token_hash=digest(token), created_by=actor,
                                expires_at=utcnow() + timedelta(days=days)))  # fmt: skip
-    audit.append(db, "user.invited", actor_id=actor, room_id=None, at=utcnow(), data={"user_id": user.id})
+    audit.append(db, "user.invited", actor_id=actor, room_id=None, at=utcnow(),
+                 data={"user_id": user.id, "email": user.email})  # fmt: skip
     return token
 
 
@@ -135,7 +136,7 @@ def apply_role(db: Session, user: User, role: UserRole, principal: Principal) ->
     if before != role.value:
         user.role = role.value
         audit.append(db, "user.role_changed", actor_id=principal.user_id, room_id=None, at=utcnow(),
-                     data={"user_id": user.id, "before": before, "after": role.value})  # fmt: skip
+                     data={"user_id": user.id, "email": user.email, "before": before, "after": role.value})  # fmt: skip
 
 
 def _open_invitation(db: Session, token: str) -> tuple[ColleagueInvitation, User]:
@@ -177,7 +178,8 @@ async def accept_welcome(request: Request) -> Response:
         invitation, user = _open_invitation(db, token)
         user.password_hash = passwords.hash_password(password)
         invitation.accepted_at = utcnow()
-        audit.append(db, "user.joined", actor_id=user.id, room_id=None, at=utcnow(), data={"user_id": user.id})
+        audit.append(db, "user.joined", actor_id=user.id, room_id=None, at=utcnow(),
+                     data={"user_id": user.id, "email": user.email})  # fmt: skip
         return user.public(), open_session(db, user, svc.settings.session_days)
 
     user, session = await in_db(request, work)

@@ -1,5 +1,6 @@
 /** Pieces every admin screen shares: the admin sections' nav, the audit trail of the screen's changes, a price
  * book diff, and the "admins only" page. */
+import "./admin.css";
 import { adminApi, type BookDiff } from "../lib/admin-api";
 import { ApiError } from "../lib/api";
 import { h, icon } from "../lib/dom";
@@ -69,7 +70,7 @@ export function diffView(diff: BookDiff, testid = "pricebook-diff"): HTMLElement
   for (const c of diff.book) items.push(h("li", { class: "diff-item" }, describeChange(c)));
   return h(
     "div",
-    { class: "diff", "data-testid": testid },
+    { class: "book-diff", "data-testid": testid },
     h("p", { class: "diff-summary", "data-testid": `${testid}-summary` }, diffSummary(diff)),
     items.length ? h("ul", { class: "diff-list" }, items) : null,
   );

@@ -208,7 +208,7 @@ export function policyPage(root: HTMLElement, me: Me): () => void {
       const message = refused(e, "The preview could not be made.");
       if (message !== null) {
         const problems = e instanceof ApiError ? ((e.data as { errors?: string[] } | null)?.errors ?? []) : [];
-        previewOut.replaceChildren(h("p", { class: "form-error", role: "alert" }, message), ...problems.map((p) => h("p", { class: "field-problem" }, p)));
+        previewOut.replaceChildren(h("p", { class: "form-error", role: "alert" }, message), ...problems.map((p) => h("p", { class: "tpl-problem" }, p)));
       }
     } finally {
       busy(previewButton, false, "");

@@ -41,7 +41,7 @@ export function templatesPage(root: HTMLElement, me: Me): () => void {
     let value: TemplateInput = template ? { name: template.name, deal_type: template.deal_type, description: template.description, clauses: [...template.clauses], lines: template.lines.map((l) => ({ ...l })) } : { ...EMPTY, clauses: [], lines: [] };
     const problems = new Map<string, HTMLElement>();
     const problem = (key: string) => {
-      const el = h("p", { class: "field-problem", "data-problem": key, hidden: true });
+      const el = h("p", { class: "tpl-problem", "data-problem": key, hidden: true });
       problems.set(key, el);
       return el;
     };
@@ -55,7 +55,7 @@ export function templatesPage(root: HTMLElement, me: Me): () => void {
     const picks = h(
       "fieldset",
       { class: "clause-picks" },
-      h("legend", { class: "label" }, "Clauses (in the order of the library)"),
+      h("legend", { class: "label" }, "Clauses (the terms get them in the order you tick them)"),
       clauses
         .filter((c) => c.latest_published !== null)
         .map((c) => {
