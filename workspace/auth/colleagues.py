@@ -139,6 +139,13 @@ def apply_role(db: Session, user: User, role: UserRole, principal: Principal) ->
                      data={"user_id": user.id, "email": user.email, "before": before, "after": role.value})  # fmt: skip
 
 
+def awaiting_password(db: Session) -> set[int]:
+    """The colleagues invited who have not chosen a password yet (their invitation may have expired)."""
+    found = select(ColleagueInvitation.user_id).join(User, User.id == ColleagueInvitation.user_id)
+    found = found.where(User.password_hash.is_(None), ColleagueInvitation.accepted_at.is_(None))
+    return set(db.execute(found).scalars())
+
+
 def _open_invitation(db: Session, token: str) -> tuple[ColleagueInvitation, User]:
     invitation = db.execute(
         select(ColleagueInvitation).where(ColleagueInvitation.token_hash == digest(token)).with_for_update()

@@ -46,7 +46,8 @@ async def list_people(request: Request) -> Response:
 
     def work(db: Session) -> list[dict[str, Any]]:
         rows = db.execute(select(User).where(User.role != UserRole.CUSTOMER.value).order_by(User.id)).scalars()
-        return [_view(user) for user in rows]
+        invited = colleagues.awaiting_password(db)
+        return [{**_view(user), "invited": user.id in invited} for user in rows]
 
     return JSONResponse({"users": await in_db(request, work)})
 

@@ -320,6 +320,8 @@ export interface Person {
   role: string;
   active: boolean;
   manager_id: number | null;
+  /** Invited as a colleague and has not chosen a password yet (`GET /api/users` only). */
+  invited?: boolean;
 }
 
 export type PersonChange = { active: boolean } | { manager: string | null } | { role: string };

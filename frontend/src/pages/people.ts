@@ -145,6 +145,24 @@ export function peoplePage(root: HTMLElement, me: Me): () => void {
     return h("p", { class: "person-role" }, select);
   }
 
+  function resendButton(person: Person): HTMLElement {
+    const button = h("button", { type: "button", class: "btn btn-ghost btn-small", "data-testid": "person-reinvite", title: `${person.name} has not chosen a password yet` }, "Resend invitation");
+    button.addEventListener("click", async () => {
+      busy(button, true, "Sending…");
+      try {
+        const { invitation_url } = await adminApi.reinvite(person.id);
+        say(`A new invitation went to ${person.email}; the old link no longer works. Their link: ${invitation_url}`);
+        void trail.reload();
+      } catch (e) {
+        const message = refused(e, "The invitation could not be sent.");
+        if (message !== null) say(message, "error");
+      } finally {
+        busy(button, false, "");
+      }
+    });
+    return button;
+  }
+
   function row(person: Person): HTMLElement {
     const self = person.id === me.id;
     const nameId = uid("person-name");
@@ -249,7 +267,7 @@ export function peoplePage(root: HTMLElement, me: Me): () => void {
         select,
         currentManager && !currentManager.active ? h("p", { id: hintId, class: "person-hint", "data-testid": "person-manager-inactive" }, `${currentManager.name} is inactive`) : null,
       ),
-      h("div", { class: "person-actions" }, action),
+      h("div", { class: "person-actions" }, action, person.invited && person.active ? resendButton(person) : null),
       confirm,
       error,
     );

@@ -21,6 +21,7 @@ def test_an_invited_colleague_chooses_a_password_and_signs_in(priced: PricedWorl
     assert added.json()["user"]["role"] == "finance"
     token = added.json()["invitation_url"].rsplit("/", 1)[1]
     assert _people(priced)["nia@example.test"]["active"] is True
+    assert _people(priced)["nia@example.test"]["invited"] is True
     with httpx.Client(base_url=priced.server.url) as anonymous:
         shown = anonymous.get(f"/api/welcome/{token}")
         assert shown.json() == {"email": "nia@example.test", "name": "Nia New", "role": "finance"}
@@ -32,6 +33,7 @@ def test_an_invited_colleague_chooses_a_password_and_signs_in(priced: PricedWorl
     credentials = {"email": "nia@example.test", "password": "a-long-enough-one"}
     signed = httpx.post(f"{priced.server.url}/api/session", json=credentials)
     assert signed.status_code == 200
+    assert _people(priced)["nia@example.test"]["invited"] is False
     kinds = [e["kind"] for e in priced.admin.http.get("/api/audit?kind=user.").json()["events"]]
     assert kinds == ["user.joined", "user.invited", "user.added"]
 
