@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from workspace.audit import chain as audit
-from workspace.auth import passwords
+from workspace.auth import passwords, sso_policy
 from workspace.auth.colleague_models import ColleagueInvitation
 from workspace.auth.models import User, UserRole
 from workspace.auth.principal import Principal, open_session
@@ -183,6 +183,8 @@ async def accept_welcome(request: Request) -> Response:
 
     def work(db: Session) -> tuple[dict[str, object], Any]:
         invitation, user = _open_invitation(db, token)
+        # While admins require single sign-on, staff sign in there: a password would not let them in.
+        sso_policy.check_password_sign_in(db, user, svc.settings)
         user.password_hash = passwords.hash_password(password)
         invitation.accepted_at = utcnow()
         audit.append(db, "user.joined", actor_id=user.id, room_id=None, at=utcnow(),

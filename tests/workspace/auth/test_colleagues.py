@@ -4,9 +4,13 @@ roles change; every step is on the audit trail."""
 from __future__ import annotations
 
 import httpx
+from sqlalchemy import select
 
 from tests.conftest import PricedWorld
-from tests.support.accounts import sign_in
+from tests.support.accounts import add_user, sign_in
+from tests.support.idp import BoundServer
+from tests.workspace.auth.test_sso import idp, sso  # noqa: F401 - fixtures: a server with single sign-on
+from workspace.auth.models import User
 
 NEW = {"email": "Nia@Example.test", "name": "Nia New", "role": "finance"}
 
@@ -81,3 +85,17 @@ def test_roles_change_through_patch_and_only_admins_manage_people(priced: Priced
     assert priced.admin.http.get("/api/audit?kind=x;drop").status_code == 400
     assert priced.admin.http.get("/api/audit?limit=0").status_code == 400
     legal.http.close()
+
+
+def test_while_single_sign_on_is_required_an_invitation_sets_no_password(sso: BoundServer) -> None:  # noqa: F811
+    add_user(sso.services.sessions, "admin@example.test", "admin", "Ada Admin")
+    admin = sign_in(sso.url, "admin@example.test")
+    assert admin.http.put("/api/sso/settings", json={"required_for_internal": True}).status_code == 200
+    token = admin.http.post("/api/users", json=NEW).json()["invitation_url"].rsplit("/", 1)[1]
+    with httpx.Client(base_url=sso.url) as anonymous:
+        refused = anonymous.post(f"/api/welcome/{token}/accept", json={"password": "a-long-enough-one"})
+        assert refused.status_code == 403 and refused.json()["error"] == "sso_required"
+        assert anonymous.get("/api/me").status_code == 401
+    with sso.services.sessions() as db:
+        assert db.execute(select(User.password_hash).where(User.email == "nia@example.test")).scalar_one() is None
+    admin.http.close()
