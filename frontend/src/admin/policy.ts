@@ -27,6 +27,10 @@ export function policyPage(root: HTMLElement, me: Me): () => void {
   let doc: PolicyDoc = { rules: [] };
   let mode: "form" | "yaml" = "form";
   let errors: string[] = [];
+  // The server's YAML of the saved version (comments and layout as an admin wrote them), shown until the form
+  // changes something; after that the form's document is shown as JSON, which YAML readers take as it is.
+  let savedYaml = "";
+  let formDirty = false;
 
   const notice = pageNotice("policy-notice", 10_000, "success");
   const lead = h("p", { class: "page-lead", "data-testid": "policy-version" }, "Loading…");
@@ -88,6 +92,7 @@ export function policyPage(root: HTMLElement, me: Me): () => void {
 
   function setRule(index: number, change: (rule: PolicyRule) => PolicyRule): void {
     doc = { ...doc, rules: doc.rules.map((r, i) => (i === index ? change(r) : r)) };
+    formDirty = true;
     changed();
   }
 
@@ -122,6 +127,7 @@ export function policyPage(root: HTMLElement, me: Me): () => void {
     const remove = h("button", { type: "button", class: "btn btn-ghost btn-small product-remove" }, icon("trash", 16), "Remove rule");
     remove.addEventListener("click", () => {
       doc = { ...doc, rules: doc.rules.filter((_, i) => i !== index) };
+      formDirty = true;
       drawRules();
       changed();
     });
@@ -145,6 +151,7 @@ export function policyPage(root: HTMLElement, me: Me): () => void {
   }
 
   addRule.addEventListener("click", () => {
+    formDirty = true;
     doc = { ...doc, rules: [...doc.rules, { id: `rule-${doc.rules.length + 1}`, name: "", reason: "", when: "total > 250000", step: { approvers: { role: "vp_sales" }, order: 1, mode: "any" } }] };
     drawRules();
     changed();
@@ -155,7 +162,7 @@ export function policyPage(root: HTMLElement, me: Me): () => void {
   async function setMode(next: "form" | "yaml"): Promise<void> {
     if (next === mode) return;
     if (next === "yaml") {
-      yaml.value = policyText(doc);
+      yaml.value = formDirty ? policyText(doc) : savedYaml;
     } else {
       const result = await adminApi.validateYaml(yaml.value).catch(() => null);
       if (!result?.policy || !Array.isArray(result.policy.rules)) {
@@ -163,6 +170,7 @@ export function policyPage(root: HTMLElement, me: Me): () => void {
         return;
       }
       doc = result.policy;
+      formDirty = true;
       drawRules();
     }
     mode = next;
@@ -238,7 +246,9 @@ export function policyPage(root: HTMLElement, me: Me): () => void {
       if (!alive) return;
       base = version;
       doc = policy;
-      yaml.value = mode === "yaml" ? text : yaml.value;
+      savedYaml = text;
+      formDirty = false;
+      if (mode === "yaml") yaml.value = text;
       lead.textContent = `Version ${version} · ${policy.rules.length} rules${policy.description ? ` · ${policy.description}` : ""}`;
       save.textContent = `Save as version ${version + 1}`;
       const chosen = roomSelect.value;

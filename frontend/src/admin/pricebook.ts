@@ -248,6 +248,22 @@ export function pricebookPage(root: HTMLElement, me: Me): () => void {
   }
   filter.addEventListener("input", applyFilter);
 
+  // The book's own name and effective date go with the new version.
+  const bookNameId = uid("bookname");
+  const bookName = h("input", { id: bookNameId, class: "input", "data-testid": "book-name" });
+  const effectiveId = uid("effective");
+  const effective = h("input", { id: effectiveId, class: "input", type: "date", "data-testid": "book-effective" });
+  bookName.addEventListener("input", () => edit({ ...draft, name: bookName.value }));
+  effective.addEventListener("input", () => edit({ ...draft, effective_from: effective.value }));
+  const bookFields = h(
+    "div",
+    { class: "card add-product book-fields" },
+    h("div", { class: "product-texts" },
+      h("div", { class: "field" }, h("label", { for: bookNameId, class: "label" }, "Name of the price book"), bookName),
+      h("div", { class: "field" }, h("label", { for: effectiveId, class: "label" }, "Effective from"), effective),
+    ),
+  );
+
   const newSku = h("input", { class: "input", placeholder: "SKU", "aria-label": "New product SKU", "data-testid": "new-product-sku" });
   const newName = h("input", { class: "input", placeholder: "Name", "aria-label": "New product name", "data-testid": "new-product-name" });
   const addProduct = h("form", { class: "card add-product" }, h("h2", { class: "card-title" }, "Add a product"), h("div", { class: "add-product-fields" }, newSku, newName, h("button", { type: "submit", class: "btn btn-secondary" }, icon("plus", 16), "Add")));
@@ -311,6 +327,8 @@ export function pricebookPage(root: HTMLElement, me: Me): () => void {
       draft = book;
       lastDiff = null;
       lastErrors = [];
+      bookName.value = book.name ?? "";
+      effective.value = book.effective_from ?? "";
       lead.textContent = `Version ${base} · ${book.name ?? ""} · ${book.products.length} products in ${book.currencies.join(", ")}`;
       drawList();
       showReview();
@@ -329,7 +347,7 @@ export function pricebookPage(root: HTMLElement, me: Me): () => void {
     notice.el,
     h("div", { class: "admin-toolbar" }, h("label", { for: filterId, class: "visually-hidden" }, "Find a product"), filter, exportLink, importLabel, importInput),
     bookProblems,
-    h("div", { class: "admin-columns" }, h("div", { class: "admin-main" }, list, addProduct), h("div", { class: "admin-side" }, review, history.el)),
+    h("div", { class: "admin-columns" }, h("div", { class: "admin-main" }, bookFields, list, addProduct), h("div", { class: "admin-side" }, review, history.el)),
   );
   mount(root, appBar(me, "people"), main);
   void load();
