@@ -122,6 +122,8 @@ def get(db: Session, template_id: int) -> RoomTemplate:
 def change(db: Session, template_id: int, revision: object, fields: dict[str, Any], actor: int) -> RoomTemplate:
     """Replace the template's fields; 409 when `revision` is not the one stored (someone saved meanwhile)."""
     template = get(db, template_id)
+    if not isinstance(revision, int) or isinstance(revision, bool):
+        raise InvalidInput("'revision' is required: the revision of the template as you read it")
     if revision != template.revision:
         raise Conflict("someone changed this template meanwhile: reload it and make your change again",
                        revision=template.revision)  # fmt: skip

@@ -111,6 +111,7 @@ def test_a_stale_change_is_refused_and_names_are_unique(priced: PricedWorld) -> 
     assert changed.json()["revision"] == template["revision"] + 1
     stale = priced.admin.http.put(url, json={**NEW_LOGO, "description": "v3", "revision": template["revision"]})
     assert stale.status_code == 409
+    assert priced.admin.http.put(url, json={**NEW_LOGO, "description": "v3"}).status_code == 400  # no revision
     assert priced.admin.http.get(url).json()["description"] == "v2"
     assert priced.admin.http.post("/api/templates", json={**NEW_LOGO, "name": "new LOGO"}).status_code == 409
     assert priced.admin.http.delete(url).status_code == 204
