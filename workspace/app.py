@@ -20,9 +20,12 @@ from clauses.errors import ClauseError
 from workspace import frontend, openapi, ops
 from workspace.activity import routes as activity_routes
 from workspace.approval_policy import delegations as approval_delegations
+from workspace.approval_policy import drafts as approval_drafts
 from workspace.approval_policy import request_routes as approval_request_routes
 from workspace.approval_policy import routes as approval_policy_routes
+from workspace.audit import routes as audit_routes
 from workspace.audit.security import SecurityEvents
+from workspace.auth import colleagues as colleague_routes
 from workspace.auth import people as people_routes
 from workspace.auth import routes as auth_routes
 from workspace.auth import sso_routes
@@ -39,6 +42,7 @@ from workspace.services import Services
 from workspace.settings import Settings, load_settings
 from workspace.sync import closecodes
 from workspace.sync import endpoint as sync_endpoint
+from workspace.templates import routes as template_routes
 from workspace.threads import routes as thread_routes
 
 log = logging.getLogger(__name__)
@@ -123,9 +127,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *auth_routes.routes,
         *sso_routes.routes,
         *people_routes.routes,
+        *colleague_routes.routes,
+        *audit_routes.routes,
         *room_routes.routes,
+        *template_routes.routes,
         *pricebook_routes.routes,
         *approval_policy_routes.routes,
+        *approval_drafts.routes,
         *approval_request_routes.routes,
         *approval_delegations.routes,
         *clause_routes.routes,

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from pycrdt import Array, Map, XmlElement, XmlFragment, XmlText
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,23 +10,34 @@ from clauses.samples_library import sample_library
 from workspace.approval_policy.service import Policies, parse_yaml
 from workspace.auth import passwords
 from workspace.auth.models import User, UserRole
-from workspace.clause_library.blocks import clause_element
-from workspace.clause_library.deviations import STANDARD_TERMS
+from workspace.clause_library.service import ClauseStore
 from workspace.clause_library.service import seed as seed_clauses
 from workspace.pricebook.service import Catalog
 from workspace.pricing.samples import SAMPLE_INCENTIVE_PLAN, SAMPLE_PRICE_BOOK
+from workspace.rooms.content import StartLine, starting_content
 from workspace.rooms.models import Membership, Room, RoomRole
 from workspace.rooms.service import initial_deal_update
-from workspace.sync.documents import DocName, new_doc
+from workspace.sync.documents import DocName
 from workspace.sync.models import DocUpdate
+from workspace.templates import service as templates
+from workspace.templates.models import RoomTemplate
 
-HEADING_1: Any = {"level": 1}  # a number, as TipTap reads it (see clause_library.blocks)
 DEMO_PASSWORD = "demo-password"
 DEMO_ROOM_ID = "demo-acme-renewal"
 DEMO_ROOM_TITLE = "Acme — Platform renewal"
 # The demo room's terms: clauses of the demo library, all standard to begin with.
 DEMO_CLAUSES = ("subscription", "payment", "term_termination", "confidentiality", "data_protection", "sla",
                 "liability", "indemnity", "governing_law")  # fmt: skip
+# Templates for new rooms, one per deal type: a short set of terms and the usual first lines.
+DEMO_TEMPLATES = [
+    {"name": "New logo", "deal_type": "New business", "description": "A first subscription: Pro seats, onboarding.",
+     "clauses": ["subscription", "payment", "term_termination", "confidentiality", "liability", "governing_law"],
+     "lines": [{"sku": "PLAT-PRO", "qty": 50, "discountPct": 0}, {"sku": "PS-ONBOARD", "qty": 1, "discountPct": 0},
+               {"sku": "SUP-PREM", "qty": 1, "discountPct": 0}]},
+    {"name": "Renewal", "deal_type": "Renewal", "description": "Renewing an enterprise customer on the full terms.",
+     "clauses": list(DEMO_CLAUSES),
+     "lines": [{"sku": "PLAT-ENT", "qty": 250, "discountPct": 10}, {"sku": "SUP-ENT", "qty": 1, "discountPct": 0}]},
+]  # fmt: skip
 DEMO_USERS = [
     ("rep@demo.test", "Riley Rep", UserRole.REP),
     ("manager@demo.test", "Morgan Manager", UserRole.SALES_MANAGER),
@@ -43,48 +51,19 @@ DEMO_USERS = [
 
 def _demo_content() -> bytes:
     """Terms and a few pricing lines, so that the demo room is not empty."""
-    doc = new_doc(DocName.SHARED)
-    terms = doc.get("terms", type=XmlFragment)
-    lines = doc.get("lines", type=Array)
-    with doc.transaction(origin="server"):
-        terms.children.append(XmlElement("heading", HEADING_1, [XmlText("Master Subscription Agreement")]))
-        terms.children.append(
-            XmlElement("paragraph", {}, [XmlText("These terms govern the subscription set out in the pricing above.")])
-        )
-        library = sample_library()
-        for clause_id in DEMO_CLAUSES:
-            clause = library.get(clause_id)
-            assert clause is not None and clause.latest_published is not None  # the sample library has them
-            terms.children.append(clause_element(clause, clause.latest_published))
-        # The editor keeps a paragraph after the last block (TipTap's TrailingNode, in StarterKit): without
-        # it here, the first person to open the room would write one, and the record would show them
-        # changing the terms' blocks though they only looked.
-        terms.children.append(XmlElement("paragraph", {}))
-        # The agreement's title and preamble are the room's standard terms outside clauses: legal is asked
-        # when they change, not for their being there.
-        doc.get("computed", type=Map)[STANDARD_TERMS] = [
-            "Master Subscription Agreement",
-            "These terms govern the subscription set out in the pricing above.",
-        ]
-        for line_id, sku, qty, discount in (
-            ("l1", "PLAT-ENT", 250, 10),
-            ("l2", "SUP-PREM", 1, 0),
-            ("l3", "PS-ONBOARD", 1, 5),
-            ("l4", "ADD-SSO", 250, 15),
-        ):
-            lines.append(
-                Map(
-                    {
-                        "id": line_id,
-                        "sku": sku,
-                        "qty": qty,
-                        "discountPct": discount,
-                        "locked": line_id == "l2",
-                        "note": "",
-                    }
-                )
-            )
-    return doc.get_update()
+    library = sample_library()
+    clauses = []
+    for clause_id in DEMO_CLAUSES:
+        clause = library.get(clause_id)
+        assert clause is not None and clause.latest_published is not None  # the sample library has them
+        clauses.append((clause, clause.latest_published))
+    lines = [
+        StartLine("l1", "PLAT-ENT", 250, 10),
+        StartLine("l2", "SUP-PREM", 1, 0, locked=True),
+        StartLine("l3", "PS-ONBOARD", 1, 5),
+        StartLine("l4", "ADD-SSO", 250, 15),
+    ]
+    return starting_content(clauses, lines)
 
 
 def seed_demo(db: Session) -> list[str]:
@@ -118,6 +97,11 @@ def seed_demo(db: Session) -> list[str]:
     if policies.current_data(db) is None:
         policies.save(db, parse_yaml(DEMO_POLICY_YAML), users["admin@demo.test"].id)
         created.append("approval policy")
+    if db.execute(select(RoomTemplate.id).limit(1)).first() is None:
+        library, book = ClauseStore().library(db), catalog.book(db)
+        for template in DEMO_TEMPLATES:
+            templates.create(db, templates.checked(template, library, book), users["admin@demo.test"].id)
+        created.append(f"{len(DEMO_TEMPLATES)} room templates")
     if db.get(Room, DEMO_ROOM_ID) is None:
         rep, buyer = users["rep@demo.test"], users["buyer@acme.test"]
         db.add(

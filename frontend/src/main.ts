@@ -79,6 +79,29 @@ async function render(): Promise<void> {
         if (me && mine === generation) cleanup = page.peoplePage(root, me);
         return;
       }
+      case "admin-pricebook": {
+        loading();
+        const [me, page] = await Promise.all([requireMe(), import("./admin/pricebook")]);
+        if (me && mine === generation) cleanup = page.pricebookPage(root, me);
+        return;
+      }
+      case "admin-policy": {
+        loading();
+        const [me, page] = await Promise.all([requireMe(), import("./admin/policy")]);
+        if (me && mine === generation) cleanup = page.policyPage(root, me);
+        return;
+      }
+      case "admin-templates": {
+        loading();
+        const [me, page] = await Promise.all([requireMe(), import("./admin/templates")]);
+        if (me && mine === generation) cleanup = page.templatesPage(root, me);
+        return;
+      }
+      case "welcome": {
+        const page = await import("./admin/welcome");
+        if (mine === generation) cleanup = page.welcomePage(root, route.token);
+        return;
+      }
       case "approve":
         // No sign-in: the signed link is the credential for its one step.
         cleanup = approveLinkPage(root, route.token);

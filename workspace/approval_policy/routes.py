@@ -16,22 +16,17 @@ from starlette.routing import Route
 from approvals import Policy, RequiredStep
 from clauses.deviation import Deviation
 from clauses.library import ClauseLibrary
+from workspace.approval_policy.body import policy_body
 from workspace.approval_policy.preview import required_for
-from workspace.approval_policy.service import parse_yaml
 from workspace.approval_policy.standing import read_history, standing_view
 from workspace.auth.models import UserRole
 from workspace.auth.principal import Principal
 from workspace.clause_library.deviations import approval_inputs
 from workspace.derive import Priced, RoomDeal, pinned_book, price_room
-from workspace.errors import InvalidInput, NotFound, PermissionDenied
-from workspace.json_checks import MAX_JSON_DEPTH, check_json
+from workspace.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from workspace.rooms.access import RoomAccess, room_access
 from workspace.sync.documents import DocName
-from workspace.web import caller, in_db, json_body, read_body, require_internal, services
-
-# A policy is a few dozen rules; this leaves room for hundreds with long reasons.
-MAX_POLICY_BYTES = 256 * 1024
-_YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
+from workspace.web import caller, in_db, require_internal, services
 
 
 async def get_policy(request: Request) -> Response:
@@ -50,23 +45,26 @@ async def get_policy(request: Request) -> Response:
 
 
 async def put_policy(request: Request) -> Response:
+    """Save a new version; `?base_version=N` refuses (409) when someone saved another since N was read."""
     principal = await caller(request)
     if principal.role is not UserRole.ADMIN:
         raise PermissionDenied("only admins change the approval policy")
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type in _YAML_TYPES:
-        body = await read_body(request, MAX_POLICY_BYTES)
-        try:
-            data = parse_yaml(body.decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            raise InvalidInput("the policy is not UTF-8 text") from exc
-        except RecursionError as exc:  # PyYAML composes recursively: a hostile document is refused, not a 500
-            raise InvalidInput(f"the policy nests deeper than {MAX_JSON_DEPTH} levels") from exc
-        check_json(data)
-    else:
-        data = await json_body(request, MAX_POLICY_BYTES)
+    base = request.query_params.get("base_version")
+    if base is not None and not base.isdigit():
+        raise InvalidInput("'base_version' must be a whole number")
+    data = await policy_body(request)
     svc = services(request)
-    version = await in_db(request, lambda db: svc.policies.save(db, data, principal.user_id))
+
+    def save(db: Session) -> int:
+        if base is not None:
+            found = svc.policies.current_data(db)
+            latest = found[0] if found else None
+            if latest != int(base):
+                raise Conflict(f"the policy is at version {latest} now, not {base}: reload it and make your change "
+                               "again; nothing was saved", version=latest)  # fmt: skip
+        return svc.policies.save(db, data, principal.user_id)
+
+    version = await in_db(request, save)
     svc.policy_changed()  # rooms open now, in every worker, show the new routing at once
     return JSONResponse({"version": version})
 
@@ -89,16 +87,17 @@ class RoomVersion:
 
 
 async def current_version(
-    request: Request, principal: Principal, room_id: str, *, allow_no_policy: bool = False
+    request: Request, principal: Principal, room_id: str, *, allow_no_policy: bool = False, draft: Policy | None = None
 ) -> RoomVersion:
-    """The room now: its fingerprint, price, clause deviations and the steps the policy requires of it."""
+    """The room now: its fingerprint, price, clause deviations and the steps the policy (or a `draft` of one, not
+    saved) requires of it."""
     svc = services(request)
 
     def work(db: Session) -> tuple[Any, ...]:
         access = room_access(db, principal, room_id)
         if not access.role.is_internal:
             raise PermissionDenied("approval routing is internal to the vendor")
-        policy = svc.policies.current(db)
+        policy = draft if draft is not None else svc.policies.current(db)
         if policy is None and not allow_no_policy:
             raise NotFound("there is no approval policy yet")
         book, plan = pinned_book(db, svc.catalog, room_id)

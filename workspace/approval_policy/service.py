@@ -56,7 +56,7 @@ class Policies:
 
     def save(self, db: Session, data: dict[str, Any], user_id: int | None) -> int:
         """Validate `data` and store it as the next version."""
-        _require_rules(data)
+        require_rules(data)
         version = (db.execute(select(func.max(ApprovalPolicyVersion.version))).scalar_one_or_none() or 0) + 1
         stored = {**data, "version": version}
         _validated(lambda: load_policy(stored))
@@ -79,7 +79,7 @@ def parse_yaml(text: str) -> dict[str, Any]:
     return data
 
 
-def _require_rules(data: dict[str, Any]) -> None:
+def require_rules(data: dict[str, Any]) -> None:
     """A policy states its rules (the server numbers the versions): `rules: []` is a policy that asks for no
     approval, but a document without `rules` (`{}`, the wrong file) is a mistake, not that policy."""
     if "rules" not in data:

@@ -18,6 +18,7 @@ import approvals
 from workspace.approval_policy import requests as approval_requests
 from workspace.approval_policy import views
 from workspace.audit import chain as audit
+from workspace.auth import colleagues
 from workspace.auth.models import ApiToken, BrowserSession, User, UserRole
 from workspace.auth.principal import Principal
 from workspace.errors import InvalidInput, NotFound, PermissionDenied, Unprocessable
@@ -45,7 +46,8 @@ async def list_people(request: Request) -> Response:
 
     def work(db: Session) -> list[dict[str, Any]]:
         rows = db.execute(select(User).where(User.role != UserRole.CUSTOMER.value).order_by(User.id)).scalars()
-        return [_view(user) for user in rows]
+        invited = colleagues.awaiting_password(db)
+        return [{**_view(user), "invited": user.id in invited} for user in rows]
 
     return JSONResponse({"users": await in_db(request, work)})
 
@@ -89,21 +91,25 @@ def _deactivate(
 
 
 async def patch_person(request: Request) -> Response:
-    """`{"active": false}` deactivates (and reassigns); `{"active": true}` reactivates; `{"manager": email|null}`."""
+    """`{"active": false}` deactivates (and reassigns); `{"active": true}` reactivates; `{"manager": email|null}`;
+    `{"role": ROLE}` changes an internal role."""
     principal = await caller(request)
     _admin(principal)
     data = await json_body(request)
     user_id = path_id(request, "user_id", "person")
-    unknown = set(data) - {"active", "manager"}
+    unknown = set(data) - {"active", "manager", "role"}
     if unknown:
         raise InvalidInput(f"unknown field(s): {', '.join(sorted(unknown))}")
     active = field(data, "active", bool, required=False)
+    role = colleagues.role_change(data) if "role" in data else None
     svc = services(request)
 
     def work(db: Session) -> tuple[dict[str, Any], list[Mail], list[tuple[str, dict[str, Any]]]]:
         user = db.get(User, user_id)
         if user is None or not user.user_role.is_internal:
             raise NotFound("no such person")
+        if role is not None:
+            colleagues.apply_role(db, user, role, principal)
         if "manager" in data:
             email = field(data, "manager", str, max_length=320, required=False)
             if email is None:

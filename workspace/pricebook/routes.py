@@ -18,6 +18,7 @@ from workspace.derive import RoomDeal, pinned_book, price_room
 from workspace.errors import InvalidInput, NotFound, PermissionDenied
 from workspace.ids import parse_id
 from workspace.pricebook.csv_format import export_csv, import_csv
+from workspace.pricebook.diff import book_diff
 from workspace.pricing import PriceBook, Product
 from workspace.pricing.entry import PriceLimits
 from workspace.rooms.access import room_access
@@ -52,9 +53,18 @@ async def get_pricebook(request: Request) -> Response:
     return JSONResponse(data)
 
 
-async def put_pricebook(request: Request) -> Response:
-    principal = await caller(request)
-    _require_admin(principal)
+def _base_version(request: Request) -> int | None:
+    """`?base_version=N`: the version the editor started from; the save is refused (409) if it is not the newest."""
+    base = request.query_params.get("base_version")
+    if base is None:
+        return None
+    if not base.isdigit():
+        raise InvalidInput("'base_version' must be a whole number")
+    return parse_id(base, "price book version")
+
+
+async def _draft(request: Request) -> Callable[[Session], dict[str, Any]]:
+    """The book in the request body (JSON, or CSV merged into the newest version), read in the transaction."""
     catalog = services(request).catalog
     if request.headers.get("content-type", "").startswith("text/csv"):
         try:
@@ -62,19 +72,82 @@ async def put_pricebook(request: Request) -> Response:
         except UnicodeDecodeError as exc:
             raise InvalidInput(f"the CSV is not UTF-8 text (byte {exc.start} cannot be read)") from exc
 
-        def save_csv(db: Session) -> PriceBook:
+        def from_csv(db: Session) -> dict[str, Any]:
             current = catalog.book_data(db) if catalog.latest_book_version(db) else None
-            return catalog.save_book(db, import_csv(text, current), principal.user_id)
+            return import_csv(text, current)
 
-        book = await in_db(request, save_csv)
-    else:
-        data = await json_body(request, MAX_BOOK_BYTES)
-        book = await in_db(request, lambda db: catalog.save_book(db, data, principal.user_id))
+        return from_csv
+    data = await json_body(request, MAX_BOOK_BYTES)
+    return lambda db: data
+
+
+async def put_pricebook(request: Request) -> Response:
+    principal = await caller(request)
+    _require_admin(principal)
+    catalog = services(request).catalog
+    base = _base_version(request)
+    draft = await _draft(request)
+
+    def save(db: Session) -> tuple[PriceBook, dict[str, Any]]:
+        previous = catalog.book_data(db) if catalog.latest_book_version(db) else None
+        data = draft(db)
+        book = catalog.save_book(db, data, principal.user_id, base)
+        return book, book_diff(previous, data)
+
+    book, diff = await in_db(request, save)
     # Rooms opened before there was any book are pinned to this one when next priced: their open
     # connections are held to it from now on. Rooms pinned to an older version keep theirs.
     _refresh_limits(request, lambda connection: connection.identity.context.prices is None, PriceLimits.of(book))
     services(request).price_book_saved(book.version)  # the same in the other workers
-    return JSONResponse({"version": book.version, "products": len(book.products)})
+    return JSONResponse({"version": book.version, "products": len(book.products), "diff": diff})
+
+
+async def check_pricebook(request: Request) -> Response:
+    """A draft book (JSON or CSV) checked and compared with the newest version, without saving anything."""
+    principal = await caller(request)
+    _require_admin(principal)
+    catalog = services(request).catalog
+    draft = await _draft(request)
+
+    def work(db: Session) -> dict[str, Any]:
+        latest = catalog.latest_book_version(db)
+        previous = catalog.book_data(db) if latest else None
+        data = draft(db)
+        return {"base_version": latest, "errors": catalog.problems(data), "diff": book_diff(previous, data),
+                "book": data}  # fmt: skip
+
+    return JSONResponse(await in_db(request, work))
+
+
+async def list_versions(request: Request) -> Response:
+    principal = await caller(request)
+    _require_admin(principal)
+    catalog = services(request).catalog
+    return JSONResponse({"versions": await in_db(request, catalog.versions)})
+
+
+async def version_diff(request: Request) -> Response:
+    """`?to=N` (default: the newest) against `?from=M` (default: the version before N)."""
+    principal = await caller(request)
+    _require_admin(principal)
+    catalog = services(request).catalog
+    numbers = {}
+    for name in ("from", "to"):
+        value = request.query_params.get(name)
+        if value is not None and not value.isdigit():
+            raise InvalidInput(f"'{name}' must be a whole number")
+        numbers[name] = parse_id(value, "price book version") if value else None
+
+    def work(db: Session) -> dict[str, Any]:
+        to = numbers["to"] or catalog.latest_book_version(db)
+        if to is None:
+            raise NotFound("there is no price book yet")
+        after = catalog.book_data(db, to)
+        since = numbers["from"] if numbers["from"] is not None else (to - 1 if to > 1 else None)
+        before = catalog.book_data(db, since) if since is not None else None
+        return {"from": since, "to": to, "diff": book_diff(before, after)}
+
+    return JSONResponse(await in_db(request, work))
 
 
 def _refresh_limits(request: Request, which: Callable[[Any], bool], limits: PriceLimits) -> None:
@@ -211,6 +284,9 @@ async def upgrade_room_pricebook(request: Request) -> Response:
 routes = [
     Route("/api/pricebook", get_pricebook, methods=["GET"]),
     Route("/api/pricebook", put_pricebook, methods=["PUT"]),
+    Route("/api/pricebook/check", check_pricebook, methods=["POST"]),
+    Route("/api/pricebook/versions", list_versions, methods=["GET"]),
+    Route("/api/pricebook/diff", version_diff, methods=["GET"]),
     Route("/api/pricebook/products", list_products, methods=["GET"]),
     Route("/api/pricebook/products/{sku}", product_facts, methods=["GET"]),
     Route("/api/incentives/plan", get_plan, methods=["GET"]),

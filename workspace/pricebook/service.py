@@ -14,10 +14,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from workspace.errors import NotFound, Unprocessable
+from workspace.audit import chain as audit
+from workspace.auth.models import User
+from workspace.errors import Conflict, NotFound, Unprocessable
 from workspace.pricebook.models import IncentivePlanVersion, PriceBookVersion
 from workspace.pricing import IncentivePlan, PriceBook, PricingDataInvalid, load_incentive_plan, load_price_book
 from workspace.pricing.entry import PriceLimits
+from workspace.storage.base import utcnow
 
 
 class Catalog:
@@ -78,15 +81,48 @@ class Catalog:
         assert row is not None
         return dict(row.data)
 
-    def save_book(self, db: Session, data: dict[str, Any], user_id: int | None) -> PriceBook:
-        """Validate `data` and store it as the next version."""
-        version = (self.latest_book_version(db) or 0) + 1
+    def save_book(
+        self, db: Session, data: dict[str, Any], user_id: int | None, base_version: int | None = None
+    ) -> PriceBook:
+        """Validate `data` and store it as the next version; with `base_version`, only if that is still the
+        newest (else Conflict: someone saved meanwhile, and this save would silently undo their change)."""
+        latest = self.latest_book_version(db)
+        if base_version is not None and base_version != latest:
+            raise Conflict(
+                f"the price book is at version {latest} now, not {base_version}: reload it and make your change "
+                "again; nothing was saved",
+                version=latest,
+            )
+        version = (latest or 0) + 1
         stored = {**data, "version": version}
         book = _validated(load_price_book, stored)
         db.add(PriceBookVersion(version=version, data=stored, created_by=user_id))
         db.flush()
+        audit.append(db, "pricebook.saved", actor_id=user_id, room_id=None, at=utcnow(),
+                     data={"version": version, "products": len(book.products)})  # fmt: skip
         self.books_saved += 1
         return book
+
+    def problems(self, data: dict[str, Any]) -> list[str]:
+        """What is wrong with `data` as a price book (nothing is saved); empty when it would save."""
+        try:
+            load_price_book({**data, "version": 1})
+        except PricingDataInvalid as invalid:
+            return list(invalid.errors)
+        return []
+
+    def versions(self, db: Session) -> list[dict[str, Any]]:
+        """Every saved version, newest first: number, when, by whom, how many products."""
+        rows = db.execute(
+            select(PriceBookVersion, User.name)
+            .outerjoin(User, User.id == PriceBookVersion.created_by)
+            .order_by(PriceBookVersion.version.desc())
+        ).all()
+        return [
+            {"version": row.version, "name": row.data.get("name", ""), "products": len(row.data.get("products", [])),
+             "created_at": row.created_at.isoformat(), "created_by": name}
+            for row, name in rows
+        ]  # fmt: skip
 
     def plan(self, db: Session) -> IncentivePlan | None:
         plan = self._read_plan(db)

@@ -15,13 +15,15 @@ from workspace.activity import events as activity
 from workspace.auth.models import User
 from workspace.auth.principal import open_session
 from workspace.auth.routes import set_session_cookies
-from workspace.errors import InvalidInput
+from workspace.errors import InvalidInput, Unprocessable
 from workspace.notify.mail import Mail
 from workspace.rooms import service
 from workspace.rooms.access import RoomAccess, implied_role, member_role_for, room_access
 from workspace.rooms.models import Membership, Room, RoomRole
 from workspace.sync.documents import DocName, to_json
 from workspace.sync.models import DocSnapshot, DocUpdate
+from workspace.templates import service as templates
+from workspace.templates.models import RoomTemplate
 from workspace.web import caller, field, in_db, json_body, services
 
 
@@ -34,10 +36,25 @@ async def create_room(request: Request) -> Response:
     data = await json_body(request)
     title = field(data, "title", str)
     customer_name = field(data, "customer_name", str)
+    template_id = data.get("template")
+    if template_id is not None and (not isinstance(template_id, int) or isinstance(template_id, bool)):
+        raise InvalidInput("'template' is the id of a template (a whole number) or null")
+    svc = services(request)
 
     def work(db: Session) -> dict[str, Any]:
         room = service.create_room(db, principal, title, customer_name)
-        return _room_view(RoomAccess(room, RoomRole.REP))
+        view = _room_view(RoomAccess(room, RoomRole.REP))
+        if template_id is not None:
+            template = db.get(RoomTemplate, template_id)
+            if template is None:
+                problem = "there is no such template: pick one of GET /api/templates"
+                raise Unprocessable(problem, fields={"template": "no such template"})
+            version = room.price_book_version
+            book = svc.catalog.book(db, version) if version is not None else None
+            start = templates.room_start(template, svc.clause_store.library(db), book)
+            db.add(DocUpdate(room_id=room.id, doc=DocName.SHARED.value, payload=start))
+            view["template"] = {"id": template.id, "name": template.name}
+        return view
 
     return JSONResponse(await in_db(request, work), status_code=201)
 

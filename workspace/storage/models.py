@@ -3,6 +3,7 @@
 from workspace.activity.models import ReadMarker, RoomEvent
 from workspace.approval_policy.models import ApprovalPolicyVersion, ApprovalRequestRow, DelegationRow
 from workspace.audit.models import AuditEvent
+from workspace.auth.colleague_models import ColleagueInvitation
 from workspace.auth.models import ApiToken, BrowserSession, User
 from workspace.auth.sso_models import SsoLogin, SsoPolicy, SsoSession
 from workspace.clause_library.models import ClauseRow
@@ -13,6 +14,7 @@ from workspace.record.models import RoomVersion
 from workspace.rooms.models import Invitation, Membership, Room
 from workspace.storage.base import Base
 from workspace.sync.models import DocSnapshot, DocUpdate
+from workspace.templates.models import RoomTemplate
 
 __all__ = [
     "ApiToken",
@@ -22,6 +24,7 @@ __all__ = [
     "Base",
     "BrowserSession",
     "ClauseRow",
+    "ColleagueInvitation",
     "DelegationRow",
     "DigestItem",
     "DocSnapshot",
@@ -34,6 +37,7 @@ __all__ = [
     "ReadMarker",
     "Room",
     "RoomEvent",
+    "RoomTemplate",
     "RoomVersion",
     "SsoLogin",
     "SsoPolicy",

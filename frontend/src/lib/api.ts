@@ -320,9 +320,11 @@ export interface Person {
   role: string;
   active: boolean;
   manager_id: number | null;
+  /** Invited as a colleague and has not chosen a password yet (`GET /api/users` only). */
+  invited?: boolean;
 }
 
-export type PersonChange = { active: boolean } | { manager: string | null };
+export type PersonChange = { active: boolean } | { manager: string | null } | { role: string };
 
 /** `GET /api/sso/settings` (admins): whether an identity provider is set up and whether staff must use it. */
 export interface SsoSettings {

@@ -8,6 +8,10 @@ export type Route =
   | { name: "inbox" }
   | { name: "library" }
   | { name: "people" }
+  | { name: "admin-pricebook" }
+  | { name: "admin-policy" }
+  | { name: "admin-templates" }
+  | { name: "welcome"; token: string }
   | { name: "approve"; token: string }
   | { name: "notfound" };
 
@@ -17,11 +21,16 @@ export function parseRoute(pathname: string, search: string): Route {
   if (path === "/inbox") return { name: "inbox" };
   if (path === "/library") return { name: "library" };
   if (path === "/people") return { name: "people" };
+  if (path === "/admin/pricebook") return { name: "admin-pricebook" };
+  if (path === "/admin/policy") return { name: "admin-policy" };
+  if (path === "/admin/templates") return { name: "admin-templates" };
   if (path === "/signin") return { name: "signin", next: safeNext(new URLSearchParams(search).get("next")) };
   let m = /^\/rooms\/([^/]+)$/.exec(path);
   if (m) return { name: "room", id: decodeURIComponent(m[1]) };
   m = /^\/invite\/([^/]+)$/.exec(path);
   if (m) return { name: "invite", token: decodeURIComponent(m[1]) };
+  m = /^\/welcome\/([^/]+)$/.exec(path);
+  if (m) return { name: "welcome", token: decodeURIComponent(m[1]) };
   m = /^\/approve\/([^/]+)$/.exec(path);
   if (m) return { name: "approve", token: decodeURIComponent(m[1]) };
   return { name: "notfound" };

@@ -13,6 +13,11 @@ import { busy, pageNotice } from "./forms";
 import { ssoSettingsSection } from "./sso-settings";
 import { userRoleLabel } from "./labels";
 import { appBar } from "./rooms";
+import { adminApi } from "../lib/admin-api";
+import { adminNav, auditTrail } from "../admin/parts";
+
+/** The internal roles an admin may give, in the order of the company's ladder. */
+export const INTERNAL_ROLES = ["rep", "sales_manager", "vp_sales", "finance", "legal", "admin"];
 
 export interface ManagerOption {
   /** The manager's email ("" for none), as `PATCH /api/users/{id}` takes it. */
@@ -84,6 +89,12 @@ export function peoplePage(root: HTMLElement, me: Me): () => void {
   const say = notice.say;
   const loadingEl = h("div", { class: "page-loading people-loading", role: "status" }, h("span", { class: "spinner", "aria-hidden": "true" }), "Loading people…");
   const table = h("div", { class: "people-table", hidden: true }, columns, list);
+  const trail = auditTrail("user.", "History of changes");
+  const addForm = colleagueForm(async (message) => {
+    say(message);
+    await load();
+    void trail.reload();
+  });
   const sso = ssoSettingsSection({ meId: me.id, people: () => people, onSignedOut: () => navigate(signInUrl(), { replace: true }) });
 
   function refused(e: unknown, fallback: string): string | null {
@@ -117,6 +128,39 @@ export function peoplePage(root: HTMLElement, me: Me): () => void {
       render({ id: person.id, testid: focus });
       return null;
     }
+  }
+
+  function roleSelect(person: Person): HTMLElement {
+    const select = h("select", { class: "input input-role", "data-testid": "person-role", "aria-label": `Role of ${person.name}` });
+    for (const role of INTERNAL_ROLES) select.append(h("option", { value: role }, userRoleLabel(role)));
+    select.value = person.role;
+    select.addEventListener("change", async () => {
+      select.disabled = true;
+      const updated = await change(person, { role: select.value }, "person-role");
+      if (!updated) return;
+      say(`${updated.name} is now ${userRoleLabel(updated.role)}.`);
+      render({ id: person.id, testid: "person-role" });
+      void trail.reload();
+    });
+    return h("p", { class: "person-role" }, select);
+  }
+
+  function resendButton(person: Person): HTMLElement {
+    const button = h("button", { type: "button", class: "btn btn-ghost btn-small", "data-testid": "person-reinvite", title: `${person.name} has not chosen a password yet` }, "Resend invitation");
+    button.addEventListener("click", async () => {
+      busy(button, true, "Sending…");
+      try {
+        const { invitation_url } = await adminApi.reinvite(person.id);
+        say(`A new invitation went to ${person.email}; the old link no longer works. Their link: ${invitation_url}`);
+        void trail.reload();
+      } catch (e) {
+        const message = refused(e, "The invitation could not be sent.");
+        if (message !== null) say(message, "error");
+      } finally {
+        busy(button, false, "");
+      }
+    });
+    return button;
   }
 
   function row(person: Person): HTMLElement {
@@ -212,7 +256,9 @@ export function peoplePage(root: HTMLElement, me: Me): () => void {
         h("h2", { class: "person-name", id: nameId }, person.name, self ? h("span", { class: "person-you" }, " (you)") : null),
         h("p", { class: "person-email" }, person.email),
       ),
-      h("p", { class: "person-role" }, h("span", { class: "visually-hidden" }, "Role: "), h("span", { class: "badge badge-role" }, userRoleLabel(person.role))),
+      self
+        ? h("p", { class: "person-role" }, h("span", { class: "visually-hidden" }, "Role: "), h("span", { class: "badge badge-role" }, userRoleLabel(person.role)))
+        : roleSelect(person),
       h("p", { class: "person-state" }, h("span", { class: "visually-hidden" }, "Status: "), h("span", { class: `state-chip${person.active ? " is-active" : ""}`, "data-testid": "person-state" }, stateLabel(person))),
       h(
         "div",
@@ -221,7 +267,7 @@ export function peoplePage(root: HTMLElement, me: Me): () => void {
         select,
         currentManager && !currentManager.active ? h("p", { id: hintId, class: "person-hint", "data-testid": "person-manager-inactive" }, `${currentManager.name} is inactive`) : null,
       ),
-      h("div", { class: "person-actions" }, action),
+      h("div", { class: "person-actions" }, action, person.invited && person.active ? resendButton(person) : null),
       confirm,
       error,
     );
@@ -246,6 +292,7 @@ export function peoplePage(root: HTMLElement, me: Me): () => void {
   const main = h(
     "main",
     { class: "page page-people" },
+    adminNav("people"),
     h(
       "div",
       { class: "page-head" },
@@ -258,9 +305,11 @@ export function peoplePage(root: HTMLElement, me: Me): () => void {
       ),
     ),
     notice.el,
+    addForm,
     loadingEl,
     status,
     table,
+    trail.el,
     sso.el,
   );
   mount(root, appBar(me, "people"), main);
@@ -270,6 +319,44 @@ export function peoplePage(root: HTMLElement, me: Me): () => void {
     notice.dispose();
     sso.dispose();
   };
+}
+
+/** "Add a colleague": an internal account with a role; the server mails them a link to choose a password. */
+function colleagueForm(done: (message: string) => Promise<void>): HTMLElement {
+  const email = h("input", { class: "input", type: "email", autocomplete: "off", placeholder: "name@company.com", "aria-label": "Email", "data-testid": "colleague-email", required: true });
+  const name = h("input", { class: "input", autocomplete: "off", placeholder: "Full name", "aria-label": "Name", "data-testid": "colleague-name", required: true });
+  const role = h("select", { class: "input", "aria-label": "Role", "data-testid": "colleague-role" });
+  for (const r of INTERNAL_ROLES) role.append(h("option", { value: r }, userRoleLabel(r)));
+  const submit = h("button", { type: "submit", class: "btn btn-primary", "data-testid": "colleague-add" }, icon("plus", 16), "Add and invite");
+  const error = h("p", { class: "form-error", role: "alert", hidden: true, "data-testid": "colleague-error" });
+  const form = h(
+    "form",
+    { class: "card colleague-form", novalidate: true, "aria-labelledby": "colleague-title" },
+    h("h2", { class: "card-title", id: "colleague-title" }, "Add a colleague"),
+    h("div", { class: "colleague-fields" }, email, name, role, submit),
+    error,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.hidden = true;
+    if (!email.value.includes("@") || !name.value.trim()) {
+      error.textContent = "Enter the colleague's email and name.";
+      error.hidden = false;
+      return;
+    }
+    busy(submit, true, "Adding…");
+    try {
+      const added = await adminApi.addColleague({ email: email.value.trim(), name: name.value.trim(), role: role.value });
+      email.value = name.value = "";
+      await done(`${added.user.name} is added and invited by mail. Their link: ${added.invitation_url}`);
+    } catch (e) {
+      error.textContent = e instanceof ApiError ? e.detail : "The colleague could not be added.";
+      error.hidden = false;
+    } finally {
+      busy(submit, false, "");
+    }
+  });
+  return form;
 }
 
 function adminsOnly(): HTMLElement {

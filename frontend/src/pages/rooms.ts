@@ -1,5 +1,6 @@
 /** `/`: the rooms the caller may see, a search as you type, and "New room" for reps and admins. */
 import { ApiError, api, isAdmin, isInternalUser, mayCreateRooms, type Me, type RoomSummary } from "../lib/api";
+import { adminApi } from "../lib/admin-api";
 import { debounce, h, icon, mount, uid } from "../lib/dom";
 import { navigate } from "../lib/router";
 import { Bell } from "../room/bell";
@@ -215,11 +216,22 @@ function newRoomForm(): HTMLElement {
   const error = formError();
   error.removeAttribute("data-testid"); // the sign-in/invite hook; this form's error is its own
   const submit = h("button", { type: "submit", class: "btn btn-primary", "data-testid": "new-room-submit" }, icon("plus"), "Create room");
+  // Templates (per deal type) give the room its first clauses and lines; offered once they are loaded.
+  const templateId = uid("template");
+  const template = h("select", { id: templateId, class: "input", "data-testid": "new-room-template" }, h("option", { value: "" }, "Blank room"));
+  const templateWrap = h("div", { class: "field", hidden: true }, h("label", { for: templateId, class: "label" }, "Start from"), template);
+  adminApi.templates().then(
+    ({ templates }) => {
+      for (const t of templates) template.append(h("option", { value: String(t.id) }, `${t.name} (${t.deal_type})`));
+      templateWrap.hidden = templates.length === 0;
+    },
+    () => undefined, // without templates the form still opens blank rooms
+  );
   const form = h(
     "form",
     { class: "card new-room", novalidate: true, "aria-labelledby": "new-room-heading" },
     h("h2", { id: "new-room-heading", class: "card-title" }, "New room"),
-    h("div", { class: "new-room-fields" }, title.wrap, customer.wrap, h("div", { class: "new-room-actions" }, submit)),
+    h("div", { class: "new-room-fields" }, title.wrap, customer.wrap, templateWrap, h("div", { class: "new-room-actions" }, submit)),
     error,
   );
   form.addEventListener("submit", async (event) => {
@@ -234,7 +246,7 @@ function newRoomForm(): HTMLElement {
     error.show(null);
     busy(submit, true, "Creating…");
     try {
-      const room = await api.createRoom(t, c);
+      const room = await adminApi.createRoom(t, c, template.value ? Number(template.value) : null);
       navigate(`/rooms/${encodeURIComponent(room.id)}`);
     } catch (e) {
       busy(submit, false, "");
