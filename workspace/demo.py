@@ -16,12 +16,15 @@ from workspace.auth.models import User, UserRole
 from workspace.clause_library.blocks import clause_element
 from workspace.clause_library.deviations import STANDARD_TERMS
 from workspace.clause_library.service import seed as seed_clauses
+from workspace.enablement.demo import DEMO_COMPETITOR, seed_cards
 from workspace.pricebook.service import Catalog
 from workspace.pricing.samples import SAMPLE_INCENTIVE_PLAN, SAMPLE_PRICE_BOOK
 from workspace.rooms.models import Membership, Room, RoomRole
 from workspace.rooms.service import initial_deal_update
 from workspace.sync.documents import DocName, new_doc
 from workspace.sync.models import DocUpdate
+from workspace.threads import writes as thread_writes
+from workspace.threads.model import Author, Kind, Visibility
 
 HEADING_1: Any = {"level": 1}  # a number, as TipTap reads it (see clause_library.blocks)
 DEMO_PASSWORD = "demo-password"
@@ -87,6 +90,18 @@ def _demo_content() -> bytes:
     return doc.get_update()
 
 
+def _demo_notes(rep: User) -> bytes:
+    """An internal note thread naming the competitor the customer is also talking to (cards offer an answer)."""
+    doc = new_doc(DocName.INTERNAL)
+    text = f"Acme's procurement told me they also have a quote from {DEMO_COMPETITOR}, about 20 % under ours."
+    change = thread_writes.create("t_demo_competitor", Kind.NOTE, Visibility.INTERNAL, {"type": "room"},
+                                  Author(rep.id, rep.name, RoomRole.REP.value), "m_demo_competitor", text,
+                                  "2026-11-30T09:00:00+00:00")  # fmt: skip
+    with doc.transaction(origin="server"):
+        change(doc)
+    return doc.get_update()
+
+
 def seed_demo(db: Session) -> list[str]:
     """Create what is missing of the demo data; return what was created."""
     created: list[str] = []
@@ -135,5 +150,9 @@ def seed_demo(db: Session) -> list[str]:
         db.add(Membership(room_id=DEMO_ROOM_ID, user_id=buyer.id, role=RoomRole.CUSTOMER.value))
         for payload in (initial_deal_update(DEMO_ROOM_TITLE, "Acme Corp"), _demo_content()):
             db.add(DocUpdate(room_id=DEMO_ROOM_ID, doc=DocName.SHARED.value, payload=payload))
+        db.add(DocUpdate(room_id=DEMO_ROOM_ID, doc=DocName.INTERNAL.value, payload=_demo_notes(rep)))
         created.append(f"room {DEMO_ROOM_TITLE}")
+    cards = seed_cards(db, users["legal@demo.test"].id)
+    if cards:
+        created.append(f"{cards} enablement cards")
     return created
