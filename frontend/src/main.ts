@@ -79,6 +79,12 @@ async function render(): Promise<void> {
         if (me && mine === generation) cleanup = page.peoplePage(root, me);
         return;
       }
+      case "enablement": {
+        loading();
+        const [me, page] = await Promise.all([requireMe(), import("./pages/enablement")]);
+        if (me && mine === generation) cleanup = page.enablementPage(root, me);
+        return;
+      }
       case "approve":
         // No sign-in: the signed link is the credential for its one step.
         cleanup = approveLinkPage(root, route.token);
