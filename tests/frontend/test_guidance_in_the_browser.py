@@ -96,5 +96,3 @@ def test_a_discount_past_the_threshold_offers_price_defense_to_the_rep_and_nothi
     expect(used.locator("[data-testid=card-helpful-count]")).to_have_text("1")
     screenshot(admin, "enablement-page")
     assert json.loads(admin.evaluate("() => fetch('/api/enablement/usage').then(r => r.text())"))["usage"]
-
-
