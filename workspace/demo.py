@@ -23,8 +23,6 @@ from workspace.rooms.models import Membership, Room, RoomRole
 from workspace.rooms.service import initial_deal_update
 from workspace.sync.documents import DocName, new_doc
 from workspace.sync.models import DocUpdate
-from workspace.threads import writes as thread_writes
-from workspace.threads.model import Author, Kind, Visibility
 
 HEADING_1: Any = {"level": 1}  # a number, as TipTap reads it (see clause_library.blocks)
 DEMO_PASSWORD = "demo-password"
@@ -90,15 +88,12 @@ def _demo_content() -> bytes:
     return doc.get_update()
 
 
-def _demo_notes(rep: User) -> bytes:
-    """An internal note thread naming the competitor the customer is also talking to (cards offer an answer)."""
+def _demo_notes() -> bytes:
+    """The rep's internal notes: the competitor the customer is also talking to (a card offers an answer)."""
     doc = new_doc(DocName.INTERNAL)
     text = f"Acme's procurement told me they also have a quote from {DEMO_COMPETITOR}, about 20 % under ours."
-    change = thread_writes.create("t_demo_competitor", Kind.NOTE, Visibility.INTERNAL, {"type": "room"},
-                                  Author(rep.id, rep.name, RoomRole.REP.value), "m_demo_competitor", text,
-                                  "2026-11-30T09:00:00+00:00")  # fmt: skip
     with doc.transaction(origin="server"):
-        change(doc)
+        doc.get("notes", type=XmlFragment).children.append(XmlElement("paragraph", {}, [XmlText(text)]))
     return doc.get_update()
 
 
@@ -150,7 +145,7 @@ def seed_demo(db: Session) -> list[str]:
         db.add(Membership(room_id=DEMO_ROOM_ID, user_id=buyer.id, role=RoomRole.CUSTOMER.value))
         for payload in (initial_deal_update(DEMO_ROOM_TITLE, "Acme Corp"), _demo_content()):
             db.add(DocUpdate(room_id=DEMO_ROOM_ID, doc=DocName.SHARED.value, payload=payload))
-        db.add(DocUpdate(room_id=DEMO_ROOM_ID, doc=DocName.INTERNAL.value, payload=_demo_notes(rep)))
+        db.add(DocUpdate(room_id=DEMO_ROOM_ID, doc=DocName.INTERNAL.value, payload=_demo_notes()))
         created.append(f"room {DEMO_ROOM_TITLE}")
     cards = seed_cards(db, users["legal@demo.test"].id)
     if cards:

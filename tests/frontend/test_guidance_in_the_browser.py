@@ -59,7 +59,7 @@ def test_a_discount_past_the_threshold_offers_price_defense_to_the_rep_and_nothi
     _live(rep)
     panel = rep.locator("[data-testid=guidance-panel]")
     expect(panel).to_be_visible()
-    expect(_card(rep, "When Globex comes up")).to_contain_text("Globex is named in an internal note thread.")
+    expect(_card(rep, "When Globex comes up")).to_contain_text("Globex is named in the internal notes.")
     expect(_card(rep, PRICE_CARD)).to_have_count(0)
 
     # Past 30 % the VP must approve: the room offers how to defend price, and says why.

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from pycrdt import Doc, Map
+from pycrdt import Doc, Map, XmlFragment
 
 from approvals import _values, derive_facts
 from clauses.library import ClauseLibrary
@@ -15,6 +15,7 @@ from workspace.clause_library.deviations import read_terms
 from workspace.enablement.thresholds import Threshold
 from workspace.enablement.triggers import DisputeFact, LineFact, RoomFacts
 from workspace.rooms.models import RoomRole
+from workspace.terms import fragment_to_json
 from workspace.threads.disputes import unsettled_disputes
 from workspace.threads.model import all_threads
 
@@ -59,13 +60,17 @@ def terms_text(doc: Doc) -> str:
 
 
 def texts(shared: Doc, internal: Doc | None) -> tuple[tuple[str, str], ...]:
-    """Where a competitor may be named, in words for the reason: the deal fields, the terms, the threads."""
+    """Where a competitor may be named, in words for the reason: the deal fields, the terms, the internal notes,
+    the threads."""
     found: list[tuple[str, str]] = []
     deal = shared.get("deal", type=Map).to_py() or {}
     for key, value in deal.items():
         if isinstance(value, str) and value.strip():
             found.append((f"the deal field {key}", value[:MAX_TEXT]))
     found.append(("the terms", terms_text(shared)))
+    if internal is not None:
+        notes = "".join(_walk_text(fragment_to_json(internal.get("notes", type=XmlFragment))))
+        found.append(("the internal notes", notes[:MAX_TEXT]))
     for doc, where in ((shared, "a thread of the room"), (internal, "an internal note thread")):
         if doc is None:
             continue

@@ -149,7 +149,7 @@ def test_the_demo_room_offers_positioning_the_competitor_answer_and_legal_s_fall
         assert shown["Positioning Platform Enterprise"] == [
             "You have not had Platform Enterprise (PLAT-ENT) in an approved or exported deal before."
         ]
-        assert shown["When Globex comes up"] == ["Globex is named in an internal note thread."]
+        assert shown["When Globex comes up"] == ["Globex is named in the internal notes."]
         assert "Liability cap: legal's rationale and fallbacks" not in shown
 
         opened = buyer.http.post(f"/api/rooms/{DEMO_ROOM_ID}/threads", json={
