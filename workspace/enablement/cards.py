@@ -13,6 +13,7 @@ competitor, a clause id or category): see `triggers.py`."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -81,13 +82,23 @@ class Card:
         )  # fmt: skip
 
 
+# Control characters (NUL above all, which PostgreSQL's text refuses) have no place in a card; new lines and tabs do.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _plain(text: str, path: str) -> str:
+    if _CONTROL.search(text):
+        raise InvalidInput(f"'{path}' holds a control character")
+    return text
+
+
 def _text(data: Mapping[str, Any], name: str, limit: int) -> str:
     value = data.get(name)
     if value is None:
         raise InvalidInput(f"'{name}' is required")
     if not isinstance(value, str):
         raise InvalidInput(f"'{name}' must be a string")
-    text = value.strip().replace("\r\n", "\n")
+    text = _plain(value.strip().replace("\r\n", "\n").replace("\r", "\n"), name)
     if not text:
         raise InvalidInput(f"'{name}' must not be empty")
     if len(text) > limit:
@@ -114,7 +125,7 @@ def _strings(raw: object, path: str) -> list[str]:
     for index, item in enumerate(raw):
         if not isinstance(item, str):
             raise InvalidInput(f"'{path}[{index}]' must be a string")
-        text = " ".join(item.split())
+        text = _plain(" ".join(item.split()), f"{path}[{index}]")
         if not text:
             raise InvalidInput(f"'{path}[{index}]' must not be empty")
         if len(text) > MAX_TAG:

@@ -22,6 +22,7 @@ from workspace.enablement.stage import room_stage
 from workspace.enablement.thresholds import thresholds
 from workspace.enablement.triggers import triggered
 from workspace.errors import InvalidInput, NotFound, PermissionDenied
+from workspace.ids import path_id
 from workspace.rooms.access import room_access
 from workspace.sync.documents import DocName
 from workspace.web import caller, in_db, json_body, require_internal, services
@@ -35,7 +36,7 @@ def _keeper(principal: Principal) -> None:
 
 
 def _card_id(request: Request) -> int:
-    return int(request.path_params["card_id"])
+    return path_id(request, "card_id", "card")
 
 
 async def list_cards(request: Request) -> Response:

@@ -47,7 +47,8 @@ def test_legal_keeps_cards_and_a_stale_edit_is_refused_without_changing_anything
     assert world.rep.http.get("/api/enablement/usage").status_code == 403
     assert world.customer.http.get("/api/enablement/cards").status_code == 403
     assert world.customer.http.get(f"/api/enablement/cards/{card['id']}").status_code == 403
-    assert world.legal.http.get("/api/enablement/cards/999").status_code == 404
+    for missing in (999, 2**31, 2**63):
+        assert world.legal.http.get(f"/api/enablement/cards/{missing}").status_code == 404
     assert [c["title"] for c in _cards(world.rep)] == ["New"]
 
 
@@ -56,6 +57,7 @@ def test_bad_cards_are_refused_precisely_and_nothing_is_stored(world: World) -> 
         ({**PRICE, "colour": "red"}, 400, "unknown field(s): colour"),
         ({**PRICE, "title": ""}, 400, "'title' must not be empty"),
         ({**PRICE, "title": "x" * 121}, 400, "at most 120 characters"),
+        ({**PRICE, "title": "Nul\u0000byte"}, 400, "'title' holds a control character"),
         ({**PRICE, "body": 7}, 400, "'body' must be a string"),
         ({**PRICE, "tags": {"products": ["A"] * 31}}, 400, "at most 30 items"),
         ({**PRICE, "tags": {"deal_size": {"min": "big"}}}, 400, "must be a number or null"),
