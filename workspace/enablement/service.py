@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from workspace.enablement.cards import MAX_CARDS, Card, card_view
 from workspace.enablement.models import CardHelpful, CardRow, CardView
@@ -63,7 +64,10 @@ def update_card(
     if retired is not None and retired != (row.retired_at is not None):
         row.retired_at = utcnow() if retired else None
     row.updated_by, row.updated_at = user_id, utcnow()
-    db.flush()
+    try:
+        db.flush()  # UPDATE ... WHERE version = N: an editor who saved in the same instant makes this one stale
+    except StaleDataError as exc:
+        raise Conflict("the card changed while you saved it; reload it and edit again") from exc
     return row
 
 
