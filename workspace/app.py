@@ -31,6 +31,7 @@ from workspace.auth import routes as auth_routes
 from workspace.auth import sso_routes
 from workspace.clause_library import routes as clause_routes
 from workspace.cluster.routing import RoomRouting
+from workspace.enablement import routes as enablement_routes
 from workspace.errors import DealroomError
 from workspace.exports import routes as export_routes
 from workspace.pricebook import routes as pricebook_routes
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *approval_request_routes.routes,
         *approval_delegations.routes,
         *clause_routes.routes,
+        *enablement_routes.routes,
         *export_routes.routes,
         *proposal_routes.routes,
         *thread_routes.routes,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pycrdt import XmlElement, XmlFragment, XmlText
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -12,12 +13,13 @@ from workspace.auth import passwords
 from workspace.auth.models import User, UserRole
 from workspace.clause_library.service import ClauseStore
 from workspace.clause_library.service import seed as seed_clauses
+from workspace.enablement.demo import DEMO_COMPETITOR, seed_cards
 from workspace.pricebook.service import Catalog
 from workspace.pricing.samples import SAMPLE_INCENTIVE_PLAN, SAMPLE_PRICE_BOOK
 from workspace.rooms.content import StartLine, starting_content
 from workspace.rooms.models import Membership, Room, RoomRole
 from workspace.rooms.service import initial_deal_update
-from workspace.sync.documents import DocName
+from workspace.sync.documents import DocName, new_doc
 from workspace.sync.models import DocUpdate
 from workspace.templates import service as templates
 from workspace.templates.models import RoomTemplate
@@ -64,6 +66,15 @@ def _demo_content() -> bytes:
         StartLine("l4", "ADD-SSO", 250, 15),
     ]
     return starting_content(clauses, lines)
+
+
+def _demo_notes() -> bytes:
+    """The rep's internal notes: the competitor the customer is also talking to (a card offers an answer)."""
+    doc = new_doc(DocName.INTERNAL)
+    text = f"Acme's procurement told me they also have a quote from {DEMO_COMPETITOR}, about 20 % under ours."
+    with doc.transaction(origin="server"):
+        doc.get("notes", type=XmlFragment).children.append(XmlElement("paragraph", {}, [XmlText(text)]))
+    return doc.get_update()
 
 
 def seed_demo(db: Session) -> list[str]:
@@ -119,5 +130,9 @@ def seed_demo(db: Session) -> list[str]:
         db.add(Membership(room_id=DEMO_ROOM_ID, user_id=buyer.id, role=RoomRole.CUSTOMER.value))
         for payload in (initial_deal_update(DEMO_ROOM_TITLE, "Acme Corp"), _demo_content()):
             db.add(DocUpdate(room_id=DEMO_ROOM_ID, doc=DocName.SHARED.value, payload=payload))
+        db.add(DocUpdate(room_id=DEMO_ROOM_ID, doc=DocName.INTERNAL.value, payload=_demo_notes()))
         created.append(f"room {DEMO_ROOM_TITLE}")
+    cards = seed_cards(db, users["legal@demo.test"].id)
+    if cards:
+        created.append(f"{cards} enablement cards")
     return created

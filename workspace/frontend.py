@@ -28,6 +28,7 @@ APP_PATHS = (
     "/admin/policy",
     "/admin/templates",
     "/welcome/{token}",
+    "/enablement",
 )
 
 

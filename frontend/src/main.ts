@@ -102,6 +102,12 @@ async function render(): Promise<void> {
         if (mine === generation) cleanup = page.welcomePage(root, route.token);
         return;
       }
+      case "enablement": {
+        loading();
+        const [me, page] = await Promise.all([requireMe(), import("./pages/enablement")]);
+        if (me && mine === generation) cleanup = page.enablementPage(root, me);
+        return;
+      }
       case "approve":
         // No sign-in: the signed link is the credential for its one step.
         cleanup = approveLinkPage(root, route.token);

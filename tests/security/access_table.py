@@ -171,6 +171,15 @@ ACCESS: dict[str, tuple[Case, ...]] = {
     "reply_to_thread": (Case(400, OUTSIDE_ROOM, body={}, path={"thread_id": "open_thread_id"}),),
     "resolve_thread": (Case(409, THREAD_OPENER_OR_REP, path={"thread_id": "resolved_thread_id"}),),
     "reopen_thread": (Case(409, THREAD_OPENER_OR_REP, path={"thread_id": "open_thread_id"}),),
+    # enablement cards: internal people read them and a room's triggered cards; admins and legal keep them. Bodies
+    # refused past the access check (400: no version / no room_id; 422: an unknown kind) change nothing.
+    "list_enablement_cards": (Case(200, CUSTOMERS),),
+    "get_enablement_card": (Case(200, CUSTOMERS, path={"card_id": "card_id"}),),
+    "create_enablement_card": (Case(422, LIBRARY_WRITERS, body={"title": "t", "body": "b", "kind": "nope"}),),
+    "update_enablement_card": (Case(400, LIBRARY_WRITERS, body={}, path={"card_id": "card_id"}),),
+    "mark_enablement_card_helpful": (Case(400, CUSTOMERS, body={}, path={"card_id": "card_id"}),),
+    "enablement_usage": (Case(200, LIBRARY_WRITERS),),
+    "room_cards": (Case(200, {**ROOM_INTERNAL, **CUSTOMERS}),),
     # record
     "list_room_versions": (Case(200, OUTSIDE_ROOM),),
     "create_room_version": (Case(400, ROOM_INTERNAL, body={}),),  # no label: nothing is saved

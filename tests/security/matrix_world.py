@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 from pycrdt import Array
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests.conftest import test_settings as settings_for
@@ -24,6 +24,7 @@ from tests.support.yclient import YClient, wait_until
 from workspace.auth.models import ApiToken, User
 from workspace.auth.secrets import digest, new_token
 from workspace.demo import DEMO_ROOM_ID, seed_demo
+from workspace.enablement.models import CardRow
 from workspace.notify.links import StepLink
 from workspace.storage.base import Base
 
@@ -124,6 +125,7 @@ class MatrixWorld:
         sessions = self.server.services.sessions
         with sessions.begin() as db:
             seed_demo(db)
+            self.ids["card_id"] = str(db.execute(select(func.min(CardRow.id))).scalar_one())
         for email, role in OTHER_EMAILS.values():
             add_user(sessions, email, role)
         with sessions.begin() as db:

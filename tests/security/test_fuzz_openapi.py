@@ -91,7 +91,7 @@ schema = schemathesis.openapi.from_dict(_document())
 # What only admins (and legal) may change parses the largest bodies: price books, plans, policies, clause libraries.
 ADMIN_WRITES = ["put_pricebook", "put_plan", "put_approval_policy", "put_sso_settings", "create_delegation",
                 "create_clause", "add_clause_version", "publish_clause_version", "retire_clause_version",
-                "import_clause_library"]  # fmt: skip
+                "import_clause_library", "create_enablement_card", "update_enablement_card"]  # fmt: skip
 
 
 @schema.exclude(operation_id=NOT_FUZZED).parametrize()

@@ -7,6 +7,7 @@ from workspace.auth.colleague_models import ColleagueInvitation
 from workspace.auth.models import ApiToken, BrowserSession, User
 from workspace.auth.sso_models import SsoLogin, SsoPolicy, SsoSession
 from workspace.clause_library.models import ClauseRow
+from workspace.enablement.models import CardHelpful, CardRow, CardView
 from workspace.exports.models import ExportRow
 from workspace.notify.models import DigestItem
 from workspace.pricebook.models import IncentivePlanVersion, PriceBookVersion
@@ -23,6 +24,9 @@ __all__ = [
     "AuditEvent",
     "Base",
     "BrowserSession",
+    "CardHelpful",
+    "CardRow",
+    "CardView",
     "ClauseRow",
     "ColleagueInvitation",
     "DelegationRow",

@@ -10,5 +10,6 @@ describe("routes", () => {
     expect(parseRoute("/rooms/r1", "")).toEqual({ name: "room", id: "r1" });
     expect(parseRoute("/people", "")).toEqual({ name: "people" });
     expect(parseRoute("/people/", "")).toEqual({ name: "people" });
+    expect(parseRoute("/enablement", "")).toEqual({ name: "enablement" });
   });
 });

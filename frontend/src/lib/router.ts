@@ -12,6 +12,7 @@ export type Route =
   | { name: "admin-policy" }
   | { name: "admin-templates" }
   | { name: "welcome"; token: string }
+  | { name: "enablement" }
   | { name: "approve"; token: string }
   | { name: "notfound" };
 
@@ -24,6 +25,7 @@ export function parseRoute(pathname: string, search: string): Route {
   if (path === "/admin/pricebook") return { name: "admin-pricebook" };
   if (path === "/admin/policy") return { name: "admin-policy" };
   if (path === "/admin/templates") return { name: "admin-templates" };
+  if (path === "/enablement") return { name: "enablement" };
   if (path === "/signin") return { name: "signin", next: safeNext(new URLSearchParams(search).get("next")) };
   let m = /^\/rooms\/([^/]+)$/.exec(path);
   if (m) return { name: "room", id: decodeURIComponent(m[1]) };

@@ -19,7 +19,7 @@ export function showInboxCount(root: ParentNode, count: number): void {
 }
 
 /** The app bar; internal people get their approvals inbox link, admins "People" (`current` marks the page shown). */
-export function appBar(me: Me, current: "rooms" | "inbox" | "library" | "people" = "rooms"): HTMLElement {
+export function appBar(me: Me, current: "rooms" | "inbox" | "library" | "people" | "enablement" = "rooms"): HTMLElement {
   const signOut = h("button", { type: "button", class: "btn btn-ghost", "data-testid": "sign-out" }, "Sign out");
   signOut.addEventListener("click", async () => {
     signOut.disabled = true;
@@ -53,6 +53,15 @@ export function appBar(me: Me, current: "rooms" | "inbox" | "library" | "people"
         h("span", { class: "appbar-link-text" }, "Clauses"),
       )
     : null;
+  // Admins and legal keep the enablement cards reps are offered in rooms.
+  const enablement = me.role === "admin" || me.role === "legal"
+    ? h(
+        "a",
+        { href: "/enablement", class: "appbar-link", "data-testid": "enablement-link", "aria-current": current === "enablement" ? "page" : undefined, "aria-label": "Enablement cards" },
+        icon("spark", 18),
+        h("span", { class: "appbar-link-text" }, "Cards"),
+      )
+    : null;
   // Admins manage the company's people: managers, and deactivating someone who left.
   const people = isAdmin(me)
     ? h(
@@ -67,6 +76,7 @@ export function appBar(me: Me, current: "rooms" | "inbox" | "library" | "people"
     { class: "appbar" },
     h("div", { class: "appbar-inner" }, brand(), h("div", { class: "appbar-user" },
       people,
+      enablement,
       library,
       inbox,
       new Bell().el,

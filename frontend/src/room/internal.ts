@@ -11,6 +11,7 @@ import { h, mount } from "../lib/dom";
 import { navigate, signInUrl } from "../lib/router";
 import { ApprovalPanel } from "./approval-panel";
 import { createCollabEditor, toolbar } from "./editor";
+import { GuidancePanel } from "./guidance";
 import { pendingLabel } from "./pending";
 import { ResetBudget, refusalMessage } from "./refusal";
 import { RepPanel } from "./rep-panel";
@@ -34,6 +35,8 @@ export interface InternalHosts {
   rep?: HTMLElement | null;
   /** Where the approval panel goes (above the deal economics). */
   approval?: HTMLElement | null;
+  /** The Guidance panel's section (hidden while no enablement card applies); its `.guidance-host` gets the cards. */
+  guidance?: HTMLElement | null;
 }
 
 const LABELS: Record<ConnState, string> = { live: "Live", connecting: "Connecting…", reconnecting: "Reconnecting…", offline: "Offline", waiting: "Waiting for a place" };
@@ -50,6 +53,10 @@ export function mountInternal(hosts: InternalHosts, opts: InternalOptions): { de
   if (rep) mount(hosts.rep!, rep.el);
   const approval = hosts.approval ? new ApprovalPanel({ roomId: opts.roomId, isRep: opts.role === "rep", meId: opts.me.id, notify: opts.notify }) : null;
   if (approval) mount(hosts.approval!, approval.el);
+  const guidance = hosts.guidance ? new GuidancePanel({ roomId: opts.roomId, frame: hosts.guidance, notify: opts.notify }) : null;
+  if (guidance) mount(hosts.guidance!.querySelector(".guidance-host") ?? hosts.guidance!, guidance.el);
+  // The server re-prices into the internal doc after each change: cards are asked for again once it settles.
+  const onInternalUpdate = () => guidance?.refreshSoon();
 
   const budget = new ResetBudget();
   let editor: Editor | null = null;
@@ -99,6 +106,7 @@ export function mountInternal(hosts: InternalHosts, opts: InternalOptions): { de
     tools.replaceChildren(toolbar(editor, "Format the notes"));
     rep?.bind(session.doc.getMap<unknown>("computed"));
     approval?.bind(session.doc.getMap<unknown>("computed"));
+    session.doc.on("update", onInternalUpdate);
     // Internal threads: the page shows them with the shared ones (they never reach a customer's browser).
     announceInternalThreads(hosts.notes, session.doc.getMap<unknown>("comments"));
   }
@@ -108,6 +116,7 @@ export function mountInternal(hosts: InternalHosts, opts: InternalOptions): { de
     editor = null;
     rep?.unbind();
     approval?.unbind();
+    session.doc.off("update", onInternalUpdate);
     announceInternalThreads(hosts.notes, null);
   }
 
@@ -117,6 +126,7 @@ export function mountInternal(hosts: InternalHosts, opts: InternalOptions): { de
       unbind();
       rep?.destroy();
       approval?.destroy();
+      guidance?.destroy();
       session.destroy();
       seatText.stop();
     },

@@ -27,6 +27,7 @@ import { SeatWaitText } from "./seat-wait";
 import { stateAttr, SyncSession, type ConnState } from "./session";
 import { Tabs } from "./tabs";
 import { selectionAnchor, setThreadMarks, ThreadMarks } from "./thread-marks";
+import { GUIDANCE_EVENT } from "./guidance-event";
 import { SelectionActions, ThreadSheet } from "./thread-sheet";
 import { INTERNAL_THREADS_EVENT, mergeThreads, openCount, readThreads, threadFromSearch, type Thread } from "./threads";
 import { SinceBanner } from "./since-banner";
@@ -277,6 +278,19 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
       )
     : null;
 
+  // Guidance: enablement cards the room triggers now (internal only; the internal chunk fills it and shows
+  // it while a card applies). Below the pricing on desktops (a card appearing does not move the table being
+  // edited); not a tab on phones: it sits above whichever section is open.
+  const guidancePanel = internal
+    ? h(
+        "section",
+        { class: "panel panel-guidance", id: "panel-guidance", "aria-labelledby": "heading-guidance", hidden: true, "data-testid": "guidance-panel" },
+        h("div", { class: "panel-head" }, h("h2", { class: "panel-title", id: "heading-guidance" }, "Guidance"), h("span", { class: "internal-tag" }, icon("lock", 14), "Internal")),
+        h("div", { class: "guidance-host" }),
+      )
+    : null;
+  const onSharedChange = () => guidancePanel?.dispatchEvent(new CustomEvent(GUIDANCE_EVENT));
+
   const tabs = new Tabs([
     { id: "terms", label: "Terms", panel: termsPanel },
     { id: "pricing", label: "Pricing", panel: pricingPanel },
@@ -290,7 +304,7 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     "main",
     { class: `room-layout${internal ? " has-notes" : ""}` },
     h("div", { class: "col col-main" }, termsPanel, notesPanel),
-    h("div", { class: "col col-side" }, pricingPanel, approvalPanel, repPanel, dealPanel, versionsPanel, activityPanel),
+    h("div", { class: "col col-side" }, pricingPanel, guidancePanel, approvalPanel, repPanel, dealPanel, versionsPanel, activityPanel),
   );
   // What changed since the person last looked: a banner above the room, the changes marked in it.
   const sinceBanner = new SinceBanner(room.id, layout);
@@ -402,6 +416,7 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     titleDeal = dealMap;
     dealMap.observe(onDealTitle);
     doc.on("update", versions.changed);
+    if (guidancePanel) doc.on("update", onSharedChange);
     onDealTitle();
     presence.bind(session.provider.awareness);
     onThreads();
@@ -412,6 +427,7 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
     sharedThreads = null;
     sharedLines = null;
     session.doc.off("update", versions.changed);
+    session.doc.off("update", onSharedChange);
     boundDoc?.off("update", onDocUpdate);
     boundDoc = null;
     clauses.unbind();
@@ -487,6 +503,7 @@ function openRoom(root: HTMLElement, me: Me, initial: RoomDetail): () => void {
             notes: notesPanel.querySelector(".internal-host") as HTMLElement,
             rep: repPanel?.querySelector<HTMLElement>(".rep-host"),
             approval: approvalPanel?.querySelector<HTMLElement>(".approval-host"),
+            guidance: guidancePanel,
           },
           { roomId: room.id, user, me, role: room.role, notify: (m, tone) => notice.show(m, tone) },
         );
