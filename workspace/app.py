@@ -30,6 +30,7 @@ from workspace.clause_library import routes as clause_routes
 from workspace.cluster.routing import RoomRouting
 from workspace.errors import DealroomError
 from workspace.exports import routes as export_routes
+from workspace.pipeline import routes as pipeline_routes
 from workspace.pricebook import routes as pricebook_routes
 from workspace.proposals import routes as proposal_routes
 from workspace.record import routes as record_routes
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *people_routes.routes,
         *room_routes.routes,
         *pricebook_routes.routes,
+        *pipeline_routes.routes,
         *approval_policy_routes.routes,
         *approval_request_routes.routes,
         *approval_delegations.routes,
