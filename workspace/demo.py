@@ -1,4 +1,5 @@
-"""The demo data of API.md: one account per role, and the "Acme — Platform renewal" room."""
+"""The demo data of API.md: one account per role, the "Acme — Platform renewal" room, and a second deal of the
+demo rep's pipeline (`workspace.demo_pipeline`)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from workspace.auth.models import User, UserRole
 from workspace.clause_library.blocks import clause_element
 from workspace.clause_library.deviations import STANDARD_TERMS
 from workspace.clause_library.service import seed as seed_clauses
+from workspace.demo_pipeline import SECOND_BUYER, seed_quotas, seed_second_deal
 from workspace.pricebook.service import Catalog
 from workspace.pricing.samples import SAMPLE_INCENTIVE_PLAN, SAMPLE_PRICE_BOOK
 from workspace.rooms.models import Membership, Room, RoomRole
@@ -38,6 +40,7 @@ DEMO_USERS = [
     ("legal@demo.test", "Lee Legal", UserRole.LEGAL),
     ("admin@demo.test", "Ada Admin", UserRole.ADMIN),
     ("buyer@acme.test", "Blake Buyer (Acme)", UserRole.CUSTOMER),
+    (*SECOND_BUYER, UserRole.CUSTOMER),
 ]
 
 
@@ -106,6 +109,7 @@ def seed_demo(db: Session) -> list[str]:
     if catalog.plan(db) is None:
         catalog.save_plan(db, SAMPLE_INCENTIVE_PLAN, users["admin@demo.test"].id)
         created.append("incentive plan")
+    created += seed_quotas(db, catalog, users["admin@demo.test"])
     added = seed_clauses(db, list(sample_library()))
     if added:
         created.append(f"{added} clauses")
@@ -136,4 +140,5 @@ def seed_demo(db: Session) -> list[str]:
         for payload in (initial_deal_update(DEMO_ROOM_TITLE, "Acme Corp"), _demo_content()):
             db.add(DocUpdate(room_id=DEMO_ROOM_ID, doc=DocName.SHARED.value, payload=payload))
         created.append(f"room {DEMO_ROOM_TITLE}")
+    created += seed_second_deal(db, users["rep@demo.test"], users[SECOND_BUYER[0]])
     return created
