@@ -64,7 +64,8 @@ async def test_the_pipeline_shows_stages_commission_attainment_and_the_team_view
     await _other_room_line(priced, 50)  # 50 seats, list: 45,000.00
 
     first = _pipeline(priced.rep)
-    assert {d["room_id"]: d["stage"] for d in first["deals"]} == {priced.room_id: "draft", priced.other_room_id: "draft"}
+    stages = {d["room_id"]: d["stage"] for d in first["deals"]}
+    assert stages == {priced.room_id: "draft", priced.other_room_id: "draft"}
     assert first["quarter"]["quota"] == "100000.00" and first["quarter"]["attainment_pct"] == "0.0"
 
     # The customer of the other room asks a question: that room is negotiating, with an open question.
