@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from workspace.pricing import IncentivePlan
+from workspace.pricing.money import format_money
 from workspace.pricing.quotas import Standing, fiscal_quarter, percent, period_key, period_label, tier_at
 
 _ZERO = Decimal(0)
@@ -81,5 +82,6 @@ def quarter_view(plan: IncentivePlan, email: str, credits: Iterable[Credit], tod
     amount = quota.amount(start)
     pct = percent(closed, amount)
     tier = tier_at(plan.tiers, pct).label if plan.tiers else None
-    return {**view, "quota": str(amount), "currency": quota.currency, "closed": str(closed),
+    return {**view, "quota": format_money(amount, quota.currency), "currency": quota.currency,
+            "closed": format_money(closed, quota.currency),
             "attainment_pct": str(pct), "tier": tier}  # fmt: skip
