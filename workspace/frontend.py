@@ -15,8 +15,18 @@ DIST = ROOT / "frontend" / "dist"
 PLACEHOLDER = Path(__file__).resolve().parent / "static" / "index.html"
 
 # Paths the browser app routes itself; each gets the app's page.
-APP_PATHS = ("/", "/signin", "/rooms/{room_id}", "/invite/{token}", "/inbox", "/approve/{token}", "/library", "/people",
-             "/pipeline", "/plan")
+APP_PATHS = (
+    "/",
+    "/signin",
+    "/rooms/{room_id}",
+    "/invite/{token}",
+    "/inbox",
+    "/approve/{token}",
+    "/library",
+    "/people",
+    "/pipeline",
+    "/plan",
+)
 
 
 async def _page(request: Request) -> Response:

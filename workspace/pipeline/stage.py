@@ -12,7 +12,7 @@ Approved and exported deals are closed: they count toward the rep's quota (`work
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -55,14 +55,14 @@ class Progress:
     requests: tuple[Request, ...]  # newest first
 
 
-def stage_of(exported: bool, requests: Collection[Request], customer_acted: bool) -> Stage:
-    """The stage of a room from its facts (`requests` newest first; see the module docstring)."""
+def stage_of(exported: bool, states: Sequence[RequestState], customer_acted: bool) -> Stage:
+    """The stage of a room from its facts (`states` of its approval requests, newest first; see the module
+    docstring)."""
     if exported:
         return Stage.EXPORTED
-    if any(request.state is RequestState.PENDING for request in requests):
+    if RequestState.PENDING in states:
         return Stage.IN_APPROVAL
-    latest = next(iter(requests), None)
-    if latest is not None and latest.state is RequestState.APPROVED:
+    if states and states[0] is RequestState.APPROVED:
         return Stage.APPROVED
     return Stage.NEGOTIATING if customer_acted else Stage.DRAFT
 
@@ -93,7 +93,7 @@ def read_progress(db: Session, room_ids: Collection[str]) -> dict[str, Progress]
     found: dict[str, Progress] = {}
     for room_id in room_ids:
         requests = tuple(request for _, request in room_requests(db, room_id))
-        stage = stage_of(room_id in exported, requests, room_id in acted)
+        stage = stage_of(room_id in exported, [request.state for request in requests], room_id in acted)
         closed_at = exported.get(room_id) if stage is Stage.EXPORTED else None
         if stage is Stage.APPROVED:
             closed_at = _approved_at(requests[0])
