@@ -15,8 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from clauses.errors import ClauseError
 from workspace.approval_policy import views
 from workspace.auth.models import User
+from workspace.deal import deal_facts, deal_input
 from workspace.derive import RoomDeal, commission_view, pinned_book
 from workspace.errors import NotFound
 from workspace.pipeline.attainment import Credit, quarter_view, standings
@@ -114,7 +116,10 @@ async def read_pipeline(svc: Services, owner_ids: list[int]) -> Pipeline:
     deals: list[Deal] = []
     for room, owner, book in owned:
         doc = await svc.rooms.current_doc(room.id, DocName.SHARED)
-        room_deal = RoomDeal.read(doc, svc.deriver.vendor, svc.proposals.pending(room.id))
+        try:
+            room_deal = RoomDeal.read(doc, svc.deriver.vendor, svc.proposals.pending(room.id))
+        except ClauseError:  # terms that cannot be read (the deriver skips such a room too): price what is there
+            room_deal = RoomDeal(deal_input(doc), deal_facts(doc, utcnow().date()), {}, "")
         questions, disputes = _open_threads(doc)
         deals.append(Deal(room, owner, progress[room.id], room_deal, book, questions, disputes))
 
