@@ -34,6 +34,7 @@ from workspace.cluster.routing import RoomRouting
 from workspace.enablement import routes as enablement_routes
 from workspace.errors import DealroomError
 from workspace.exports import routes as export_routes
+from workspace.pipeline import routes as pipeline_routes
 from workspace.pricebook import routes as pricebook_routes
 from workspace.proposals import routes as proposal_routes
 from workspace.record import routes as record_routes
@@ -133,6 +134,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *room_routes.routes,
         *template_routes.routes,
         *pricebook_routes.routes,
+        *pipeline_routes.routes,
         *approval_policy_routes.routes,
         *approval_drafts.routes,
         *approval_request_routes.routes,

@@ -1,4 +1,5 @@
-"""The demo data of API.md: one account per role, and the "Acme — Platform renewal" room."""
+"""The demo data of API.md: one account per role, the "Acme — Platform renewal" room, and a second deal of the
+demo rep's pipeline (`workspace.demo_pipeline`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from workspace.auth.models import User, UserRole
 from workspace.clause_library.service import ClauseStore
 from workspace.clause_library.service import seed as seed_clauses
 from workspace.enablement.demo import DEMO_COMPETITOR, seed_cards
+from workspace.demo_pipeline import SECOND_BUYER, seed_quotas, seed_second_deal
 from workspace.pricebook.service import Catalog
 from workspace.pricing.samples import SAMPLE_INCENTIVE_PLAN, SAMPLE_PRICE_BOOK
 from workspace.rooms.content import StartLine, starting_content
@@ -48,6 +50,7 @@ DEMO_USERS = [
     ("legal@demo.test", "Lee Legal", UserRole.LEGAL),
     ("admin@demo.test", "Ada Admin", UserRole.ADMIN),
     ("buyer@acme.test", "Blake Buyer (Acme)", UserRole.CUSTOMER),
+    (*SECOND_BUYER, UserRole.CUSTOMER),
 ]
 
 
@@ -96,6 +99,7 @@ def seed_demo(db: Session) -> list[str]:
     if catalog.plan(db) is None:
         catalog.save_plan(db, SAMPLE_INCENTIVE_PLAN, users["admin@demo.test"].id)
         created.append("incentive plan")
+    created += seed_quotas(db, catalog, users["admin@demo.test"])
     added = seed_clauses(db, list(sample_library()))
     if added:
         created.append(f"{added} clauses")
@@ -135,4 +139,5 @@ def seed_demo(db: Session) -> list[str]:
     cards = seed_cards(db, users["legal@demo.test"].id)
     if cards:
         created.append(f"{cards} enablement cards")
+    created += seed_second_deal(db, users["rep@demo.test"], users[SECOND_BUYER[0]])
     return created

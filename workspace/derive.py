@@ -60,6 +60,7 @@ from workspace.pricing import (
     public_view,
 )
 from workspace.pricing.money import format_money, is_currency
+from workspace.pricing.quotas import Standing
 from workspace.proposals.accepted import Pending, accepted_lines, accepted_terms, doc_lines, read_pending
 from workspace.rooms.models import Room
 from workspace.serial import SerialRuns
@@ -102,10 +103,14 @@ class Priced:
     proposed: dict[str, Any] | None = None
 
 
-def commission_view(plan: IncentivePlan | None, quote: Quote, facts: DealFacts) -> dict[str, Any] | None:
+def commission_view(
+    plan: IncentivePlan | None, quote: Quote, facts: DealFacts, standing: Standing | None = None
+) -> dict[str, Any] | None:
+    """The commission estimate as the room and the API show it; with the rep's `standing` in the deal's quarter,
+    accelerated by the plan's attainment tiers (the pipeline and the what-if give it; the live room does not)."""
     if plan is None:
         return None
-    result = estimate(quote, plan, facts.vertical, facts.close_date)
+    result = estimate(quote, plan, facts.vertical, facts.close_date, standing)
     money = (lambda amount: format_money(amount, result.currency)) if is_currency(result.currency) else str
     return {
         "currency": result.currency,

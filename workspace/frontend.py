@@ -29,6 +29,8 @@ APP_PATHS = (
     "/admin/templates",
     "/welcome/{token}",
     "/enablement",
+    "/pipeline",
+    "/plan",
 )
 
 

@@ -108,6 +108,18 @@ async function render(): Promise<void> {
         if (me && mine === generation) cleanup = page.enablementPage(root, me);
         return;
       }
+      case "pipeline": {
+        loading();
+        const [me, page] = await Promise.all([requireMe(), import("./pages/pipeline")]);
+        if (me && mine === generation) cleanup = page.pipelinePage(root, me);
+        return;
+      }
+      case "plan": {
+        loading();
+        const [me, page] = await Promise.all([requireMe(), import("./pages/plan")]);
+        if (me && mine === generation) cleanup = page.planPage(root, me);
+        return;
+      }
       case "approve":
         // No sign-in: the signed link is the credential for its one step.
         cleanup = approveLinkPage(root, route.token);

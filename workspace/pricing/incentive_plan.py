@@ -3,7 +3,8 @@ parsed to the same shape) like the price book; an admin edits it, code never cha
 
 Layers: a base rate on every line; per-product rates that replace it (pushed products pay more,
 de-emphasised ones less); vertical and close-timing multipliers on that rate commission; SPIF bonuses for
-selling a quantity of a product (not multiplied); an optional cap per deal."""
+selling a quantity of a product (not multiplied); an optional cap per deal. Quotas per rep and fiscal quarter
+and attainment tiers (accelerators) on the rate commission: see `workspace.pricing.quotas` for their rule."""
 
 from __future__ import annotations
 
@@ -15,13 +16,14 @@ from enum import StrEnum
 from workspace.pricing import _fields as f
 from workspace.pricing.errors import IncentivePlanInvalid
 from workspace.pricing.limits import MAX_PRICE, MAX_QTY, QTY_PLACES
+from workspace.pricing.quotas import AttainmentTier, Quota, load_quotas, load_tiers
 
 _RATE_PLACES = 4
 _MAX_MULTIPLIER = Decimal(10)  # a 10x accelerator is already far beyond any real plan; more is a typo
 _MAX_QUARTER_DAY = 92
 _PLAN_KEYS = {
     "name", "version", "basis", "base_rate_pct", "product_rates_pct", "spifs", "verticals", "timing",
-    "fiscal_year_start_month", "cap",
+    "fiscal_year_start_month", "cap", "quotas", "tiers",
 }  # fmt: skip
 
 
@@ -74,6 +76,12 @@ class IncentivePlan:
     timing: tuple[TimingWindow, ...] = ()
     fiscal_year_start_month: int = 1
     cap: Mapping[str, Decimal] = field(default_factory=dict)
+    quotas: Mapping[str, Quota] = field(default_factory=dict)  # by the rep's email, lower case
+    tiers: tuple[AttainmentTier, ...] = ()
+
+    def quota_of(self, email: str) -> Quota | None:
+        """The rep's quota (emails compared without case), None when the plan gives them none."""
+        return self.quotas.get(email.lower())
 
 
 def load_incentive_plan(data: object) -> IncentivePlan:
@@ -106,9 +114,11 @@ def load_incentive_plan(data: object) -> IncentivePlan:
         plan.get("fiscal_year_start_month", 1), "fiscal_year_start_month", issues, minimum=1, maximum=12
     )
     cap = f.currency_amounts(plan.get("cap", {}), "cap", issues, currencies=None, max_places=None, maximum=MAX_PRICE)
+    quotas = load_quotas(plan.get("quotas", {}), start_month or 1, issues)
+    tiers = load_tiers(plan.get("tiers", []), issues)
     if issues or name is None or version is None or basis is None or base is None or start_month is None:
         raise IncentivePlanInvalid(issues.items)
-    return IncentivePlan(name, version, base, basis, rates, spifs, verticals, timing, start_month, cap)
+    return IncentivePlan(name, version, base, basis, rates, spifs, verticals, timing, start_month, cap, quotas, tiers)
 
 
 def _rate(value: object, path: str, issues: f.Issues) -> Decimal | None:

@@ -1,5 +1,7 @@
-"""What the deal earns the rep: `estimate(quote, plan, vertical, close_date)`, a total and the layers that
-make it up, each explained in plain words, plus hints for bonuses within reach.
+"""What the deal earns the rep: `estimate(quote, plan, vertical, close_date, standing)`, a total and the layers
+that make it up, each explained in plain words, plus hints for bonuses within reach. With the rep's `standing`
+in the deal's quarter (quota and closed credit), the plan's attainment tiers accelerate the rate commission
+(`workspace.pricing.quotas`) and the estimate says how the deal moves the rep's attainment.
 
 Rounding: layers are computed in full precision and rounded cumulatively (each layer is the rounded
 running total minus the previous rounded running total), so the total is the exact estimate rounded once,
@@ -9,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 
 from workspace.pricing.incentive_plan import Basis, IncentivePlan, Spif, TimingWindow
 from workspace.pricing.limits import WORK_PRECISION
 from workspace.pricing.money import display_money, format_quantity, is_currency, quantum
+from workspace.pricing.quotas import Move, Standing, fiscal_quarter, move
 from workspace.pricing.quote_model import LineQuote, Quote
 
 _CONTEXT = Context(prec=WORK_PRECISION, rounding=ROUND_HALF_EVEN)
@@ -45,15 +48,22 @@ class Estimate:
     total: Decimal
     layers: tuple[Layer, ...]
     hints: tuple[str, ...] = ()
+    credit: Decimal = _ZERO  # what the deal counts toward quota: its value on the plan's basis
+    move: Move | None = None  # how it moves the rep's attainment, when the rep's standing was given
 
 
-def estimate(quote: Quote, plan: IncentivePlan, vertical: str | None, close_date: date) -> Estimate:
-    """The commission `quote` would earn under `plan` for a deal in `vertical` closing on `close_date`."""
+def estimate(
+    quote: Quote, plan: IncentivePlan, vertical: str | None, close_date: date, standing: Standing | None = None
+) -> Estimate:
+    """The commission `quote` would earn under `plan` for a deal in `vertical` closing on `close_date`, for a
+    rep who stands at `standing` in that date's quarter (no accelerator without it)."""
     with localcontext(_CONTEXT):
-        return _estimate(quote, plan, vertical, close_date)
+        return _estimate(quote, plan, vertical, close_date, standing)
 
 
-def _estimate(quote: Quote, plan: IncentivePlan, vertical: str | None, close_date: date) -> Estimate:
+def _estimate(
+    quote: Quote, plan: IncentivePlan, vertical: str | None, close_date: date, standing: Standing | None
+) -> Estimate:
     currency = quote.currency
     if not is_currency(currency):
         return Estimate(currency, _ZERO, (), (f"Nothing to estimate: the quote's currency {currency} is unknown.",))
@@ -92,6 +102,14 @@ def _estimate(quote: Quote, plan: IncentivePlan, vertical: str | None, close_dat
         pays = f"the rate commission ({money(multiplied)}) pays {_times(window.multiplier)}"
         text = f"{where} In the window '{window.name}', {pays}."
         layers.append((f"Timing: {window.name}", multiplied * (window.multiplier - _ONE), text))
+        multiplied *= window.multiplier
+    moved = None
+    if plan.tiers and standing is not None and standing.currency == currency and standing.quota > 0:
+        moved = move(plan.tiers, standing, total_basis)
+        if moved.factor != _ONE and multiplied:
+            layers.append(
+                ("Accelerator", multiplied * (moved.factor - _ONE), _accelerator_words(moved, money, multiplied))
+            )
 
     hints: list[str] = []
     for spif in plan.spifs:
@@ -104,10 +122,21 @@ def _estimate(quote: Quote, plan: IncentivePlan, vertical: str | None, close_dat
     running = sum((amount for _, amount, _ in layers), _ZERO)
     if cap is not None and running > cap:
         layers.append(("Cap", cap - running, f"The plan caps the commission on one deal at {money(cap)}."))
-    return _rounded(currency, layers, hints)
+    return _rounded(currency, layers, hints, total_basis, moved)
 
 
-def _rounded(currency: str, layers: list[tuple[str, Decimal, str]], hints: list[str]) -> Estimate:
+def _accelerator_words(moved: Move, money: Callable[[Decimal], str], rate_commission: Decimal) -> str:
+    parts = ", ".join(f"{_pct(share.quantize(Decimal('0.1')))} of quota at {tier.label}" for tier, share in moved.parts)
+    return (
+        f"This deal takes attainment from {_pct(moved.before_pct.quantize(Decimal('0.1')))} to "
+        f"{_pct(moved.after_pct.quantize(Decimal('0.1')))} ({parts}): the rate commission ({money(rate_commission)}) "
+        f"pays {_times(moved.factor.quantize(Decimal('0.0001')))}."
+    )
+
+
+def _rounded(
+    currency: str, layers: list[tuple[str, Decimal, str]], hints: list[str], credit: Decimal, moved: Move | None
+) -> Estimate:
     step = quantum(currency)
     running = _ZERO
     shown = _ZERO.quantize(step)
@@ -117,7 +146,7 @@ def _rounded(currency: str, layers: list[tuple[str, Decimal, str]], hints: list[
         rounded = running.quantize(step, ROUND_HALF_EVEN)
         result.append(Layer(name, rounded - shown, text))
         shown = rounded
-    return Estimate(currency, shown, tuple(result), tuple(hints))
+    return Estimate(currency, shown, tuple(result), tuple(hints), credit.quantize(step, ROUND_HALF_EVEN), moved)
 
 
 def _basis(basis: Basis) -> Callable[[LineQuote], Decimal]:
@@ -167,16 +196,6 @@ def _timing(plan: IncentivePlan, close_date: date) -> tuple[TimingWindow | None,
     )
     window = next((window for window in plan.timing if window.covers(day, length)), None)
     return window, where
-
-
-def fiscal_quarter(day: date, start_month: int) -> tuple[date, date]:
-    """The first and last day of the fiscal quarter containing `day`, for a fiscal year starting in
-    `start_month` (1 = January)."""
-    months = day.year * 12 + day.month - 1
-    first = months - (day.month - start_month) % 3
-    year, month = divmod(first, 12)
-    after_year, after_month = divmod(first + 3, 12)
-    return date(year, month + 1, 1), date(after_year, after_month + 1, 1) - timedelta(days=1)
 
 
 def _pct(rate: Decimal) -> str:

@@ -185,6 +185,13 @@ SAMPLE_INCENTIVE_PLAN: dict[str, Any] = {
     ],
     "fiscal_year_start_month": 2,
     "cap": {"USD": "60000.00", "EUR": "55000.00"},
+    # The demo rep's quarterly quota; past 100 % and 150 % of it the rate commission pays more.
+    "quotas": {"rep@demo.test": {"currency": "USD", "quarterly": "250000.00"}},
+    "tiers": [
+        {"from_pct": "0", "multiplier": "1"},
+        {"from_pct": "100", "multiplier": "1.5"},
+        {"from_pct": "150", "multiplier": "2"},
+    ],
 }
 
 # The add-ons a large enterprise deal repeats per business unit, with a base quantity and a discount.

@@ -13,6 +13,8 @@ export type Route =
   | { name: "admin-templates" }
   | { name: "welcome"; token: string }
   | { name: "enablement" }
+  | { name: "pipeline" }
+  | { name: "plan" }
   | { name: "approve"; token: string }
   | { name: "notfound" };
 
@@ -26,6 +28,8 @@ export function parseRoute(pathname: string, search: string): Route {
   if (path === "/admin/policy") return { name: "admin-policy" };
   if (path === "/admin/templates") return { name: "admin-templates" };
   if (path === "/enablement") return { name: "enablement" };
+  if (path === "/pipeline") return { name: "pipeline" };
+  if (path === "/plan") return { name: "plan" };
   if (path === "/signin") return { name: "signin", next: safeNext(new URLSearchParams(search).get("next")) };
   let m = /^\/rooms\/([^/]+)$/.exec(path);
   if (m) return { name: "room", id: decodeURIComponent(m[1]) };

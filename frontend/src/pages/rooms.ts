@@ -19,7 +19,7 @@ export function showInboxCount(root: ParentNode, count: number): void {
 }
 
 /** The app bar; internal people get their approvals inbox link, admins "People" (`current` marks the page shown). */
-export function appBar(me: Me, current: "rooms" | "inbox" | "library" | "people" | "enablement" = "rooms"): HTMLElement {
+export function appBar(me: Me, current: "rooms" | "inbox" | "library" | "people" | "enablement" | "pipeline" | "plan" = "rooms"): HTMLElement {
   const signOut = h("button", { type: "button", class: "btn btn-ghost", "data-testid": "sign-out" }, "Sign out");
   signOut.addEventListener("click", async () => {
     signOut.disabled = true;
@@ -71,10 +71,30 @@ export function appBar(me: Me, current: "rooms" | "inbox" | "library" | "people"
         h("span", { class: "appbar-link-text" }, "People"),
       )
     : null;
+  // The rep's cockpit: every internal person sees their own deals (managers their team's too).
+  const pipeline = isInternalUser(me)
+    ? h(
+        "a",
+        { href: "/pipeline", class: "appbar-link", "data-testid": "pipeline-link", "aria-current": current === "pipeline" ? "page" : undefined, "aria-label": "Pipeline" },
+        icon("chart", 18),
+        h("span", { class: "appbar-link-text" }, "Pipeline"),
+      )
+    : null;
+  // Admins keep the incentive plan's quotas and tiers.
+  const plan = isAdmin(me)
+    ? h(
+        "a",
+        { href: "/plan", class: "appbar-link", "data-testid": "plan-link", "aria-current": current === "plan" ? "page" : undefined, "aria-label": "Incentive plan" },
+        icon("target", 18),
+        h("span", { class: "appbar-link-text" }, "Plan"),
+      )
+    : null;
   const bar = h(
     "header",
     { class: "appbar" },
     h("div", { class: "appbar-inner" }, brand(), h("div", { class: "appbar-user" },
+      pipeline,
+      plan,
       people,
       enablement,
       library,

@@ -18,6 +18,7 @@ import { RepPanel } from "./rep-panel";
 import { SeatWaitText } from "./seat-wait";
 import { stateAttr, SyncSession, type ConnState } from "./session";
 import { announceInternalThreads } from "./threads";
+import { WhatIfPanel } from "./whatif-panel";
 
 export interface InternalOptions {
   roomId: string;
@@ -50,7 +51,9 @@ export function mountInternal(hosts: InternalHosts, opts: InternalOptions): { de
   const message = h("p", { class: "notice notice-inline", role: "alert", hidden: true, "data-tone": "error" });
   mount(host, h("div", { class: "internal-status" }, state, pending), message, tools, editorHost);
   const rep = hosts.rep ? new RepPanel(opts.role === "rep") : null;
-  if (rep) mount(hosts.rep!, rep.el);
+  // The what-if sits under the commission estimate; like the rest of this chunk, never in a customer's browser.
+  const whatIf = hosts.rep ? new WhatIfPanel(opts.roomId) : null;
+  if (rep) mount(hosts.rep!, rep.el, whatIf!.el);
   const approval = hosts.approval ? new ApprovalPanel({ roomId: opts.roomId, isRep: opts.role === "rep", meId: opts.me.id, notify: opts.notify }) : null;
   if (approval) mount(hosts.approval!, approval.el);
   const guidance = hosts.guidance ? new GuidancePanel({ roomId: opts.roomId, frame: hosts.guidance, notify: opts.notify }) : null;
@@ -105,6 +108,7 @@ export function mountInternal(hosts: InternalHosts, opts: InternalOptions): { de
     editor = createCollabEditor({ element: editorHost, fragment: session.doc.getXmlFragment("notes"), provider: session.provider, user: opts.user, editable: true, label: "Internal notes" });
     tools.replaceChildren(toolbar(editor, "Format the notes"));
     rep?.bind(session.doc.getMap<unknown>("computed"));
+    whatIf?.bind(session.doc.getMap<unknown>("computed"));
     approval?.bind(session.doc.getMap<unknown>("computed"));
     session.doc.on("update", onInternalUpdate);
     // Internal threads: the page shows them with the shared ones (they never reach a customer's browser).
@@ -115,6 +119,7 @@ export function mountInternal(hosts: InternalHosts, opts: InternalOptions): { de
     editor?.destroy();
     editor = null;
     rep?.unbind();
+    whatIf?.unbind();
     approval?.unbind();
     session.doc.off("update", onInternalUpdate);
     announceInternalThreads(hosts.notes, null);
@@ -125,6 +130,7 @@ export function mountInternal(hosts: InternalHosts, opts: InternalOptions): { de
     destroy() {
       unbind();
       rep?.destroy();
+      whatIf?.destroy();
       approval?.destroy();
       guidance?.destroy();
       session.destroy();
