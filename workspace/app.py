@@ -30,6 +30,7 @@ from workspace.clause_library import routes as clause_routes
 from workspace.cluster.routing import RoomRouting
 from workspace.errors import DealroomError
 from workspace.exports import routes as export_routes
+from workspace.insights import routes as insight_routes
 from workspace.pricebook import routes as pricebook_routes
 from workspace.proposals import routes as proposal_routes
 from workspace.record import routes as record_routes
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *thread_routes.routes,
         *record_routes.routes,
         *activity_routes.routes,
+        *insight_routes.routes,
         *sync_endpoint.routes,
         *openapi.routes,
         *frontend.routes(),

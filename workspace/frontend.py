@@ -15,7 +15,17 @@ DIST = ROOT / "frontend" / "dist"
 PLACEHOLDER = Path(__file__).resolve().parent / "static" / "index.html"
 
 # Paths the browser app routes itself; each gets the app's page.
-APP_PATHS = ("/", "/signin", "/rooms/{room_id}", "/invite/{token}", "/inbox", "/approve/{token}", "/library", "/people")
+APP_PATHS = (
+    "/",
+    "/signin",
+    "/rooms/{room_id}",
+    "/invite/{token}",
+    "/inbox",
+    "/approve/{token}",
+    "/library",
+    "/people",
+    "/insights",
+)
 
 
 async def _page(request: Request) -> Response:
