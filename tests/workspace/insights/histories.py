@@ -16,7 +16,8 @@ def h(hours: float) -> datetime:
     return T0 + timedelta(hours=hours)
 
 
-def decided(actor: UserId, hours: float, decision: Decision = Decision.APPROVE, origin: str | None = None) -> DecisionRecord:
+def decided(actor: UserId, hours: float, decision: Decision = Decision.APPROVE,
+            origin: str | None = None) -> DecisionRecord:  # fmt: skip
     return DecisionRecord(actor, (actor,), decision, "", h(hours), FACTS, origin)
 
 

@@ -58,7 +58,11 @@ async def test_a_manager_sees_where_the_deal_waited_and_a_rep_only_their_own_roo
     room = _room(report, priced.room_id)
     assert room["stage"] == "exported" and room["rep"]["name"] == "Rita Rep"
     assert [span["stage"] for span in room["intervals"]] == [
-        "draft", "negotiating", "in_approval", "approved", "exported"
+        "draft",
+        "negotiating",
+        "in_approval",
+        "approved",
+        "exported",
     ]
     [wait] = room["approval_waits"]
     assert wait["outcome"] == "approved" and wait["decided_by"]["name"] == "Mo Manager"
