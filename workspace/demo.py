@@ -1,4 +1,5 @@
-"""The demo data of API.md: one account per role, and the "Acme — Platform renewal" room."""
+"""The demo data of API.md: one account per role, and the "Acme — Platform renewal" room; and a few weeks of
+history of other reps' rooms for /insights (`workspace.insights.demo`)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from workspace.auth.models import User, UserRole
 from workspace.clause_library.blocks import clause_element
 from workspace.clause_library.deviations import STANDARD_TERMS
 from workspace.clause_library.service import seed as seed_clauses
+from workspace.insights.demo import seed_history
 from workspace.pricebook.service import Catalog
 from workspace.pricing.samples import SAMPLE_INCENTIVE_PLAN, SAMPLE_PRICE_BOOK
 from workspace.rooms.models import Membership, Room, RoomRole
@@ -136,4 +138,6 @@ def seed_demo(db: Session) -> list[str]:
         for payload in (initial_deal_update(DEMO_ROOM_TITLE, "Acme Corp"), _demo_content()):
             db.add(DocUpdate(room_id=DEMO_ROOM_ID, doc=DocName.SHARED.value, payload=payload))
         created.append(f"room {DEMO_ROOM_TITLE}")
+    # A few weeks of other reps' rooms, so that /insights means something on first start.
+    created += seed_history(db, users, _demo_content(), policies.current(db))
     return created

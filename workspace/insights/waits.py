@@ -4,8 +4,8 @@ rounds of changes. Pure: no I/O.
 - A step starts waiting when its request is submitted, or, for a later step (a higher `order`), when the last
   step before it was approved; a step whose earlier steps were never all approved never waited. It waits until
   it is settled (its first decision for `any`, the rejection or the last approval for `unanimous`), or until
-  its request was superseded or recalled; a step still waiting counts up to now. A decision carried over
-  from an earlier request (smart re-approval) made the step wait for nobody: it is left out.
+  its request was superseded, recalled or rejected at another step; a step still waiting counts up to now.
+  A decision carried over from an earlier request (smart re-approval) made the step wait for nobody: left out.
   It waited on who decided it, else on every approver it was routed to.
 - A customer reply: the time from the vendor's first word after the customer's previous act to the customer's
   next act.
@@ -18,9 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from approvals import Decision, Request, RequestStep, StepState
+from approvals import Decision, Request, RequestState, RequestStep, StepState
 from approvals.request import UserId
 from workspace.insights.history import RoomHistory
+from workspace.insights.stages import settled_at
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class StepWait:
     end: datetime | None  # None: still waiting
     waited_on: tuple[UserId, ...]
     decided_by: UserId | None
-    outcome: str  # "approved" | "rejected" | "superseded" | "recalled" | "pending"
+    outcome: str  # "approved" | "rejected" | "superseded" | "recalled" | "closed" (by another's rejection) | "pending"
 
     def seconds(self, now: datetime) -> float:
         return max(0.0, ((self.end or now) - self.start).total_seconds())
@@ -58,6 +59,8 @@ def step_waits(request: Request) -> list[StepWait]:
     """The waits of one request's steps (see the module docstring)."""
     closed = request.superseded_at or request.recalled_at
     closed_as = "superseded" if request.superseded_at else "recalled"
+    if closed is None and request.state is RequestState.REJECTED:
+        closed, closed_as = settled_at(request), "closed"  # another step's rejection ended the wait
     found: list[StepWait] = []
     for step in request.steps:
         if _carried(step):

@@ -41,6 +41,11 @@ def test_a_superseded_request_ends_its_waits_and_carried_approvals_waited_for_no
     assert _waits(carried) == [("vp", 1, (VP,), "rejected")]
 
 
+def test_a_rejection_ends_the_wait_of_the_steps_beside_it() -> None:
+    req = request("a", 0, step("manager", 1, (MANAGER,)), step("finance", 1, (VP,), decided(VP, 6, Decision.REJECT)))
+    assert _waits(req) == [("manager", 6, (MANAGER,), "closed"), ("finance", 6, (VP,), "rejected")]
+
+
 def test_a_unanimous_step_waits_for_its_last_approval() -> None:
     req = request("a", 0, step("board", 1, (MANAGER, VP), decided(MANAGER, 1), decided(VP, 7), mode=Mode.UNANIMOUS))
     assert _waits(req) == [("board", 7, (VP,), "approved")]
