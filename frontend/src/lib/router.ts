@@ -8,6 +8,7 @@ export type Route =
   | { name: "inbox" }
   | { name: "library" }
   | { name: "people" }
+  | { name: "insights" }
   | { name: "approve"; token: string }
   | { name: "notfound" };
 
@@ -17,6 +18,7 @@ export function parseRoute(pathname: string, search: string): Route {
   if (path === "/inbox") return { name: "inbox" };
   if (path === "/library") return { name: "library" };
   if (path === "/people") return { name: "people" };
+  if (path === "/insights") return { name: "insights" };
   if (path === "/signin") return { name: "signin", next: safeNext(new URLSearchParams(search).get("next")) };
   let m = /^\/rooms\/([^/]+)$/.exec(path);
   if (m) return { name: "room", id: decodeURIComponent(m[1]) };
