@@ -6,6 +6,7 @@ pricing, routing and contract generation, made while seeding and dated as the hi
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,7 +30,7 @@ from workspace.exports.models import ExportRow
 from workspace.insights import timings
 from workspace.insights.timings import stopwatch
 from workspace.pricebook.service import Catalog
-from workspace.rooms.models import Membership, Room, RoomRole
+from workspace.rooms.models import Invitation, Membership, Room, RoomRole
 from workspace.rooms.service import initial_deal_update
 from workspace.storage.base import utcnow
 from workspace.sync.documents import DocName
@@ -271,9 +272,12 @@ def seed_history(db: Session, users: dict[str, User], content: bytes, policy: Po
             db.add(DocUpdate(room_id=room_id, doc=DocName.SHARED.value, payload=payload, created_at=opened))
         contact = (None, f"{story.contact} ({story.customer})", RoomRole.CUSTOMER.value)
         vendor = (rep.id, rep.name, RoomRole.REP.value)
-        if story.customer_in is not None:
-            db.add(_event(room_id, ago(story.customer_in), "invite.accepted", contact,
-                          f"{contact[1]} joined the room", {"label": "Joined the room"}))  # fmt: skip
+        if story.customer_in is not None:  # the rep invited the customer a day before they came in
+            email = f"{story.contact.split()[0].lower()}@{story.customer.lower()}.test"
+            db.add(Invitation(room_id=room_id, email=email, name=story.contact, role=RoomRole.CUSTOMER.value,
+                              token_hash=hashlib.sha256(secrets.token_bytes(32)).hexdigest(), created_by=rep.id,
+                              created_at=ago(story.customer_in + 1), expires_at=ago(story.customer_in - 6),
+                              accepted_at=ago(story.customer_in)))  # fmt: skip
         for day, side in story.chat:
             who = vendor if side == "vendor" else contact
             db.add(_event(room_id, ago(day), "thread.replied", who, f"{who[1]} replied to a question",
