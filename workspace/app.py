@@ -34,6 +34,7 @@ from workspace.cluster.routing import RoomRouting
 from workspace.enablement import routes as enablement_routes
 from workspace.errors import DealroomError
 from workspace.exports import routes as export_routes
+from workspace.insights import routes as insight_routes
 from workspace.pipeline import routes as pipeline_routes
 from workspace.pricebook import routes as pricebook_routes
 from workspace.proposals import routes as proposal_routes
@@ -146,6 +147,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *thread_routes.routes,
         *record_routes.routes,
         *activity_routes.routes,
+        *insight_routes.routes,
         *sync_endpoint.routes,
         *openapi.routes,
         *frontend.routes(),

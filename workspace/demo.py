@@ -1,5 +1,6 @@
-"""The demo data of API.md: one account per role, the "Acme — Platform renewal" room, and a second deal of the
-demo rep's pipeline (`workspace.demo_pipeline`)."""
+"""The demo data of API.md: one account per role, the "Acme — Platform renewal" room, a second deal of the
+demo rep's pipeline (`workspace.demo_pipeline`), and a few weeks of history of other reps' rooms for /insights
+(`workspace.insights.demo`)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from workspace.auth import passwords
 from workspace.auth.models import User, UserRole
 from workspace.clause_library.service import ClauseStore
 from workspace.clause_library.service import seed as seed_clauses
-from workspace.enablement.demo import DEMO_COMPETITOR, seed_cards
 from workspace.demo_pipeline import SECOND_BUYER, seed_quotas, seed_second_deal
+from workspace.enablement.demo import DEMO_COMPETITOR, seed_cards
+from workspace.insights.demo import seed_history
 from workspace.pricebook.service import Catalog
 from workspace.pricing.samples import SAMPLE_INCENTIVE_PLAN, SAMPLE_PRICE_BOOK
 from workspace.rooms.content import StartLine, starting_content
@@ -140,4 +142,6 @@ def seed_demo(db: Session) -> list[str]:
     if cards:
         created.append(f"{cards} enablement cards")
     created += seed_second_deal(db, users["rep@demo.test"], users[SECOND_BUYER[0]])
+    # A few weeks of other reps' rooms, so that /insights means something on first start.
+    created += seed_history(db, users, _demo_content(), policies.current(db))
     return created

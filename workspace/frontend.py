@@ -31,6 +31,7 @@ APP_PATHS = (
     "/enablement",
     "/pipeline",
     "/plan",
+    "/insights",
 )
 
 

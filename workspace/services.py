@@ -28,6 +28,7 @@ from workspace.cluster.relay import GatewayLimits
 from workspace.cluster.throttle import SharedThrottle
 from workspace.derive import Deriver
 from workspace.errors import ClusterUnavailable
+from workspace.insights.timings import Timings
 from workspace.notify.digest import Digest
 from workspace.notify.links import StepLinks
 from workspace.notify.mail import Mailer
@@ -68,6 +69,7 @@ class Services:
     digest: Digest
     threads: Threads
     activity: ChangeRecorder
+    timings: Timings
     live: set[Connection] = field(default_factory=set)  # open websocket connections
     # Tries of secret links (invitations, mailed approval links); sign-ins have their own guard.
     attempts: Throttle = field(default_factory=Throttle)
@@ -119,6 +121,8 @@ class Services:
                           wake_digest=digest.wake)  # fmt: skip
         activity = ChangeRecorder(sessions, catalog)
         rooms.write_observer = activity
+        timings = Timings(sessions)
+        deriver.timed = timings.note
         services = cls(
             settings=settings,
             engine=engine,
@@ -139,6 +143,7 @@ class Services:
             digest=digest,
             threads=threads,
             activity=activity,
+            timings=timings,
         )
         services.listeners = Listeners(services)
         services.listeners.subscribe()
@@ -276,5 +281,6 @@ class Services:
         if self.cluster is not None:
             await self.cluster.stop()
         await self.activity.stop()
+        await self.timings.stop()
         await self.store.stop()
         self.engine.dispose()

@@ -120,6 +120,12 @@ async function render(): Promise<void> {
         if (me && mine === generation) cleanup = page.planPage(root, me);
         return;
       }
+      case "insights": {
+        loading();
+        const [me, page] = await Promise.all([requireMe(), import("./pages/insights")]);
+        if (me && mine === generation) cleanup = page.insightsPage(root, me);
+        return;
+      }
       case "approve":
         // No sign-in: the signed link is the credential for its one step.
         cleanup = approveLinkPage(root, route.token);

@@ -24,6 +24,8 @@ from workspace.auth.models import User
 from workspace.clause_library.deviations import deviation_view
 from workspace.derive import Priced, RoomDeal, pinned_book, price_room
 from workspace.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from workspace.insights import timings
+from workspace.insights.timings import stopwatch
 from workspace.notify.approvals import approval_mails
 from workspace.notify.mail import Mail
 from workspace.pricing.views import unpriceable_reason
@@ -69,8 +71,10 @@ async def submit(http: Request) -> Response:
     now = utcnow()
 
     def work(db: Session) -> tuple[approvals.Request, list[Mail], dict[str, Any]]:
-        submitted = requests.submit(db, room_id, principal.user_id, policy, current.required,
-                                    current.fingerprint, now)  # fmt: skip
+        with stopwatch() as routing:
+            submitted = requests.submit(db, room_id, principal.user_id, policy, current.required,
+                                        current.fingerprint, now)  # fmt: skip
+        timings.add(db, "routing", room_id, routing.ms, now)
         activity.add(db, room_id, "approval.submitted", actor=activity.Actor(principal.user_id, principal.name, "rep"),
                      audience=activity.Audience.INTERNAL, at=now,
                      subject={"request_id": submitted.id, "steps": len(submitted.steps)},

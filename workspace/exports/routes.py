@@ -33,6 +33,8 @@ from workspace.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from workspace.exports.contract import room_contract, unset_variables
 from workspace.exports.gate import check_disputes, missing_for, request_for, unrouted_deviations
 from workspace.exports.models import ExportRow
+from workspace.insights import timings
+from workspace.insights.timings import stopwatch
 from workspace.pricing.views import unpriceable_reason
 from workspace.proposals.tracker import pending_summary
 from workspace.record.snapshots import take_after
@@ -141,7 +143,8 @@ async def export(http: Request) -> Response:
         return contract, room.title
 
     contract, title = await in_db(http, gate)
-    content = await run_in_threadpool(export_contract, contract, redline, internal_appendix, negotiation_summary)
+    with stopwatch() as generation:
+        content = await run_in_threadpool(export_contract, contract, redline, internal_appendix, negotiation_summary)
     unset = await run_in_threadpool(unset_variables, current.room_deal.terms, current.room_deal.variables)
     digest = hashlib.sha256(content).hexdigest()
     filename = _filename(title, redline, internal_appendix)
@@ -156,6 +159,7 @@ async def export(http: Request) -> Response:
                            "redline": redline, "internal_appendix": internal_appendix,
                            "negotiation_summary": negotiation_summary,
                            "unset_variables": unset})  # fmt: skip
+        timings.add(db, "export", room_id, generation.ms, now)
         activity.add(db, room_id, "export", actor=activity.Actor(principal.user_id, principal.name,
                                                                  current.access.role.value),
                      audience=activity.Audience.INTERNAL, at=now,

@@ -9,6 +9,7 @@ from workspace.auth.sso_models import SsoLogin, SsoPolicy, SsoSession
 from workspace.clause_library.models import ClauseRow
 from workspace.enablement.models import CardHelpful, CardRow, CardView
 from workspace.exports.models import ExportRow
+from workspace.insights.models import SystemTiming
 from workspace.notify.models import DigestItem
 from workspace.pricebook.models import IncentivePlanVersion, PriceBookVersion
 from workspace.record.models import RoomVersion
@@ -46,5 +47,6 @@ __all__ = [
     "SsoLogin",
     "SsoPolicy",
     "SsoSession",
+    "SystemTiming",
     "User",
 ]

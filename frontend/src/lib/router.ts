@@ -15,6 +15,7 @@ export type Route =
   | { name: "enablement" }
   | { name: "pipeline" }
   | { name: "plan" }
+  | { name: "insights" }
   | { name: "approve"; token: string }
   | { name: "notfound" };
 
@@ -30,6 +31,7 @@ export function parseRoute(pathname: string, search: string): Route {
   if (path === "/enablement") return { name: "enablement" };
   if (path === "/pipeline") return { name: "pipeline" };
   if (path === "/plan") return { name: "plan" };
+  if (path === "/insights") return { name: "insights" };
   if (path === "/signin") return { name: "signin", next: safeNext(new URLSearchParams(search).get("next")) };
   let m = /^\/rooms\/([^/]+)$/.exec(path);
   if (m) return { name: "room", id: decodeURIComponent(m[1]) };

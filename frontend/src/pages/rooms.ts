@@ -7,6 +7,7 @@ import { Bell } from "../room/bell";
 import { forgetAll } from "../room/local-store";
 import { brand, busy, field, formError } from "./forms";
 import { initials, roleLabel } from "./labels";
+import { maySeeInsights } from "./insights-data";
 
 /** Show how many approval steps wait on the person, on the app bar's "Approvals" link. */
 export function showInboxCount(root: ParentNode, count: number): void {
@@ -19,7 +20,10 @@ export function showInboxCount(root: ParentNode, count: number): void {
 }
 
 /** The app bar; internal people get their approvals inbox link, admins "People" (`current` marks the page shown). */
-export function appBar(me: Me, current: "rooms" | "inbox" | "library" | "people" | "enablement" | "pipeline" | "plan" = "rooms"): HTMLElement {
+export function appBar(
+  me: Me,
+  current: "rooms" | "inbox" | "library" | "people" | "enablement" | "pipeline" | "plan" | "insights" = "rooms",
+): HTMLElement {
   const signOut = h("button", { type: "button", class: "btn btn-ghost", "data-testid": "sign-out" }, "Sign out");
   signOut.addEventListener("click", async () => {
     signOut.disabled = true;
@@ -89,6 +93,15 @@ export function appBar(me: Me, current: "rooms" | "inbox" | "library" | "people"
         h("span", { class: "appbar-link-text" }, "Plan"),
       )
     : null;
+  // Deal velocity: reps see their own rooms, managers, VPs, finance and admins every rep's.
+  const insights = maySeeInsights(me.role)
+    ? h(
+        "a",
+        { href: "/insights", class: "appbar-link", "data-testid": "insights-link", "aria-current": current === "insights" ? "page" : undefined, "aria-label": "Insights" },
+        icon("clock", 18),
+        h("span", { class: "appbar-link-text" }, "Insights"),
+      )
+    : null;
   const bar = h(
     "header",
     { class: "appbar" },
@@ -97,6 +110,7 @@ export function appBar(me: Me, current: "rooms" | "inbox" | "library" | "people"
       plan,
       people,
       enablement,
+      insights,
       library,
       inbox,
       new Bell().el,
