@@ -44,6 +44,8 @@ ADMIN_ONLY = only(C.ADMIN)
 # A thread the room's customer opened: they and the room's rep (or an admin) may resolve or reopen it.
 THREAD_OPENER_OR_REP = {**OUTSIDE_ROOM, **{c: 403 for c in (C.SALES_MANAGER, C.VP_SALES, C.FINANCE, C.LEGAL)}}
 LIBRARY_WRITERS = only(C.LEGAL, C.ADMIN)
+# Deal velocity: reps (their own rooms), sales managers, VPs of sales, finance and admins (workspace/insights).
+INSIGHT_READERS = only(C.REP, C.OTHER_REP, C.SALES_MANAGER, C.VP_SALES, C.FINANCE, C.ADMIN)
 
 Ids = Mapping[str, str]
 
@@ -93,6 +95,14 @@ ACCESS: dict[str, tuple[Case, ...]] = {
     "sso_logout": (Case(200),),
     "get_sso_settings": (Case(200, ADMIN_ONLY),),
     "put_sso_settings": (Case(409, ADMIN_ONLY, body={"required_for_internal": True}),),  # no provider: 409
+    # colleagues: admins add them (an empty body answers 400) and mail a new link (the rep has a password: 409);
+    # the link is the credential (the used one answers 409 to a valid password).
+    "add_colleague": (Case(400, ADMIN_ONLY, body={}),),
+    "reinvite_colleague": (Case(409, ADMIN_ONLY),),
+    "show_colleague_invitation": (Case(200, path={"token": "colleague_token"}),),
+    "accept_colleague_invitation": (
+        Case(409, path={"token": "used_colleague_token"}, body={"password": "a-long-password"}),
+    ),
     # rooms
     "create_room": (Case(201, only(C.REP, C.OTHER_REP, C.ADMIN), body={"title": "Matrix", "customer_name": "M"}),),
     "list_rooms": (Case(200),),
@@ -102,6 +112,30 @@ ACCESS: dict[str, tuple[Case, ...]] = {
     "show_invitation": (Case(200, path={"token": "invitation_token"}),),
     "accept_invitation": (Case(409, path={"token": "used_invitation_token"}, body={"password": "a-long-password"}),),
     "snapshot": (Case(200, OUTSIDE_ROOM),),
+    # templates for new rooms: internal people read them; admins keep them (an empty body answers 422) and
+    # delete the spare one.
+    "list_templates": (Case(200, CUSTOMERS),),
+    "get_template": (Case(200, CUSTOMERS),),
+    "create_template": (Case(422, ADMIN_ONLY, body={}),),
+    "change_template": (Case(422, ADMIN_ONLY, body={}),),
+    "delete_template": (Case(204, ADMIN_ONLY, path={"template_id": "spare_template_id"}),),
+    # cockpit: internal people see their pipeline, managers and VPs their team's; the room's internal roles its
+    # what-if (read-only).
+    "get_pipeline": (
+        Case(200, CUSTOMERS),
+        Case(200, only(C.SALES_MANAGER, C.VP_SALES), query={"scope": "team"}),
+    ),
+    "room_whatif": (Case(200, ROOM_INTERNAL, query={"discount_pct": "whatif_discount"}),),
+    # insights: a rep sees their own rooms only (asking for another rep's is refused).
+    "get_insights": (
+        Case(200, INSIGHT_READERS),
+        Case(200, {**INSIGHT_READERS, C.OTHER_REP: 403}, query={"rep": "user_id"}),
+    ),
+    "get_insights_csv": (
+        Case(200, INSIGHT_READERS),
+        Case(200, {**INSIGHT_READERS, C.OTHER_REP: 403}, query={"rep": "user_id"}),
+    ),
+    "audit_events": (Case(200, ADMIN_ONLY),),
     # activity (everyone in the room; what each role gets is filtered, see tests/workspace/activity)
     "room_timeline": (Case(200, OUTSIDE_ROOM),),
     "room_activity": (Case(200, OUTSIDE_ROOM),),
@@ -112,6 +146,9 @@ ACCESS: dict[str, tuple[Case, ...]] = {
     "upgrade_room_pricebook": (Case(200, ROOM_REP),),
     "get_pricebook": (Case(200, CUSTOMERS),),
     "put_pricebook": (Case(422, ADMIN_ONLY, body={}),),
+    "check_pricebook": (Case(200, ADMIN_ONLY, body={}),),  # a draft checked, never saved
+    "list_pricebook_versions": (Case(200, ADMIN_ONLY),),
+    "pricebook_version_diff": (Case(200, ADMIN_ONLY),),
     "list_products": (Case(200, OUTSIDE_ROOM, query=ROOM_QUERY),),
     "product_facts": (Case(200, OUTSIDE_ROOM, query=ROOM_QUERY),),
     "get_plan": (Case(200, CUSTOMERS),),
@@ -120,6 +157,9 @@ ACCESS: dict[str, tuple[Case, ...]] = {
     "get_approval_policy": (Case(200, CUSTOMERS),),
     "put_approval_policy": (Case(422, ADMIN_ONLY, body={"rules": "none"}),),
     "approval_preview": (Case(200, ROOM_INTERNAL),),
+    # Drafts of the policy, checked and previewed without saving: admins only (an admin sees every room).
+    "validate_approval_policy": (Case(200, ADMIN_ONLY, body={"rules": "none"}),),
+    "approval_preview_of_draft": (Case(422, ADMIN_ONLY, body={"rules": "none"}),),
     # In the other room, whose empty deal needs no approval (400 once past the access checks): resubmitting the
     # approved version of this room would add a request (see test_security_events).
     "submit_for_approval": (Case(400, OTHER_ROOM_REP, path={"room_id": "other_room_id"}),),

@@ -1,7 +1,8 @@
 """The world the authorization matrix runs in: the demo data (one account per role, the Acme room), another
 rep's room with its own customer, a revoked API token, and one real object behind every path parameter of the
 HTTP API (an approved request and its step, an export, an invitation, a mailed approval link, a delegation,
-a clause with a published and a draft version)."""
+a clause with a published and a draft version, a room template and a spare one, a colleague's invitation and a
+used one)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from workspace.demo import DEMO_ROOM_ID, seed_demo
 from workspace.enablement.models import CardRow
 from workspace.notify.links import StepLink
 from workspace.storage.base import Base
+from workspace.templates.models import RoomTemplate
 
 METRICS_TOKEN = "matrix-metrics-token"
 # Columns a refused call may change: a Bearer token's "last used" is stamped by every call that names it.
@@ -112,12 +114,14 @@ class MatrixWorld:
         return found
 
     def settle(self) -> None:
-        """Wait until no derivation of a room is scheduled or running (allowed calls may have started one)."""
+        """Wait until no derivation of a room is scheduled or running (allowed calls may have started one), then
+        write the pricing timings kept so far: their timer would otherwise write them during a later refusal."""
         deriver = self.server.services.deriver
         deadline = time.monotonic() + 20
         while not all(deriver.idle(room) for room in (DEMO_ROOM_ID, self.ids["other_room_id"])):
             assert time.monotonic() < deadline, "the rooms' derivations did not finish"
             time.sleep(0.005)
+        self.server.call(self.server.services.timings.flush())
 
     # --- the world -------------------------------------------------------------------------------------
 
@@ -126,6 +130,7 @@ class MatrixWorld:
         with sessions.begin() as db:
             seed_demo(db)
             self.ids["card_id"] = str(db.execute(select(func.min(CardRow.id))).scalar_one())
+            self.ids["template_id"] = str(db.execute(select(func.min(RoomTemplate.id))).scalar_one())
         for email, role in OTHER_EMAILS.values():
             add_user(sessions, email, role)
         with sessions.begin() as db:
@@ -134,6 +139,8 @@ class MatrixWorld:
                 self.user_ids[caller] = user_id
                 self.tokens[caller] = self._token(db, user_id)
         self.ids["user_id"] = str(self.user_ids[Caller.REP])
+        # Literal query values some rows send (a what-if's discount, a manager's team pipeline).
+        self.ids.update(whatif_discount="10", team="team")
         other = self.ok(Caller.OTHER_REP, "POST", "/api/rooms", json={"title": "Other deal", "customer_name": "Else"})
         self.ids["other_room_id"] = other.json()["id"]
         add_member(sessions, self.ids["other_room_id"], self.user_ids[Caller.OTHER_CUSTOMER], "customer")
@@ -143,6 +150,8 @@ class MatrixWorld:
         self._delegation()
         self._clause()
         self._threads()
+        self._template()
+        self._colleagues()
         self.settle()
 
     @staticmethod
@@ -225,3 +234,18 @@ class MatrixWorld:
         self.ok(Caller.LEGAL, "POST", f"/api/clauses/{clause_id}/versions/1/publish")
         self.ok(Caller.LEGAL, "POST", f"/api/clauses/{clause_id}/versions", json={"text": "The parties agree again."})
         self.ids.update(clause_id=clause_id, published_version="1", draft_version="2")
+
+    def _template(self) -> None:
+        """A template of the admin's own beside the demo's: the one the matrix deletes."""
+        body = {"name": "Matrix spare", "deal_type": "Matrix"}
+        self.ids["spare_template_id"] = str(self.ok(Caller.ADMIN, "POST", "/api/templates", json=body).json()["id"])
+
+    def _colleagues(self) -> None:
+        """Two colleagues the admin added (reps of no room): one still to choose a password, one who has."""
+        tokens = []
+        for email in ("colin@demo.test", "cora@demo.test"):
+            body = {"email": email, "name": email.split("@")[0].title(), "role": "rep"}
+            added = self.ok(Caller.ADMIN, "POST", "/api/users", json=body).json()
+            tokens.append(added["invitation_url"].rsplit("/", 1)[1])
+        self.ok(Caller.OUTSIDER, "POST", f"/api/welcome/{tokens[1]}/accept", json={"password": "x" * 12})
+        self.ids["colleague_token"], self.ids["used_colleague_token"] = tokens

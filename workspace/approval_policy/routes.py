@@ -58,7 +58,7 @@ async def put_policy(request: Request) -> Response:
     def save(db: Session) -> int:
         if base is not None:
             found = svc.policies.current_data(db)
-            latest = found[0] if found else None
+            latest = found[0] if found else 0
             if latest != int(base):
                 raise Conflict(f"the policy is at version {latest} now, not {base}: reload it and make your change "
                                "again; nothing was saved", version=latest)  # fmt: skip

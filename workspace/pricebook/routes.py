@@ -58,9 +58,9 @@ def _base_version(request: Request) -> int | None:
     base = request.query_params.get("base_version")
     if base is None:
         return None
-    if not base.isdigit():
-        raise InvalidInput("'base_version' must be a whole number")
-    return parse_id(base, "price book version")
+    if not base.isdigit() or len(base) > 9:
+        raise InvalidInput("'base_version' must be a whole number (0 when there is no price book yet)")
+    return int(base)
 
 
 async def _draft(request: Request) -> Callable[[Session], dict[str, Any]]:

@@ -87,9 +87,9 @@ class Catalog:
         """Validate `data` and store it as the next version; with `base_version`, only if that is still the
         newest (else Conflict: someone saved meanwhile, and this save would silently undo their change)."""
         latest = self.latest_book_version(db)
-        if base_version is not None and base_version != latest:
+        if base_version is not None and base_version != (latest or 0):
             raise Conflict(
-                f"the price book is at version {latest} now, not {base_version}: reload it and make your change "
+                f"the price book is at version {latest or 0} now, not {base_version}: reload it and make your change "
                 "again; nothing was saved",
                 version=latest,
             )

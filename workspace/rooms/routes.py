@@ -48,7 +48,7 @@ async def create_room(request: Request) -> Response:
             template = db.get(RoomTemplate, template_id)
             if template is None:
                 problem = "there is no such template: pick one of GET /api/templates"
-                raise Unprocessable(problem, fields={"template": "no such template"})
+                raise Unprocessable(problem, fields={"template": "no such template"}, errors=[f"template: {problem}"])
             version = room.price_book_version
             book = svc.catalog.book(db, version) if version is not None else None
             start = templates.room_start(template, svc.clause_store.library(db), book)

@@ -92,7 +92,11 @@ def checked(data: dict[str, Any], library: ClauseLibrary, book: PriceBook | None
                 problems[f"lines.{index}.{key}"] = problem
         kept.append({"sku": sku, "qty": qty, "discountPct": discount})
     if problems:
-        raise Unprocessable(f"{len(problems)} problem(s) in the template; nothing was saved", fields=problems)
+        raise Unprocessable(
+            f"{len(problems)} problem(s) in the template; nothing was saved",
+            fields=problems,
+            errors=[f"{field} {problem}" for field, problem in problems.items()],
+        )
     return {"name": name, "deal_type": deal_type, "description": description, "clauses": clauses, "lines": kept}
 
 
