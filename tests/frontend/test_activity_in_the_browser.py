@@ -33,6 +33,11 @@ def test_the_customers_changes_show_in_the_reps_timeline_and_bell_and_nothing_in
     rep_api = api_sign_in(demo.url, "rep@demo.test", DEMO_PASSWORD)
     invited = rep_api.http.post(f"/api/rooms/{DEMO_ROOM_ID}/invitations", json={"email": "cy@acme.test", "name": "Cy"})
     assert invited.status_code == 201, invited.text
+    # The demo's other deal rings the rep's bell (Globex asked a question): read it, so that this room's is counted.
+    for room in rep_api.http.get("/api/notifications").json()["rooms"]:
+        if room["room_id"] != DEMO_ROOM_ID and room["unread"]:
+            read = {"room_id": room["room_id"], "up_to": room["latest_id"]}
+            assert rep_api.http.post("/api/notifications/read", json=read).status_code == 200
     rep_api.http.close()
 
     rep, buyer, _ = _rep_and_buyer(browser, contexts, demo)
