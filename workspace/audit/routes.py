@@ -1,5 +1,6 @@
 """HTTP route: the audit trail for admins, newest first, filtered by kind (each admin screen shows its own:
-`?kind=pricebook.` for the price book's saves, `?kind=policy.`, `?kind=user.`, `?kind=template.`)."""
+`?kind=pricebook.` for the price book's saves, `?kind=policy.`, `?kind=user.`, `?kind=template.`,
+`?kind=plan.` for the incentive plan's)."""
 
 from __future__ import annotations
 

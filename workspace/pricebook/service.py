@@ -157,6 +157,9 @@ class Catalog:
         _validated(load_incentive_plan, stored)
         db.add(IncentivePlanVersion(version=version, data=stored, created_by=user_id))
         db.flush()
+        audit.append(db, "plan.saved", actor_id=user_id, room_id=None, at=utcnow(),
+                     data={"version": version, "quotas": len(data.get("quotas") or []),
+                           "tiers": len(data.get("tiers") or [])})  # fmt: skip
         self._current_plan = None
         return version
 

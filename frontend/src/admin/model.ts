@@ -107,6 +107,7 @@ export function withoutProduct(book: Book, sku: string): Book {
 const AUDIT_WORDS: Record<string, (data: Record<string, unknown>) => string> = {
   "pricebook.saved": (d) => `saved price book version ${d.version} (${d.products} products)`,
   "policy.saved": (d) => `saved approval policy version ${d.version}`,
+  "plan.saved": (d) => `saved incentive plan version ${d.version} (${d.quotas} quotas, ${d.tiers} tiers)`,
   "user.added": (d) => `added ${d.email} as ${String(d.role).replace("_", " ")}`,
   "user.invited": (d) => `invited ${d.email ?? "a colleague"}`,
   "user.joined": () => "accepted the invitation",

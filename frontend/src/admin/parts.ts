@@ -11,6 +11,7 @@ const SECTIONS = [
   { href: "/admin/pricebook", label: "Price book", key: "pricebook" },
   { href: "/admin/policy", label: "Approval policy", key: "policy" },
   { href: "/admin/templates", label: "Room templates", key: "templates" },
+  { href: "/plan", label: "Incentive plan", key: "plan" },
 ] as const;
 
 export type AdminSection = (typeof SECTIONS)[number]["key"];

@@ -9,6 +9,7 @@ import { h, mount, uid } from "../lib/dom";
 import { navigate, signInUrl } from "../lib/router";
 import { busy, pageNotice } from "./forms";
 import { formOf, placeErrors, planOf, type PlanForm } from "./plan-form";
+import { adminNav, auditTrail } from "../admin/parts";
 import { appBar } from "./rooms";
 
 function input(label: string, value: string, onInput: (v: string) => void, attrs: Record<string, string> = {}): HTMLElement {
@@ -27,6 +28,8 @@ export function planPage(root: HTMLElement, me: Me): () => void {
     main.append(h("p", { class: "notice" }, "Only admins change the incentive plan."));
     return () => undefined;
   }
+  main.append(adminNav("plan"));
+  const history = auditTrail("plan.", "Saved versions");
   let alive = true;
   let stored: Record<string, unknown> = {};
   let form: PlanForm = { quotas: [], tiers: [] };
@@ -94,6 +97,7 @@ export function planPage(root: HTMLElement, me: Me): () => void {
       errors = [];
       render();
       notice.say(`Saved as version ${saved.version}.`, "success");
+      void history.reload();
     } catch (e) {
       if (!alive) return;
       if (e instanceof ApiError && e.status === 401) return navigate(signInUrl(), { replace: true });
@@ -110,7 +114,7 @@ export function planPage(root: HTMLElement, me: Me): () => void {
       if (!alive) return;
       stored = data.plan;
       form = formOf(stored);
-      main.append(h("p", { class: "page-lead" }, `${String(stored.name ?? "The plan")}, version ${data.version}.`), formEl);
+      main.append(h("p", { class: "page-lead" }, `${String(stored.name ?? "The plan")}, version ${data.version}.`), formEl, history.el);
       render();
     },
     (e: unknown) => {

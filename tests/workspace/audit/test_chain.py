@@ -36,11 +36,11 @@ async def test_approvals_are_recorded_in_a_chain_that_shows_tampering(priced: Pr
         kinds = [event.kind for event in db.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()]
         tokens = kinds.count("token.created")  # each signed-in test client made itself an API token
         assert tokens and [kind for kind in kinds if kind != "token.created"] == [
-            "pricebook.saved", "policy.saved", "approval.submitted", "approval.decided"]  # fmt: skip
+            "pricebook.saved", "plan.saved", "policy.saved", "approval.submitted", "approval.decided"]  # fmt: skip
         assert verify(db).intact
     database_url = priced.server.settings.database_url
     ok = _verify_cli(database_url)
-    assert ok.returncode == 0 and f"audit log intact: {tokens + 4} events" in ok.stdout
+    assert ok.returncode == 0 and f"audit log intact: {tokens + 5} events" in ok.stdout
 
     with sessions.begin() as db:  # someone edits history: the manager "rejected" after all
         decided = db.execute(select(AuditEvent).where(AuditEvent.kind == "approval.decided")).scalar_one()

@@ -65,6 +65,20 @@ def test_saving_gives_a_new_version_its_diff_and_an_audit_event(priced: PricedWo
         ("pricebook.saved", 2, "Ada Admin"), ("pricebook.saved", 1, "Ada Admin")]  # fmt: skip
 
 
+def test_each_save_of_the_incentive_plan_is_in_its_audit_trail(priced: PricedWorld) -> None:
+    from workspace.pricing.samples import SAMPLE_INCENTIVE_PLAN
+
+    refused = priced.admin.http.put("/api/incentives/plan", json={**SAMPLE_INCENTIVE_PLAN, "tiers": "lots"})
+    assert refused.status_code == 422
+    assert priced.admin.http.put("/api/incentives/plan", json=SAMPLE_INCENTIVE_PLAN).status_code == 200
+    events = priced.admin.http.get("/api/audit?kind=plan.").json()["events"]
+    quotas, tiers = len(SAMPLE_INCENTIVE_PLAN["quotas"]), len(SAMPLE_INCENTIVE_PLAN["tiers"])  # type: ignore[arg-type]
+    assert [(e["kind"], e["data"], e["actor"]["name"]) for e in events] == [
+        ("plan.saved", {"version": 2, "quotas": quotas, "tiers": tiers}, "Ada Admin"),
+        ("plan.saved", {"version": 1, "quotas": quotas, "tiers": tiers}, "Ada Admin"),
+    ]  # the refused save left no trace
+
+
 def test_a_stale_save_is_refused_and_changes_nothing(priced: PricedWorld) -> None:
     assert priced.admin.http.put("/api/pricebook?base_version=1", json=_edited()).status_code == 200
     stale = priced.admin.http.put("/api/pricebook?base_version=1", json=SAMPLE_PRICE_BOOK)
