@@ -12,6 +12,7 @@ const SECTIONS = [
   { href: "/admin/policy", label: "Approval policy", key: "policy" },
   { href: "/admin/templates", label: "Room templates", key: "templates" },
   { href: "/plan", label: "Incentive plan", key: "plan" },
+  { href: "/enablement", label: "Enablement cards", key: "enablement" },
 ] as const;
 
 export type AdminSection = (typeof SECTIONS)[number]["key"];

@@ -12,6 +12,7 @@ import { navigate, signInUrl } from "../lib/router";
 import { kindLabel, paragraphs } from "../room/guidance-view";
 import { cardToForm, formToInput, KINDS, STAGES, tagsLine, TRIGGERS, type CardForm } from "./enablement-form";
 import { busy } from "./forms";
+import { adminNav } from "../admin/parts";
 import { appBar } from "./rooms";
 
 function mayKeep(me: Me): boolean {
@@ -194,6 +195,7 @@ export function enablementPage(root: HTMLElement, me: Me): () => void {
   const main = h(
     "main",
     { class: "page enablement" },
+    me.role === "admin" ? adminNav("enablement") : null,
     h(
       "div",
       { class: "page-head" },

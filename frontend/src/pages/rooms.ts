@@ -24,7 +24,13 @@ export function appBar(
   me: Me,
   current: "rooms" | "inbox" | "library" | "people" | "enablement" | "pipeline" | "plan" | "insights" = "rooms",
 ): HTMLElement {
-  const signOut = h("button", { type: "button", class: "btn btn-ghost", "data-testid": "sign-out" }, "Sign out");
+  // On phones the door's icon alone (labelled), so that every link, the bell and this fit in 390 px.
+  const signOut = h(
+    "button",
+    { type: "button", class: "btn btn-ghost appbar-signout", "data-testid": "sign-out", "aria-label": "Sign out" },
+    icon("signout", 18),
+    h("span", { class: "appbar-link-text" }, "Sign out"),
+  );
   signOut.addEventListener("click", async () => {
     signOut.disabled = true;
     let providerLogout: string | null = null;
@@ -57,8 +63,8 @@ export function appBar(
         h("span", { class: "appbar-link-text" }, "Clauses"),
       )
     : null;
-  // Admins and legal keep the enablement cards reps are offered in rooms.
-  const enablement = me.role === "admin" || me.role === "legal"
+  // Legal keeps the enablement cards reps are offered in rooms (admins reach them from the admin section).
+  const enablement = me.role === "legal"
     ? h(
         "a",
         { href: "/enablement", class: "appbar-link", "data-testid": "enablement-link", "aria-current": current === "enablement" ? "page" : undefined, "aria-label": "Enablement cards" },
@@ -66,13 +72,15 @@ export function appBar(
         h("span", { class: "appbar-link-text" }, "Cards"),
       )
     : null;
-  // Admins manage the company's people: managers, and deactivating someone who left.
+  // Admins' one door to their screens (people, price book, policy, templates, plan, cards: the admin nav there),
+  // so that a phone's bar keeps the bell and "Sign out" in sight.
+  const adminPages: (typeof current)[] = ["people", "plan", "enablement"];
   const people = isAdmin(me)
     ? h(
         "a",
-        { href: "/people", class: "appbar-link", "data-testid": "people-link", "aria-current": current === "people" ? "page" : undefined, "aria-label": "People" },
+        { href: "/people", class: "appbar-link", "data-testid": "people-link", "aria-current": adminPages.includes(current) ? "page" : undefined, "aria-label": "Admin" },
         icon("users", 18),
-        h("span", { class: "appbar-link-text" }, "People"),
+        h("span", { class: "appbar-link-text" }, "Admin"),
       )
     : null;
   // The rep's cockpit: every internal person sees their own deals (managers their team's too).
@@ -82,15 +90,6 @@ export function appBar(
         { href: "/pipeline", class: "appbar-link", "data-testid": "pipeline-link", "aria-current": current === "pipeline" ? "page" : undefined, "aria-label": "Pipeline" },
         icon("chart", 18),
         h("span", { class: "appbar-link-text" }, "Pipeline"),
-      )
-    : null;
-  // Admins keep the incentive plan's quotas and tiers.
-  const plan = isAdmin(me)
-    ? h(
-        "a",
-        { href: "/plan", class: "appbar-link", "data-testid": "plan-link", "aria-current": current === "plan" ? "page" : undefined, "aria-label": "Incentive plan" },
-        icon("target", 18),
-        h("span", { class: "appbar-link-text" }, "Plan"),
       )
     : null;
   // Deal velocity: reps see their own rooms, managers, VPs, finance and admins every rep's.
@@ -107,7 +106,6 @@ export function appBar(
     { class: "appbar" },
     h("div", { class: "appbar-inner" }, brand(), h("div", { class: "appbar-user" },
       pipeline,
-      plan,
       people,
       enablement,
       insights,
