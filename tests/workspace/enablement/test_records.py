@@ -11,7 +11,7 @@ from workspace.enablement.history import room_reps, sold_before
 from workspace.enablement.stage import room_stage
 from workspace.exports.models import ExportRow
 from workspace.record.models import RoomVersion
-from workspace.rooms.models import Membership, Room
+from workspace.rooms.models import Invitation, Membership, Room
 from workspace.settings import Settings
 from workspace.storage.base import utcnow
 from workspace.storage.engine import make_engine, make_sessionmaker
@@ -51,6 +51,14 @@ def test_the_stage_follows_the_records(database_url: str) -> None:
                          kind="edited", audience="everyone", subject={}, summary=""))  # fmt: skip
         db.flush()
         assert room_stage(db, "r1") == "draft", "the rep's own edits are not a customer acting"
+        invitation = Invitation(room_id="r1", email="bo@acme.test", name="Bo", token_hash="h" * 64,
+                                created_by=rep.id, expires_at=utcnow())  # fmt: skip
+        db.add(invitation)
+        db.flush()
+        assert room_stage(db, "r1") == "draft", "an invitation not yet accepted is not a customer acting"
+        invitation.accepted_at = utcnow()
+        db.flush()
+        assert room_stage(db, "r1") == "negotiating", "a customer who accepted the invitation has joined"
         db.add(RoomEvent(room_id="r1", at=utcnow(), last_at=utcnow(), actor_name="Bo", actor_role="customer",
                          kind="edited", audience="everyone", subject={}, summary=""))  # fmt: skip
         db.flush()
