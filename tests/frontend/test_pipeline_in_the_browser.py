@@ -95,3 +95,31 @@ def test_the_rep_sees_the_pipeline_and_tries_a_discount_the_customer_sees_nothin
     )
     assert width <= 390, f"the page scrolls sideways on a phone ({width} px): {wide}"
     _shot(rep_phone, "pipeline-phone")
+
+
+def test_a_manager_on_a_phone_sees_where_the_teams_approvals_wait(
+    demo: LiveServer, browser: Browser, contexts: list[BrowserContext]
+) -> None:
+    from tests.frontend.test_approvals_in_the_browser import _rep_raises_the_discount, _status
+
+    rep = _rep_raises_the_discount(browser, contexts, demo)  # 25 % on a line: the sales manager must approve
+    rep.locator("[data-testid=approval-submit]").click()
+    expect(_status(rep)).to_have_attribute("data-status", "pending")
+
+    manager = sign_in(open_context(browser, contexts, phone=True), demo, "manager@demo.test", "/pipeline")
+    manager.locator("[data-testid=team-link]").click()
+    manager.wait_for_url("**/pipeline?scope=team")
+    waiting = manager.locator("[data-testid=approvals-waiting] li", has_text=DEMO_ROOM_TITLE)
+    expect(waiting).to_contain_text("waiting on Morgan Manager")
+    expect(waiting).to_contain_text("Riley Rep's deal")
+    riley = manager.locator("[data-testid=team-person]", has_text="Riley Rep")
+    acme = riley.locator(f"[data-testid=pipeline-deal][data-room-id={DEMO_ROOM_ID}]")
+    expect(acme).to_have_attribute("data-stage", "in_approval")
+    expect(acme.locator("[data-testid=deal-commission]")).to_contain_text("USD")
+    assert manager.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling"
+    _shot(manager, "team-pipeline-phone")
+
+    # A rep has no team view: the link is not offered and the API refuses it.
+    expect(rep.locator("[data-testid=team-link]")).to_have_count(0)
+    answer = rep.request.get(f"{demo.url}/api/pipeline?scope=team")
+    assert answer.status == 403
