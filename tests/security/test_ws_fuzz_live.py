@@ -247,6 +247,9 @@ def _sized(kind: str, size: int) -> Callable[[bytes], bytes]:
                 break
             n = max(0, n + size - len(message))
             message = of_length(n, base)
+        if len(message) != size:  # two nested lengths crossing a varint boundary at once: look around
+            nearby = (of_length(m, base) for m in range(max(0, n - 8), n + 9))
+            message = min((message, *nearby), key=lambda candidate: abs(len(candidate) - size))
         assert abs(len(message) - size) <= 2, (len(message), size)
         return message
 
