@@ -47,14 +47,21 @@ _MAX_MERGED = 255
 _ENDED = object()  # put in a stream's queue when the other side is gone
 
 
-class _Refused:
-    """Put in a gateway stream's queue when the gateway refuses what its client sent."""
+class _Answer:
+    """What the gateway itself tells its client: a websocket close code, or an HTTP status with an error body.
+    Put in a gateway stream's queue when the gateway refuses what its client sent."""
 
-    __slots__ = ("code", "reason")
+    __slots__ = ("code", "error", "headers", "reason")
 
-    def __init__(self, code: int, reason: str) -> None:
+    def __init__(self, code: int, error: str, reason: str, headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:
         self.code = code  # a websocket close code, or an HTTP status
+        self.error = error  # the HTTP body's error code
         self.reason = reason
+        self.headers = headers
+
+
+_MOVED_REASON = "the room moved to another server; reconnect"
+_MOVED_HTTP = _Answer(503, "room_moved", _MOVED_REASON, ((b"retry-after", b"1"),))
 
 
 _HEADERED = ("headers",)
@@ -222,7 +229,8 @@ class Relay:
     @staticmethod
     def _refuse_at_gateway(stream: _Stream, refusal: tuple[int, str]) -> None:
         """Answer the client here with the owner's own refusal (`forward` then ends the stream at the owner)."""
-        stream.queue.put_nowait(_Refused(*refusal))
+        # An unread body is left behind: the connection closes after the answer.
+        stream.queue.put_nowait(_Answer(refusal[0], "too_large", refusal[1], ((b"connection", b"close"),)))
 
     # --- the owner: a relayed request runs here ----------------------------------------------
 
@@ -384,8 +392,8 @@ async def _downstream(stream: _Stream, send: Send) -> bool:
         if item is _ENDED:
             await _end_client(stream, send, started)
             return False
-        if isinstance(item, _Refused):
-            await _refuse_client(stream, send, started, item)
+        if isinstance(item, _Answer):
+            await _answer_client(stream, send, started, item)
             return False
         message: Message = item
         try:
@@ -397,19 +405,16 @@ async def _downstream(stream: _Stream, send: Send) -> bool:
             return True
 
 
-async def _refuse_client(stream: _Stream, send: Send, started: bool, refusal: _Refused) -> None:
+async def _answer_client(stream: _Stream, send: Send, started: bool, answer: _Answer) -> None:
+    """Answer the client here, with the owner's own wording: a close with `answer.code` on a socket, or (when
+    no response has started) an HTTP error; nothing once an HTTP response is under way."""
     try:
         if stream.kind == "websocket":
-            await _close_socket(send, started, refusal.code, refusal.reason)
+            await _close_socket(send, started, answer.code, answer.reason)
         elif not started:
-            body = json.dumps({"error": "too_large", "detail": refusal.reason}).encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": refusal.code,
-                    "headers": [(b"content-type", b"application/json"), (b"connection", b"close")],
-                }
-            )
+            body = json.dumps({"error": answer.error, "detail": answer.reason}).encode()
+            headers = [(b"content-type", b"application/json"), *answer.headers]
+            await send({"type": "http.response.start", "status": answer.code, "headers": headers})
             await send({"type": "http.response.body", "body": body})
     except OSError:
         pass  # the client left as well
@@ -417,17 +422,8 @@ async def _refuse_client(stream: _Stream, send: Send, started: bool, refusal: _R
 
 async def _end_client(stream: _Stream, send: Send, started: bool) -> None:
     """The owner stopped answering: tell the client to come back (it then reaches the room's new owner)."""
-    reason = "the room moved to another server; reconnect"
-    try:
-        if stream.kind == "websocket":
-            await _close_socket(send, started, closecodes.MOVED, reason)
-        elif not started:
-            body = json.dumps({"error": "room_moved", "detail": reason}).encode()
-            headers = [(b"content-type", b"application/json"), (b"retry-after", b"1")]
-            await send({"type": "http.response.start", "status": 503, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
-    except OSError:
-        pass  # the client left as well
+    moved = _Answer(closecodes.MOVED, "room_moved", _MOVED_REASON) if stream.kind == "websocket" else _MOVED_HTTP
+    await _answer_client(stream, send, started, moved)
 
 
 async def _close_socket(send: Send, accepted: bool, code: int, reason: str) -> None:
